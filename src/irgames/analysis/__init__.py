@@ -1,0 +1,1 @@
+"""Parameter spaces, models, sweeps, comparative statics and claims."""

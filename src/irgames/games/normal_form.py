@@ -1,0 +1,267 @@
+r"""Normal-form (strategic-form) games, held in batches.
+
+A finite game in normal form has players :math:`i = 1, \dots, n`, finite action sets
+:math:`A_i` with :math:`|A_i| = a_i`, and payoff functions :math:`u_i : A_1 \times \dots
+\times A_n \to \mathbb{R}`. irgames stores a *batch* of such games that share the numbers of
+players and actions as one array
+
+.. math::
+
+    \texttt{payoffs}[b_1, \dots, b_k, i, s_1, \dots, s_n] = u_i^{(b)}(s_1, \dots, s_n),
+
+of shape ``(*batch_shape, n_players, a_1, ..., a_n)``. A parameter sweep over a theory is
+one such batch; every solver in :mod:`irgames.solvers` works on the whole batch at once.
+
+A mixed strategy of player :math:`i` is a point :math:`\sigma_i` of the simplex
+:math:`\Delta(A_i)`; a profile is a tuple :math:`\sigma = (\sigma_1, \dots, \sigma_n)` and
+the expected payoff is the multilinear extension
+
+.. math::
+
+    u_i(\sigma) = \sum_{s \in A} u_i(s) \prod_j \sigma_j(s_j).
+
+Examples
+--------
+>>> import numpy as np
+>>> import irgames as ig
+>>> pd = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+>>> pd.n_players, pd.num_actions, pd.batch_shape
+(2, (2, 2), ())
+>>> A = np.random.default_rng(0).normal(size=(1000, 3, 3))
+>>> ig.NormalFormGame.zero_sum(A).batch_shape
+(1000,)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["GameValueError", "NormalFormGame"]
+
+
+class GameValueError(ValueError):
+    """A game was built from data that does not describe a valid game."""
+
+
+def _as_finite_array(data, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(data, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise GameValueError(f"{what} must be numeric, got {type(data).__name__}: {error}") from None
+    if array.size and not np.all(np.isfinite(array)):
+        bad = np.argwhere(~np.isfinite(array))[0]
+        value = array[tuple(bad)]
+        raise GameValueError(
+            f"{what} must be finite; found {value} at index {tuple(int(x) for x in bad)}"
+        )
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class NormalFormGame:
+    """A batch of finite normal-form games with the same numbers of players and actions.
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(*batch_shape, n_players, a_1, ..., a_n)``: ``payoffs[..., i, s_1, ..., s_n]``
+        is player ``i``'s payoff at the pure profile ``(s_1, ..., s_n)``.
+    n_players : int, optional
+        The number of players. When omitted it is inferred from the shape, which is possible
+        only when exactly one reading of the shape fits; otherwise a :class:`GameValueError`
+        asks for it.
+
+    Raises
+    ------
+    GameValueError
+        If payoffs are not finite numbers, a player has no action, or the shape does not fit.
+    """
+
+    payoffs: np.ndarray
+    n_players: int
+
+    def __init__(self, payoffs, n_players: int | None = None):
+        array = _as_finite_array(payoffs, "payoffs")
+        if n_players is None:
+            n_players = _infer_n_players(array.shape)
+        n_players = int(n_players)
+        if n_players < 1:
+            raise GameValueError(f"a game needs at least one player, got n_players={n_players}")
+        if array.ndim < n_players + 1:
+            raise GameValueError(
+                f"payoffs of a {n_players}-player game need at least {n_players + 1} "
+                f"dimensions (n_players, a_1, ..., a_n); got shape {array.shape}"
+            )
+        if array.shape[-n_players - 1] != n_players:
+            raise GameValueError(
+                f"payoffs axis -{n_players + 1} must hold the {n_players} players; "
+                f"got shape {array.shape}"
+            )
+        actions = array.shape[-n_players:]
+        if min(actions) < 1:
+            player = int(np.argmin(actions))
+            raise GameValueError(f"player {player} has an empty action set (shape {array.shape})")
+        array = array.copy()
+        array.setflags(write=False)
+        object.__setattr__(self, "payoffs", array)
+        object.__setattr__(self, "n_players", n_players)
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def bimatrix(cls, A, B) -> NormalFormGame:
+        """Two-player game from the row player's matrix ``A`` and the column player's ``B``.
+
+        ``A`` and ``B`` have shape ``(*batch, m, n)`` (they broadcast against each other).
+        """
+        A = _as_finite_array(A, "A")
+        B = _as_finite_array(B, "B")
+        if A.ndim < 2 or B.ndim < 2:
+            raise GameValueError(
+                f"A and B must be matrices (or batches of them); got shapes {A.shape}, {B.shape}"
+            )
+        if A.shape[-2:] != B.shape[-2:]:
+            raise GameValueError(
+                f"A and B must have the same number of rows and columns; got {A.shape[-2:]} "
+                f"and {B.shape[-2:]}"
+            )
+        try:
+            A, B = np.broadcast_arrays(A, B)
+        except ValueError:
+            raise GameValueError(
+                f"the batch shapes of A {A.shape[:-2]} and B {B.shape[:-2]} do not broadcast"
+            ) from None
+        return cls(np.stack([A, B], axis=-3), n_players=2)
+
+    @classmethod
+    def zero_sum(cls, A) -> NormalFormGame:
+        """Two-player zero-sum game: the row player gets ``A``, the column player ``-A``."""
+        A = _as_finite_array(A, "A")
+        return cls.bimatrix(A, -A)
+
+    @classmethod
+    def symmetric(cls, A, n_players: int = 2) -> NormalFormGame:
+        r"""Symmetric game from one player's payoff array.
+
+        For two players ``A`` has shape ``(*batch, m, m)``, ``A[s, t]`` being the payoff of
+        playing ``s`` against ``t``, and the game is ``(A, A^T)``. For ``n`` players ``A`` has
+        shape ``(*batch, m, ..., m)`` with ``n`` action axes, ``A[s_1, s_2, ..., s_n]`` being
+        the payoff of a player who plays ``s_1`` while the others play ``s_2, ..., s_n``; it
+        must be invariant under permutations of the others' axes. Player ``i``'s payoff is
+        :math:`u_i(s) = A(s_i, s_{-i})`.
+        """
+        A = _as_finite_array(A, "A")
+        n = int(n_players)
+        if A.ndim < n or len(set(A.shape[-n:])) != 1:
+            raise GameValueError(
+                f"a symmetric {n}-player game needs {n} action axes of equal length; "
+                f"got shape {A.shape}"
+            )
+        k = A.ndim - n
+        others = list(range(k + 1, k + n))
+        for a, b in zip(others, others[1:], strict=False):
+            swapped = np.swapaxes(A, a, b)
+            if not np.allclose(swapped, A, rtol=1e-12, atol=1e-12 * (1 + np.abs(A).max())):
+                raise GameValueError(
+                    "A must not depend on the order of the other players' actions "
+                    f"(axes {a - k} and {b - k} differ)"
+                )
+        payoffs = []
+        for i in range(n):
+            # u_i(s) = A(s_i, s_{-i}): move player i's action axis to the front.
+            order = list(range(k)) + [k + i] + [k + j for j in range(n) if j != i]
+            inverse = np.argsort(order)
+            payoffs.append(np.transpose(A, inverse))
+        return cls(np.stack(payoffs, axis=k), n_players=n)
+
+    @classmethod
+    def from_payoff_function(
+        cls, function, num_actions: Sequence[int], batch_shape: tuple[int, ...] = ()
+    ) -> NormalFormGame:
+        """Build a game from ``function(*profile) -> payoffs`` evaluated on every pure profile.
+
+        ``function`` receives one integer array per player (broadcastable index grids) and
+        returns an array of shape ``(*batch_shape, n_players, *grid)``.
+        """
+        grids = np.meshgrid(*[np.arange(a) for a in num_actions], indexing="ij", sparse=True)
+        return cls(np.asarray(function(*grids), dtype=float), n_players=len(num_actions))
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def num_actions(self) -> tuple[int, ...]:
+        """Numbers of actions ``(a_1, ..., a_n)``."""
+        return tuple(int(a) for a in self.payoffs.shape[-self.n_players :])
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Leading batch shape; ``()`` for a single game."""
+        return tuple(self.payoffs.shape[: -self.n_players - 1])
+
+    @property
+    def batch_size(self) -> int:
+        """Number of games in the batch (1 for a single game)."""
+        return int(np.prod(self.batch_shape, dtype=np.int64))
+
+    def __len__(self) -> int:
+        if not self.batch_shape:
+            raise TypeError("a single game has no length; use batch_size")
+        return self.batch_shape[0]
+
+    def __getitem__(self, index) -> NormalFormGame:
+        """Index the batch (never the players or actions)."""
+        if not self.batch_shape:
+            raise IndexError("a single game (empty batch shape) cannot be indexed")
+        if not isinstance(index, tuple):
+            index = (index,)
+        if any(i is Ellipsis for i in index):
+            raise IndexError("Ellipsis is not supported when indexing a batch of games")
+        full = index + (slice(None),) * (self.n_players + 1)
+        return NormalFormGame(self.payoffs[full], n_players=self.n_players)
+
+    def flatten(self) -> NormalFormGame:
+        """The same games with the batch shape flattened to ``(batch_size,)``."""
+        rest = self.payoffs.shape[-self.n_players - 1 :]
+        return NormalFormGame(self.payoffs.reshape((self.batch_size, *rest)), self.n_players)
+
+    def player_payoffs(self, player: int) -> np.ndarray:
+        """Player ``player``'s payoff array, shape ``(*batch, a_1, ..., a_n)``."""
+        if not 0 <= player < self.n_players:
+            raise IndexError(f"player must be in 0..{self.n_players - 1}, got {player}")
+        return self.payoffs[(..., player) + (slice(None),) * self.n_players]
+
+    @property
+    def payoff_scale(self) -> np.ndarray:
+        r"""Per game, the range :math:`\max u - \min u` over all players and profiles.
+
+        Tolerances are relative to this scale; a game whose payoffs are all equal has scale 1.
+        Shape ``batch_shape``.
+        """
+        axes = tuple(range(-self.n_players - 1, 0))
+        spread = self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
+        return np.where(spread > 0, spread, 1.0)
+
+    @property
+    def is_two_player(self) -> bool:
+        return self.n_players == 2
+
+    def __repr__(self) -> str:
+        return (
+            f"NormalFormGame(n_players={self.n_players}, num_actions={self.num_actions}, "
+            f"batch_shape={self.batch_shape})"
+        )
+
+
+def _infer_n_players(shape: tuple[int, ...]) -> int:
+    fits = [n for n in range(1, len(shape)) if shape[-n - 1] == n]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        raise GameValueError(
+            f"payoffs of shape {shape} do not fit (*batch, n_players, a_1, ..., a_n) for any "
+            "number of players"
+        )
+    raise GameValueError(
+        f"payoffs of shape {shape} fit several numbers of players {fits}; pass n_players"
+    )

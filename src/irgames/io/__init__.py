@@ -1,0 +1,1 @@
+"""Reading and writing games: Gambit's formats and converters to peer libraries."""

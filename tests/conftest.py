@@ -1,0 +1,38 @@
+"""Shared test settings: hypothesis profiles and the path to the validation corpus.
+
+Profiles: ``ci`` (derandomised, used when the environment variable ``CI`` is set), ``dev``
+(the default locally) and ``deep`` (``HYPOTHESIS_PROFILE=deep`` for long local runs).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+REPO = Path(__file__).resolve().parents[1]
+GAMBIT = Path(os.environ.get("IRGAMES_GAMBIT_CORPUS", REPO.parent / "shared" / "validation" / "gambit"))
+
+
+@pytest.fixture(scope="session")
+def gambit_corpus() -> Path:
+    """Root of Gambit's catalog of games; the test is skipped when it is absent."""
+    if not GAMBIT.is_dir():
+        pytest.skip(f"Gambit's game catalog not found at {GAMBIT}")
+    return GAMBIT
