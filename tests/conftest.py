@@ -24,10 +24,14 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
     "deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 REPO = Path(__file__).resolve().parents[1]
-GAMBIT = Path(os.environ.get("IRGAMES_GAMBIT_CORPUS", REPO.parent / "shared" / "validation" / "gambit"))
+GAMBIT = Path(
+    os.environ.get("IRGAMES_GAMBIT_CORPUS", REPO.parent / "shared" / "validation" / "gambit")
+)
 
 
 @pytest.fixture(scope="session")

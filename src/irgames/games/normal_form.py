@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,7 +51,9 @@ def _as_finite_array(data, what: str) -> np.ndarray:
     try:
         array = np.asarray(data, dtype=float)
     except (TypeError, ValueError) as error:
-        raise GameValueError(f"{what} must be numeric, got {type(data).__name__}: {error}") from None
+        raise GameValueError(
+            f"{what} must be numeric, got {type(data).__name__}: {error}"
+        ) from None
     if array.size and not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
         value = array[tuple(bad)]
@@ -161,7 +164,7 @@ class NormalFormGame:
             )
         k = A.ndim - n
         others = list(range(k + 1, k + n))
-        for a, b in zip(others, others[1:], strict=False):
+        for a, b in itertools.pairwise(others):
             swapped = np.swapaxes(A, a, b)
             if not np.allclose(swapped, A, rtol=1e-12, atol=1e-12 * (1 + np.abs(A).max())):
                 raise GameValueError(

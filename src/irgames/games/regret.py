@@ -67,9 +67,7 @@ def check_profile(
         total = sigma.sum(axis=-1)
         if np.any(np.abs(total - 1.0) > atol * max(1, a)):
             worst = float(np.max(np.abs(total - 1.0)))
-            raise GameValueError(
-                f"player {i}'s strategy must sum to one; off by up to {worst:.3g}"
-            )
+            raise GameValueError(f"player {i}'s strategy must sum to one; off by up to {worst:.3g}")
         out.append(sigma)
     return tuple(out)
 

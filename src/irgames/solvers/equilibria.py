@@ -139,11 +139,7 @@ class Equilibria:
             for s, a in zip(strategies, game.num_actions, strict=True)
         )
         rows = NormalFormGame(flat.payoffs[game_index], n_players=game.n_players)
-        payoffs = (
-            expected_payoffs(rows, strategies)
-            if k
-            else np.zeros((0, game.n_players))
-        )
+        payoffs = expected_payoffs(rows, strategies) if k else np.zeros((0, game.n_players))
         reg = regret(rows, strategies).max(axis=-1) if k else np.zeros(0)
         scale = flat.payoff_scale[game_index] if k else np.zeros(0)
         count = np.bincount(game_index, minlength=flat.batch_size).reshape(game.batch_shape)
@@ -246,17 +242,14 @@ class Equilibria:
         if not parts:
             raise ValueError("nothing to concatenate")
         first = parts[0]
-        game_index = np.concatenate(
-            [p.game_index + o for p, o in zip(parts, offsets, strict=True)]
-        )
+        game_index = np.concatenate([p.game_index + o for p, o in zip(parts, offsets, strict=True)])
         size = int(np.prod(batch_shape, dtype=np.int64))
         return replace(
             first,
             batch_shape=tuple(batch_shape),
             game_index=game_index,
             strategies=tuple(
-                np.concatenate([p.strategies[i] for p in parts])
-                for i in range(first.n_players)
+                np.concatenate([p.strategies[i] for p in parts]) for i in range(first.n_players)
             ),
             payoffs=np.concatenate([p.payoffs for p in parts]),
             regret=np.concatenate([p.regret for p in parts]),
