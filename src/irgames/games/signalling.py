@@ -1,0 +1,380 @@
+r"""Signalling (sender-receiver) games, held in batches.
+
+Nature draws the sender's type :math:`t \in T` from a prior :math:`p \in \Delta(T)`; the sender,
+knowing :math:`t`, sends a message :math:`m \in M`; the receiver, seeing :math:`m` but not
+:math:`t`, picks a response :math:`r \in R`. Payoffs are :math:`u_S(t, m, r)` and
+:math:`u_R(t, m, r)`. irgames stores a *batch* of such games that share :math:`|T|, |M|, |R|`:
+
+.. math::
+
+    \texttt{prior}[b, t] = p^{(b)}(t), \qquad
+    \texttt{sender\_payoffs}[b, t, m, r] = u_S^{(b)}(t, m, r),
+
+with shapes ``(*batch, T)`` and ``(*batch, T, M, R)`` (and the same for the receiver).
+
+A behaviour profile is a sender strategy :math:`\sigma(m \mid t)` (shape ``(..., T, M)``), a
+receiver strategy :math:`\rho(r \mid m)` (shape ``(..., M, R)``) and beliefs
+:math:`\mu(t \mid m)` (shape ``(..., M, T)``). It is a *perfect Bayesian equilibrium* when
+
+1. every type's message is optimal: :math:`\sigma(m \mid t) > 0 \Rightarrow
+   m \in \arg\max_{m'} \sum_r \rho(r \mid m') u_S(t, m', r)`;
+2. every response is optimal given the belief at its message:
+   :math:`\rho(r \mid m) > 0 \Rightarrow r \in \arg\max_{r'} \sum_t \mu(t \mid m) u_R(t, m, r')`;
+3. beliefs follow Bayes' rule wherever it applies:
+   :math:`\mu(t \mid m) = p(t)\sigma(m \mid t) / \sum_{t'} p(t')\sigma(m \mid t')` whenever the
+   denominator is positive; off the path (denominator zero) any belief in :math:`\Delta(T)`.
+
+:func:`pbe_regret` measures how far a profile is from these three conditions; it is the
+definition that the solvers of :mod:`irgames.solvers.pbe` are held to, and it shares no code
+with them. :meth:`SignallingGame.to_normal_form` gives the ex-ante strategic form (sender
+strategies :math:`M^T`, receiver strategies :math:`R^M`), in which every PBE is a Nash
+equilibrium.
+
+Examples
+--------
+Beer-Quiche (Cho and Kreps 1987): types (wimp, surly), messages (beer, quiche), responses
+(duel, don't).
+
+>>> import numpy as np
+>>> from irgames.games.signalling import SignallingGame
+>>> game = SignallingGame.beer_quiche()
+>>> game.num_types, game.num_messages, game.num_responses, game.batch_shape
+(2, 2, 2, ())
+>>> sweep = SignallingGame.beer_quiche(prior_wimp=np.linspace(0.05, 0.95, 7))
+>>> sweep.batch_shape
+(7,)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .normal_form import GameValueError, NormalFormGame, _as_finite_array
+
+__all__ = ["SignallingGame", "pbe_regret"]
+
+
+@dataclass(frozen=True, eq=False)
+class SignallingGame:
+    r"""A batch of sender-receiver games with the same numbers of types, messages, responses.
+
+    Parameters
+    ----------
+    prior : array_like, shape ``(*batch, T)``
+        Nature's distribution of the sender's type: non-negative, summing to one.
+    sender_payoffs, receiver_payoffs : array_like, shape ``(*batch, T, M, R)``
+        :math:`u_S(t, m, r)` and :math:`u_R(t, m, r)`. The three arrays' batch shapes
+        broadcast against each other.
+    types, messages, responses : sequence of str, optional
+        Labels (default ``t0, t1, ...``, ``m0, ...``, ``r0, ...``).
+
+    Raises
+    ------
+    GameValueError
+        If a payoff is not finite, the prior is not a distribution, or shapes do not fit.
+    """
+
+    prior: np.ndarray
+    sender_payoffs: np.ndarray
+    receiver_payoffs: np.ndarray
+    types: tuple[str, ...]
+    messages: tuple[str, ...]
+    responses: tuple[str, ...]
+
+    def __init__(
+        self,
+        prior,
+        sender_payoffs,
+        receiver_payoffs,
+        *,
+        types: Sequence[str] | None = None,
+        messages: Sequence[str] | None = None,
+        responses: Sequence[str] | None = None,
+        atol: float = 1e-9,
+    ):
+        prior = _as_finite_array(prior, "prior")
+        us = _as_finite_array(sender_payoffs, "sender_payoffs")
+        ur = _as_finite_array(receiver_payoffs, "receiver_payoffs")
+        if prior.ndim < 1:
+            raise GameValueError("prior must have a trailing axis of types, got a scalar")
+        for name, arr in (("sender_payoffs", us), ("receiver_payoffs", ur)):
+            if arr.ndim < 3:
+                raise GameValueError(
+                    f"{name} must have shape (*batch, T, M, R); got shape {arr.shape}"
+                )
+        if us.shape[-3:] != ur.shape[-3:]:
+            raise GameValueError(
+                "sender_payoffs and receiver_payoffs must have the same (T, M, R); got "
+                f"{us.shape[-3:]} and {ur.shape[-3:]}"
+            )
+        n_types, n_messages, n_responses = us.shape[-3:]
+        if min(n_types, n_messages, n_responses) < 1:
+            raise GameValueError(f"(T, M, R) must all be positive; got {us.shape[-3:]}")
+        if prior.shape[-1] != n_types:
+            raise GameValueError(
+                f"prior has {prior.shape[-1]} types but the payoffs have {n_types}"
+            )
+        if np.any(prior < -atol):
+            raise GameValueError(f"prior has a negative probability: min {prior.min():.3g}")
+        total = prior.sum(axis=-1)
+        if np.any(np.abs(total - 1.0) > atol * n_types):
+            worst = float(np.max(np.abs(total - 1.0)))
+            raise GameValueError(f"prior must sum to one over the types; off by up to {worst:.3g}")
+        try:
+            batch = np.broadcast_shapes(prior.shape[:-1], us.shape[:-3], ur.shape[:-3])
+        except ValueError:
+            raise GameValueError(
+                f"batch shapes do not broadcast: prior {prior.shape[:-1]}, sender_payoffs "
+                f"{us.shape[:-3]}, receiver_payoffs {ur.shape[:-3]}"
+            ) from None
+        prior = np.broadcast_to(np.clip(prior, 0.0, None), (*batch, n_types)).copy()
+        us = np.broadcast_to(us, (*batch, n_types, n_messages, n_responses)).copy()
+        ur = np.broadcast_to(ur, (*batch, n_types, n_messages, n_responses)).copy()
+        for arr in (prior, us, ur):
+            arr.setflags(write=False)
+        object.__setattr__(self, "prior", prior)
+        object.__setattr__(self, "sender_payoffs", us)
+        object.__setattr__(self, "receiver_payoffs", ur)
+        object.__setattr__(self, "types", _labels(types, n_types, "t", "types"))
+        object.__setattr__(self, "messages", _labels(messages, n_messages, "m", "messages"))
+        object.__setattr__(self, "responses", _labels(responses, n_responses, "r", "responses"))
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def beer_quiche(
+        cls, prior_wimp=0.1, *, dislike: float = 1.0, duel_cost: float = 2.0
+    ) -> SignallingGame:
+        r"""Cho and Kreps' (1987) Beer-Quiche game, as in Gambit's ``e17.efg``.
+
+        Types (wimp, surly) with :math:`p(\text{wimp})` = ``prior_wimp`` (an array gives a
+        batch); messages (beer, quiche); responses (duel, don't). The sender gets ``dislike``
+        for its preferred breakfast (quiche for the wimp, beer for the surly type) plus
+        ``duel_cost`` if not challenged; the receiver gets 1 for dueling a wimp or for not
+        dueling a surly type, 0 otherwise.
+        """
+        q = np.asarray(prior_wimp, dtype=float)
+        prior = np.stack([q, 1.0 - q], axis=-1)
+        us = np.zeros((2, 2, 2))
+        ur = np.zeros((2, 2, 2))
+        favourite = {0: 1, 1: 0}  # wimp likes quiche, surly likes beer
+        for t, m, r in itertools.product(range(2), repeat=3):
+            us[t, m, r] = dislike * (m == favourite[t]) + duel_cost * (r == 1)
+            ur[t, m, r] = float((t == 0 and r == 0) or (t == 1 and r == 1))
+        return cls(
+            prior,
+            us,
+            ur,
+            types=("wimp", "surly"),
+            messages=("beer", "quiche"),
+            responses=("duel", "don't"),
+        )
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def num_types(self) -> int:
+        return int(self.sender_payoffs.shape[-3])
+
+    @property
+    def num_messages(self) -> int:
+        return int(self.sender_payoffs.shape[-2])
+
+    @property
+    def num_responses(self) -> int:
+        return int(self.sender_payoffs.shape[-1])
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.prior.shape[:-1])
+
+    @property
+    def batch_size(self) -> int:
+        return int(np.prod(self.batch_shape, dtype=np.int64))
+
+    @property
+    def payoff_scale(self) -> np.ndarray:
+        r"""Per game, :math:`\max u - \min u` over both players and all outcomes (1 if zero)."""
+        both = np.stack([self.sender_payoffs, self.receiver_payoffs], axis=-4)
+        axes = (-4, -3, -2, -1)
+        spread = both.max(axis=axes) - both.min(axis=axes)
+        return np.where(spread > 0, spread, 1.0)
+
+    def flatten(self) -> SignallingGame:
+        """The same games with the batch shape flattened to ``(batch_size,)``."""
+        n = self.batch_size
+        return SignallingGame(
+            self.prior.reshape(n, -1),
+            self.sender_payoffs.reshape(n, *self.sender_payoffs.shape[-3:]),
+            self.receiver_payoffs.reshape(n, *self.receiver_payoffs.shape[-3:]),
+            types=self.types,
+            messages=self.messages,
+            responses=self.responses,
+        )
+
+    def __getitem__(self, index) -> SignallingGame:
+        """Index the batch (never the types, messages or responses)."""
+        if not self.batch_shape:
+            raise IndexError("a single game (empty batch shape) cannot be indexed")
+        if not isinstance(index, tuple):
+            index = (index,)
+        return SignallingGame(
+            self.prior[(*index, slice(None))],
+            self.sender_payoffs[(*index, slice(None), slice(None), slice(None))],
+            self.receiver_payoffs[(*index, slice(None), slice(None), slice(None))],
+            types=self.types,
+            messages=self.messages,
+            responses=self.responses,
+        )
+
+    # ------------------------------------------------------------------ strategic form
+    def pure_sender_strategies(self) -> np.ndarray:
+        """All pure sender strategies, shape ``(M**T, T)``: row ``k`` maps type to message.
+
+        The order is lexicographic with the first type's message varying slowest.
+        """
+        return np.array(
+            list(itertools.product(range(self.num_messages), repeat=self.num_types)),
+            dtype=np.int64,
+        ).reshape(-1, self.num_types)
+
+    def pure_receiver_strategies(self) -> np.ndarray:
+        """All pure receiver strategies, shape ``(R**M, M)``: row ``k`` maps message to response."""
+        return np.array(
+            list(itertools.product(range(self.num_responses), repeat=self.num_messages)),
+            dtype=np.int64,
+        ).reshape(-1, self.num_messages)
+
+    def to_normal_form(self) -> NormalFormGame:
+        r"""The ex-ante strategic form: sender strategies :math:`M^T`, receiver :math:`R^M`.
+
+        Payoffs are expectations over Nature's prior,
+        :math:`U_i(s, r) = \sum_t p(t)\, u_i(t, s(t), r(s(t)))`, with strategies ordered as in
+        :meth:`pure_sender_strategies` and :meth:`pure_receiver_strategies`.
+        """
+        senders = self.pure_sender_strategies()  # (S, T)
+        receivers = self.pure_receiver_strategies()  # (Q, M)
+        types = np.arange(self.num_types)
+        # responses[q, s, t] = receiver strategy q's response to the message of type t under s
+        responses = receivers[:, senders]  # (Q, S, T)
+        tables = []
+        for payoff in (self.sender_payoffs, self.receiver_payoffs):
+            values = payoff[..., types[None, None, :], senders[None, :, :], responses]
+            # values: (*batch, Q, S, T)
+            expected = (values * self.prior[..., None, None, :]).sum(axis=-1)
+            tables.append(np.swapaxes(expected, -1, -2))  # (*batch, S, Q)
+        return NormalFormGame.bimatrix(tables[0], tables[1])
+
+    def __repr__(self) -> str:
+        return (
+            f"SignallingGame(types={self.num_types}, messages={self.num_messages}, "
+            f"responses={self.num_responses}, batch_shape={self.batch_shape})"
+        )
+
+
+def _labels(labels, n: int, prefix: str, what: str) -> tuple[str, ...]:
+    if labels is None:
+        return tuple(f"{prefix}{k}" for k in range(n))
+    labels = tuple(str(x) for x in labels)
+    if len(labels) != n:
+        raise GameValueError(f"{what} needs {n} labels, got {len(labels)}")
+    return labels
+
+
+@dataclass(frozen=True)
+class PBERegret:
+    """How far a behaviour profile is from a perfect Bayesian equilibrium.
+
+    Attributes
+    ----------
+    sender : ndarray, shape ``(*batch, T)``
+        Per type, the best message's expected payoff minus the payoff of the type's strategy.
+    receiver : ndarray, shape ``(*batch, M)``
+        Per message, the best response's expected payoff under the belief minus that of the
+        receiver's strategy.
+    bayes : ndarray, shape ``(*batch, M)``
+        Per message on the path, the largest gap between the belief and Bayes' rule (0 off it).
+    on_path : ndarray of bool, shape ``(*batch, M)``
+        Whether the message is sent with positive probability.
+    """
+
+    sender: np.ndarray
+    receiver: np.ndarray
+    bayes: np.ndarray
+    on_path: np.ndarray
+
+    def max(self) -> np.ndarray:
+        """The worst of the three, per game (payoff units for the first two)."""
+        return np.maximum(
+            np.maximum(self.sender.max(axis=-1), self.receiver.max(axis=-1)),
+            self.bayes.max(axis=-1),
+        )
+
+
+def pbe_regret(game: SignallingGame, sender, receiver, beliefs) -> PBERegret:
+    r"""Regrets of a behaviour profile of a signalling game, against the definition of PBE.
+
+    Parameters
+    ----------
+    game : SignallingGame
+    sender : array_like, shape ``(..., T, M)``
+        :math:`\sigma(m \mid t)`; the leading shape broadcasts with the batch shape.
+    receiver : array_like, shape ``(..., M, R)``
+        :math:`\rho(r \mid m)`.
+    beliefs : array_like, shape ``(..., M, T)``
+        :math:`\mu(t \mid m)`.
+
+    Returns
+    -------
+    PBERegret
+        Sender regret per type :math:`\max_m V_S(t, m) - \sum_m \sigma(m\mid t) V_S(t, m)`
+        with :math:`V_S(t, m) = \sum_r \rho(r\mid m) u_S(t, m, r)`; receiver regret per message
+        :math:`\max_r W(m, r) - \sum_r \rho(r\mid m) W(m, r)` with
+        :math:`W(m, r) = \sum_t \mu(t\mid m) u_R(t, m, r)`; and the distance of beliefs from
+        Bayes' rule on the path.
+
+    Examples
+    --------
+    >>> from irgames.games.signalling import SignallingGame, pbe_regret
+    >>> g = SignallingGame.beer_quiche()
+    >>> beer = [[1, 0], [1, 0]]                  # both types drink beer
+    >>> resp = [[0, 1], [1, 0]]                  # no duel after beer, duel after quiche
+    >>> mu = [[0.1, 0.9], [1.0, 0.0]]            # off path: quiche means wimp
+    >>> float(pbe_regret(g, beer, resp, mu).max())
+    0.0
+    """
+    sender = np.asarray(sender, dtype=float)
+    receiver = np.asarray(receiver, dtype=float)
+    beliefs = np.asarray(beliefs, dtype=float)
+    T, M, R = game.num_types, game.num_messages, game.num_responses
+    for name, arr, shape in (
+        ("sender", sender, (T, M)),
+        ("receiver", receiver, (M, R)),
+        ("beliefs", beliefs, (M, T)),
+    ):
+        if arr.ndim < 2 or arr.shape[-2:] != shape:
+            raise GameValueError(f"{name} must end in shape {shape}; got {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise GameValueError(f"{name} has non-finite entries")
+        if np.any(arr < -1e-9) or np.any(np.abs(arr.sum(axis=-1) - 1.0) > 1e-9 * arr.shape[-1]):
+            raise GameValueError(
+                f"{name} must be distributions (rows non-negative, summing to one)"
+            )
+    # Sender: V_S(t, m) = sum_r rho(r|m) u_S(t, m, r).
+    v_sender = np.einsum("...tmr,...mr->...tm", game.sender_payoffs, receiver)
+    current = (v_sender * sender).sum(axis=-1)
+    sender_regret = np.maximum(v_sender.max(axis=-1) - current, 0.0)
+    # Receiver: W(m, r) = sum_t mu(t|m) u_R(t, m, r).
+    w = np.einsum("...tmr,...mt->...mr", game.receiver_payoffs, beliefs)
+    chosen = (w * receiver).sum(axis=-1)
+    receiver_regret = np.maximum(w.max(axis=-1) - chosen, 0.0)
+    # Bayes' rule where the message has positive probability.
+    joint = game.prior[..., :, None] * sender  # (..., T, M)
+    mass = joint.sum(axis=-2)  # (..., M)
+    on_path = mass > 1e-12
+    posterior = np.swapaxes(joint, -1, -2) / np.where(on_path, mass, 1.0)[..., None]
+    gap = np.abs(posterior - beliefs).max(axis=-1)
+    bayes = np.where(on_path, gap, 0.0)
+    return PBERegret(sender_regret, receiver_regret, bayes, on_path)
