@@ -1,0 +1,567 @@
+r"""All extreme equilibria of two-player games by vertex enumeration, batched.
+
+Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
+:math:`n` actions and matrix :math:`B`. Nash equilibria are unchanged by a positive affine
+transformation of each player's payoffs, so the payoffs are first mapped to :math:`[1, 2]`:
+:math:`A' = 1 + (A - \min A)/(\max A - \min A)` (and :math:`A' = 1` when :math:`A` is
+constant), likewise :math:`B'`. The *best-response polytopes* are
+
+.. math::
+
+    P = \{x \in \mathbb{R}^m : x \ge 0,\; B'^\top x \le 1\}, \qquad
+    Q = \{y \in \mathbb{R}^n : y \ge 0,\; A' y \le 1\},
+
+both bounded because :math:`A', B' > 0`. A point of :math:`P` has *label* :math:`i` when
+:math:`x_i = 0` and label :math:`m + j` when :math:`(B'^\top x)_j = 1` (column :math:`j` is a
+best response to :math:`x`); a point of :math:`Q` has label :math:`i` when :math:`(A' y)_i = 1`
+and label :math:`m + j` when :math:`y_j = 0`. A pair :math:`(x, y) \ne (0, 0)` is *completely
+labelled* when every label in :math:`\{0, \dots, m + n - 1\}` belongs to :math:`x` or to
+:math:`y`, and then :math:`(x / \sum x, y / \sum y)` is a Nash equilibrium; the equilibria
+whose two strategies are vertices of :math:`P` and :math:`Q` are the *extreme* equilibria, and
+every equilibrium is a convex combination of extreme ones within a maximal Nash subset (below).
+
+Vertices by linear algebra over label sets
+    A vertex of :math:`P` has :math:`m` linearly independent tight constraints. If its support
+    has :math:`k` elements :math:`S`, and :math:`T` are :math:`k` tight columns, then
+    :math:`B'[S, T]^\top x_S = 1`. For each :math:`k` the solver gathers the :math:`k \times k`
+    matrices of *every* game in the batch and *every* pair :math:`(S, T)` into one stack, solves
+    them with batched Gaussian elimination (singular ones are discarded; every vertex has a
+    nonsingular choice), keeps the feasible solutions, reads off their labels with tolerance
+    ``tol`` and removes repeated vertices (in a degenerate polytope a vertex is reached from
+    several label sets; a vertex is determined by its label set). There are
+    :math:`\sum_k \binom{m}{k}\binom{n}{k} = \binom{m+n}{m}` systems per game and polytope.
+
+Matching
+    Within each game every vertex of :math:`P` is paired with every vertex of :math:`Q` at
+    once (bit masks of labels, a segmented cross product over the batch) and completely
+    labelled pairs are kept.
+
+Degeneracy
+    A game is *degenerate* when some mixed strategy with support of size :math:`k` has more
+    than :math:`k` pure best responses; equivalently, some vertex of :math:`P` has more than
+    :math:`m` labels or some vertex of :math:`Q` more than :math:`n`. This is what
+    ``Equilibria.degenerate`` reports.
+
+Components and maximal Nash subsets
+    Two extreme equilibria are *compatible* when they share a strategy. The extreme
+    equilibria are the edges of a bipartite graph between the vertices of :math:`P` and of
+    :math:`Q` that occur in them. A *maximal Nash subset* is :math:`\mathrm{conv}(X) \times
+    \mathrm{conv}(Y)` for a maximal biclique :math:`X \times Y` of this graph (every pair in it
+    is an equilibrium, Winkels 1979; Jansen 1981), and the connected components of the graph
+    are the connected components of the set of equilibria (Avis, Rosenberg, Savani and von
+    Stengel 2010). ``Equilibria.component`` labels each row with its connected component within
+    its game, and ``options["cliques"]`` lists the maximal bicliques as :class:`Clique` records.
+    In a nondegenerate game every equilibrium is isolated: each row is its own component and
+    its own clique.
+
+Tolerances are relative: payoffs are rescaled to a range of one per player, so ``tol`` is a
+fraction of each player's payoff range, and the regret stored in the result (computed
+independently by :func:`irgames.games.regret.regret`) is in the game's own units.
+
+References: D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria
+for two-player games", Economic Theory 42 (2010); B. von Stengel, "Computing equilibria for
+two-person games", Handbook of Game Theory vol. 3 (2002), ch. 45.
+
+Examples
+--------
+>>> import irgames as ig
+>>> from irgames.solvers.vertex_enumeration import vertex_enumeration
+>>> battle = ig.NormalFormGame.bimatrix([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+>>> eq = vertex_enumeration(battle)
+>>> len(eq), bool(eq.degenerate)
+(3, False)
+>>> sorted([round(float(p), 3) for p in x] for x, y in eq.profiles())
+[[0.0, 1.0], [0.6, 0.4], [1.0, 0.0]]
+
+A degenerate game has a continuum of equilibria; its extreme points share a component:
+
+>>> game = ig.NormalFormGame.bimatrix([[1, 1], [0, 0]], [[1, 1], [0, 0]])
+>>> eq = vertex_enumeration(game)
+>>> len(eq), bool(eq.degenerate), eq.component.tolist(), len(eq.options["cliques"])
+(2, True, [0, 0], 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import ClassVar
+
+import numpy as np
+
+from ..games.normal_form import GameValueError, NormalFormGame
+from ._batched_linalg import solve_batched
+from .equilibria import Equilibria
+
+__all__ = ["Clique", "polytope_vertices", "vertex_enumeration"]
+
+#: Default bound on the number of floats held at once by one stack of systems.
+DEFAULT_MEMORY_FLOATS = 8_000_000
+
+
+@dataclass(frozen=True)
+class Clique:
+    """A maximal Nash subset :math:`\\mathrm{conv}(X) \\times \\mathrm{conv}(Y)` of one game.
+
+    Attributes
+    ----------
+    game : int
+        Flat index of the game in the batch.
+    component : int
+        The connected component (within the game) that contains the clique.
+    rows : tuple of int
+        Rows of the :class:`Equilibria` result that are the extreme equilibria
+        :math:`X \\times Y` of the clique (``len(player1) * len(player2)`` rows).
+    player1, player2 : tuple of tuple of float
+        The extreme strategies :math:`X` of the row player and :math:`Y` of the column player;
+        any mixture of ``player1`` against any mixture of ``player2`` is an equilibrium.
+    """
+
+    game: int
+    component: int
+    rows: tuple[int, ...]
+    player1: tuple[tuple[float, ...], ...]
+    player2: tuple[tuple[float, ...], ...]
+
+
+def _check_two_player(game: NormalFormGame, tol: float) -> None:
+    if not isinstance(game, NormalFormGame):
+        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if game.n_players != 2:
+        raise GameValueError(f"this solver needs a two-player game; got {game.n_players} players")
+    if not (np.isfinite(tol) and 0 < tol < 1e-2):
+        raise ValueError(f"tol must be a small positive number (0 < tol < 1e-2), got {tol}")
+    m, n = game.num_actions
+    if max(m, n) > 62:
+        raise GameValueError(f"at most 62 actions per player are supported, got {m}x{n}")
+
+
+def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
+    """Each player's payoffs mapped affinely onto ``[1, 2]``; shapes ``(batch_size, m, n)``."""
+    flat = game.flatten()
+    out = []
+    for player in (0, 1):
+        M = flat.player_payoffs(player)
+        low = M.min(axis=(-2, -1), keepdims=True)
+        spread = M.max(axis=(-2, -1), keepdims=True) - low
+        out.append(1.0 + (M - low) / np.where(spread > 0, spread, 1.0))
+    return out[0], out[1]
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x).astype(np.int64)
+    x = x.astype(np.int64).copy()
+    count = np.zeros_like(x)
+    while np.any(x):
+        count += x & 1
+        x >>= 1
+    return count
+
+
+def _bits(flags: np.ndarray) -> np.ndarray:
+    """Pack boolean flags along the last axis into an int64 bit mask (bit i = flag i)."""
+    weights = np.left_shift(np.int64(1), np.arange(flags.shape[-1], dtype=np.int64))
+    return (flags.astype(np.int64) * weights).sum(axis=-1)
+
+
+def polytope_vertices(
+    C: np.ndarray, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Nonzero vertices of the polytopes :math:`\{z \ge 0, C z \le 1\}` of a batch.
+
+    Parameters
+    ----------
+    C : ndarray, shape (G, r, d)
+        Positive constraint matrices, one per game.
+    tol : float
+        Feasibility and label tolerance.
+
+    Returns
+    -------
+    game : ndarray of int, shape (V,)
+        Index of each vertex's polytope (sorted ascending).
+    z : ndarray, shape (V, d)
+        The vertices.
+    zero_mask : ndarray of int64, shape (V,)
+        Bit ``i`` set when :math:`z_i = 0` (within ``tol``).
+    tight_mask : ndarray of int64, shape (V,)
+        Bit ``j`` set when :math:`(C z)_j = 1` (within ``tol``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g, z, zero, tight = polytope_vertices(np.array([[[1.0, 2.0], [2.0, 1.0]]]))
+    >>> sorted(np.round(z, 3).tolist())
+    [[0.0, 0.5], [0.333, 0.333], [0.5, 0.0]]
+    """
+    C = np.asarray(C, dtype=float)
+    G, r, d = C.shape
+    K = min(r, d)
+    # Memory per game: the minors of the augmented matrix [C | 1] of every size.
+    plan = _MinorPlan.get(r, d + 1)
+    per_game = max(1, sum(len(plan.rows[k]) * len(plan.cols[k]) * (k + 2) for k in range(K + 1)))
+    step = max(1, int(memory_floats // per_game))
+    parts: list[tuple[np.ndarray, ...]] = []
+    for start in range(0, G, step):
+        Cg = C[start : start + step]
+        for gi, z, zero, tight in _vertices_chunk(Cg, plan, tol):
+            parts.append((gi + start, z, zero, tight))
+    if not parts:
+        return (
+            np.zeros(0, np.int64),
+            np.zeros((0, d)),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+        )
+    game = np.concatenate([p[0] for p in parts])
+    z = np.concatenate([p[1] for p in parts])
+    zero = np.concatenate([p[2] for p in parts])
+    tight = np.concatenate([p[3] for p in parts])
+    # A vertex is determined by its set of tight constraints: keep one copy per label set.
+    keys = np.stack([game, zero, tight], axis=1)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    first = np.sort(first)
+    order = first[np.argsort(game[first], kind="stable")]
+    return game[order], z[order], zero[order], tight[order]
+
+
+def _combos(n: int, k: int) -> np.ndarray:
+    """All k-subsets of range(n) in lexicographic order, shape (C(n, k), k)."""
+    combos = list(combinations(range(n), k))
+    return np.array(combos, dtype=np.int64).reshape(len(combos), k)
+
+
+class _MinorPlan:
+    """Index tables for computing all minors of an ``r x c`` matrix by Laplace expansion."""
+
+    _cache: ClassVar[dict[tuple[int, int], _MinorPlan]] = {}
+
+    def __init__(self, r: int, c: int):
+        K = min(r, c)
+        self.rows = [_combos(r, k) for k in range(K + 1)]
+        self.cols = [_combos(c, k) for k in range(K + 1)]
+        row_index = [{tuple(t): i for i, t in enumerate(R.tolist())} for R in self.rows]
+        col_index = [{tuple(t): i for i, t in enumerate(S.tolist())} for S in self.cols]
+        # Expansion along the first row of T: det C[T, S] = sum_a (-1)^a C[T_0, S_a] *
+        # det C[T \ T_0, S \ S_a].
+        self.row_rest = [None] + [
+            np.array(
+                [row_index[k - 1][tuple(t[1:])] for t in self.rows[k].tolist()], dtype=np.int64
+            )
+            for k in range(1, K + 1)
+        ]
+        self.col_rest = [None] + [
+            np.array(
+                [
+                    [col_index[k - 1][tuple(s[:a] + s[a + 1 :])] for a in range(k)]
+                    for s in self.cols[k].tolist()
+                ],
+                dtype=np.int64,
+            ).reshape(len(self.cols[k]), k)
+            for k in range(1, K + 1)
+        ]
+        # Flat gather tables: entries of [C | 1] (row T_0, column S_a) and minors of size k-1.
+        self.lead_flat = [None] + [
+            (self.rows[k][:, 0][:, None, None] * c + self.cols[k][None, :, :]).reshape(-1)
+            for k in range(1, K + 1)
+        ]
+        self.rest_flat = [None] + [
+            (
+                self.row_rest[k][:, None, None] * len(self.cols[k - 1])
+                + self.col_rest[k][None, :, :]
+            ).reshape(-1)
+            for k in range(1, K + 1)
+        ]
+        # Cramer's rule for z_S with C[T, S] z_S = 1, the last column (index c - 1) being the
+        # right-hand side: which column sets hold S, and S with S_i replaced by the ones.
+        last = c - 1
+        self.supports = []
+        self.support_index = []
+        self.numerator_index = []
+        for k in range(K + 1):
+            S = [s for s in self.cols[k].tolist() if last not in s]
+            self.supports.append(np.array(S, dtype=np.int64).reshape(len(S), k))
+            self.support_index.append(np.array([col_index[k][tuple(t)] for t in S], dtype=np.int64))
+            self.numerator_index.append(
+                np.array(
+                    [
+                        [col_index[k][tuple(t[:i] + t[i + 1 :] + [last])] for i in range(k)]
+                        for t in S
+                    ],
+                    dtype=np.int64,
+                ).reshape(len(S), k)
+            )
+
+    @classmethod
+    def get(cls, r: int, c: int) -> _MinorPlan:
+        if (r, c) not in cls._cache:
+            cls._cache[(r, c)] = cls(r, c)
+        return cls._cache[(r, c)]
+
+
+#: Candidates within this (loose) tolerance after Cramer's rule are re-solved by LU.
+_SCREEN = 1e-4
+
+
+def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
+    """Yield ``(game, z, zero_mask, tight_mask)`` of the vertices found for each support size.
+
+    All minors of ``[C | 1]`` are built size by size (Laplace expansion, vectorised over games
+    and minors); Cramer's rule then gives the candidate vertex of every (tight rows, support)
+    pair at once. Candidates that pass a loose screen are re-solved by Gaussian elimination
+    with partial pivoting and checked with ``tol``.
+    """
+    G, r, d = C.shape
+    K = min(r, d)
+    aug = np.concatenate([C, np.ones((G, r, 1))], axis=2).reshape(G, -1)
+    minors = np.ones((G, 1, 1))
+    for k in range(1, K + 1):
+        T, Sc = plan.rows[k], plan.cols[k]
+        shape = (G, len(T), len(Sc), k)
+        lead = np.take(aug, plan.lead_flat[k], axis=1).reshape(shape)
+        rest = np.take(minors.reshape(G, -1), plan.rest_flat[k], axis=1).reshape(shape)
+        lead *= rest
+        minors = lead[..., 0].copy()
+        for a in range(1, k):
+            if a % 2:
+                minors -= lead[..., a]
+            else:
+                minors += lead[..., a]
+        S = plan.supports[k]
+        det = minors[:, :, plan.support_index[k]]  # (G, nT, nS)
+        num = minors[:, :, plan.numerator_index[k]]  # (G, nT, nS, k)
+        num = num * np.where((k - 1 - np.arange(k)) % 2 == 0, 1.0, -1.0)
+        scale = np.abs(num).max(axis=-1, initial=0.0)
+        ok = det != 0.0
+        # z >= 0 within the screen, and z bounded (a feasible z has sum(z) <= 1).
+        ok &= np.all(num * np.sign(det)[..., None] >= -_SCREEN * np.abs(det)[..., None], axis=-1)
+        ok &= scale <= (1.0 + _SCREEN) * np.abs(det)
+        gi, ti, si = np.nonzero(ok)
+        if gi.size == 0:
+            continue
+        zS = num[gi, ti, si] / det[gi, ti, si][:, None]
+        z = np.zeros((gi.size, d))
+        rows_v = np.arange(gi.size)[:, None]
+        z[rows_v, S[si]] = zS
+        Cz = np.einsum("vrd,vd->vr", C[gi], z)
+        keep = np.all(Cz <= 1.0 + _SCREEN, axis=-1)
+        gi, ti, si = gi[keep], ti[keep], si[keep]
+        if gi.size == 0:
+            continue
+        # Polish: solve the surviving systems by LU with partial pivoting.
+        sub = C[gi[:, None, None], T[ti][:, :, None], S[si][:, None, :]]  # (V, k, k)
+        zS, solved = solve_batched(sub, np.ones(k))
+        z = np.zeros((gi.size, d))
+        z[np.arange(gi.size)[:, None], S[si]] = zS
+        Cz = np.einsum("vrd,vd->vr", C[gi], z)
+        feasible = solved & np.all(z >= -tol, axis=-1) & np.all(Cz <= 1.0 + tol, axis=-1)
+        gi, z, Cz = gi[feasible], z[feasible], Cz[feasible]
+        yield gi, z, _bits(z <= tol), _bits(Cz >= 1.0 - tol)
+
+
+def _segment_pairs(count_a: np.ndarray, count_b: np.ndarray) -> tuple[np.ndarray, ...]:
+    """All pairs (a, b) within each group, for items sorted by group with the given counts."""
+    start_a = np.r_[0, np.cumsum(count_a)[:-1]]
+    start_b = np.r_[0, np.cumsum(count_b)[:-1]]
+    sizes = count_a * count_b
+    group = np.repeat(np.arange(count_a.size), sizes)
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    nb = count_b[group]
+    return group, start_a[group] + within // nb, start_b[group] + within % nb
+
+
+def _components(game: np.ndarray, p: np.ndarray, q: np.ndarray, n_p: int) -> np.ndarray:
+    """Connected components of the bipartite graph with edges (p, q), numbered per game."""
+    k = game.size
+    if k == 0:
+        return np.zeros(0, np.int64)
+    nodes_q = q + n_p
+    label = np.arange(n_p + int(q.max()) + 1, dtype=np.int64)
+    while True:
+        edge = np.minimum(label[p], label[nodes_q])
+        before = label.copy()
+        np.minimum.at(label, p, edge)
+        np.minimum.at(label, nodes_q, edge)
+        if np.array_equal(before, label):
+            break
+    comp = label[p]
+    pairs = np.stack([game, comp], axis=1)
+    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    first_of_game = np.searchsorted(uniq[:, 0], uniq[:, 0], side="left")
+    return np.arange(len(uniq))[inverse] - first_of_game[inverse]
+
+
+def _maximal_bicliques(edges: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """Maximal bicliques (X, Y) of a small bipartite graph given by its edge list.
+
+    The closed sets of the Galois connection: every nonempty intersection of neighbourhoods
+    :math:`N(x)` is a maximal :math:`Y`, with :math:`X = \\{x : N(x) \\supseteq Y\\}`.
+    """
+    neighbours: dict[int, int] = {}
+    for a, b in edges:
+        neighbours[a] = neighbours.get(a, 0) | (1 << b)
+    closed: set[int] = set()
+    for mask in neighbours.values():
+        new = {mask} | {mask & other for other in closed}
+        closed |= {s for s in new if s}
+    out = []
+    for Y in sorted(closed):
+        X = sorted(a for a, mask in neighbours.items() if mask & Y == Y)
+        out.append((X, [b for b in range(Y.bit_length()) if Y >> b & 1]))
+    return out
+
+
+def _match(m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, count_q):
+    """Completely labelled pairs (game, P vertex, Q vertex), sorted by game.
+
+    In a nondegenerate game a vertex of P has exactly m labels and one of Q exactly n, so the
+    partner of a P vertex is the Q vertex whose label set is the complement: a sorted-key
+    join over the whole batch. Degenerate games compare every pair of their vertices.
+    """
+    full_m, full_n = (1 << m) - 1, (1 << n) - 1
+    parts = []
+    nondeg_p = ~degenerate[gp]
+    nondeg_q = ~degenerate[gq]
+    if m + n <= 40 and gp.size and int(count_p.size) < (1 << (62 - m - n)):
+        shift = np.int64(m + n)
+        labels_p = zero_p | (tight_p << np.int64(m))
+        labels_q = tight_q | (zero_q << np.int64(m))
+        want = (gp << shift) | ((full_m | (full_n << m)) ^ labels_p)
+        have = (gq << shift) | labels_q
+        sel_q = np.flatnonzero(nondeg_q)
+        order = sel_q[np.argsort(have[sel_q], kind="stable")]
+        sorted_have = have[order]
+        sel_p = np.flatnonzero(nondeg_p)
+        pos = np.searchsorted(sorted_have, want[sel_p])
+        pos_c = np.minimum(pos, max(sorted_have.size - 1, 0))
+        hit = (
+            (pos < sorted_have.size) & (sorted_have[pos_c] == want[sel_p])
+            if sorted_have.size
+            else np.zeros(sel_p.size, dtype=bool)
+        )
+        ip = sel_p[hit]
+        parts.append((gp[ip], ip, order[pos_c[hit]]))
+        rest = degenerate
+    else:
+        rest = np.ones_like(degenerate)
+    sel_p = np.flatnonzero(rest[gp])
+    sel_q = np.flatnonzero(rest[gq])
+    group, a, b = _segment_pairs(np.where(rest, count_p, 0), np.where(rest, count_q, 0))
+    ip, iq = sel_p[a], sel_q[b]
+    ok = ((zero_p[ip] | tight_q[iq]) == full_m) & ((tight_p[ip] | zero_q[iq]) == full_n)
+    parts.append((group[ok], ip[ok], iq[ok]))
+    group = np.concatenate([p[0] for p in parts])
+    ip = np.concatenate([p[1] for p in parts])
+    iq = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((iq, ip, group))
+    return group[order], ip[order], iq[order]
+
+
+def vertex_enumeration(
+    game: NormalFormGame, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+) -> Equilibria:
+    r"""All extreme Nash equilibria of every two-player game in a batch.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two-player games, any batch shape.
+    tol : float
+        Tolerance for feasibility and for reading labels, as a fraction of each player's
+        payoff range.
+    memory_floats : int
+        Upper bound on the number of floats in one stack of linear systems; the batch is
+        chunked to respect it.
+
+    Returns
+    -------
+    Equilibria
+        One row per extreme equilibrium (``complete=True``), with ``degenerate`` per game,
+        ``component`` (connected component of the set of equilibria, numbered within each
+        game) and ``options["cliques"]``: the maximal Nash subsets as a tuple of
+        :class:`Clique`.
+
+    Raises
+    ------
+    GameValueError
+        If the game does not have two players.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import irgames as ig
+    >>> games = ig.NormalFormGame.bimatrix(*np.random.default_rng(1).normal(size=(2, 500, 4, 4)))
+    >>> eq = vertex_enumeration(games)
+    >>> bool(np.all(eq.count % 2 == 1)), eq.max_relative_regret < 1e-9
+    (True, True)
+    """
+    _check_two_player(game, tol)
+    m, n = game.num_actions
+    A, B = normalised_bimatrix(game)
+    G = A.shape[0]
+    # P: x >= 0 (label i), B'^T x <= 1 (label m + j); Q: A' y <= 1 (label i), y >= 0 (m + j).
+    gp, xp, zero_p, tight_p = polytope_vertices(
+        np.swapaxes(B, -1, -2), tol=tol, memory_floats=memory_floats
+    )
+    gq, yq, zero_q, tight_q = polytope_vertices(A, tol=tol, memory_floats=memory_floats)
+
+    labels_p = _popcount(zero_p) + _popcount(tight_p)
+    labels_q = _popcount(zero_q) + _popcount(tight_q)
+    degenerate = np.zeros(G, dtype=bool)
+    np.logical_or.at(degenerate, gp, labels_p > m)
+    np.logical_or.at(degenerate, gq, labels_q > n)
+
+    count_p = np.bincount(gp, minlength=G)
+    count_q = np.bincount(gq, minlength=G)
+    group, ip, iq = _match(
+        m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, count_q
+    )
+    x = xp[ip] / xp[ip].sum(axis=1, keepdims=True)
+    y = yq[iq] / yq[iq].sum(axis=1, keepdims=True)
+    component = _components(group, ip, iq, len(gp))
+
+    # Maximal Nash subsets: only games where some extreme strategy lies in two extreme
+    # equilibria need the clique enumeration of their (small) compatibility graph; in every
+    # other game each extreme equilibrium is isolated, a maximal Nash subset of its own.
+    shared = np.zeros(G, dtype=bool)
+    for idx in (ip, iq):
+        uses = np.bincount(idx, minlength=max(len(gp), len(gq)))
+        np.logical_or.at(shared, group, uses[idx] > 1)
+    cliques: list[Clique] = []
+    in_shared = np.flatnonzero(shared[group])
+    for rows in np.split(in_shared, np.flatnonzero(np.diff(group[in_shared])) + 1):
+        if rows.size == 0:
+            continue
+        g = int(group[rows[0]])
+        base = int(iq[rows].min())
+        edge_row = {(int(ip[r]), int(iq[r]) - base): int(r) for r in rows}
+        for X, Y in _maximal_bicliques(list(edge_row)):
+            members = tuple(sorted(edge_row[(a, b)] for a in X for b in Y))
+            cliques.append(
+                Clique(
+                    game=g,
+                    component=int(component[members[0]]),
+                    rows=members,
+                    player1=tuple(tuple((xp[a] / xp[a].sum()).tolist()) for a in X),
+                    player2=tuple(tuple((yq[b + base] / yq[b + base].sum()).tolist()) for b in Y),
+                )
+            )
+
+    return Equilibria.from_profiles(
+        game,
+        group,
+        (x, y),
+        method="vertex_enumeration",
+        tolerance=tol,
+        complete=True,
+        degenerate=degenerate.reshape(game.batch_shape),
+        component=component,
+        options={
+            "tol": tol,
+            "cliques": tuple(cliques),
+            "isolated": ~shared[group],
+            "vertices": (count_p.reshape(game.batch_shape), count_q.reshape(game.batch_shape)),
+        },
+    )
