@@ -1,0 +1,282 @@
+"""Backward induction against an independent per-point recursion, and Drezner's coercion game."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from irgames.games.extensive_form import CHANCE, TERMINAL, TreeBuilder
+from irgames.games.normal_form import GameValueError
+from irgames.games.tree_generators import random_tree
+from irgames.solvers.backward_induction import backward_induction
+
+# ----------------------------------------------------------------------------- reference
+
+
+def _children_lists(parent):
+    kids = [[] for _ in parent]
+    for v in range(1, len(parent)):
+        kids[int(parent[v])].append(v)
+    return kids
+
+
+def all_pure_spe(game, index, tol):
+    """Every pure SPE of one game by plain recursion: a list of (choices dict, value tuple).
+
+    Written independently of the solver: it walks the tree from the parent array.
+    """
+    kids = _children_lists(game.parent)
+    payoffs = np.asarray(game.payoffs[index], dtype=float)
+    probs = np.asarray(game.chance_probs[index], dtype=float) if game.chance_nodes.size else None
+    scale = payoffs.max() - payoffs.min()
+    eps = tol * (scale if scale > 0 else 1.0)
+    term_row = {int(t): r for r, t in enumerate(game.terminals)}
+    chance_row = {int(c): r for r, c in enumerate(game.chance_nodes)}
+
+    def solve(v):
+        m = int(game.mover[v])
+        if m == TERMINAL:
+            return [({}, tuple(payoffs[term_row[v]]))]
+        sub = [solve(c) for c in kids[v]]
+        out = []
+        for combo in itertools.product(*sub):
+            merged = {}
+            for choices, _ in combo:
+                merged.update(choices)
+            vals = [np.array(val) for _, val in combo]
+            if m == CHANCE:
+                p = probs[chance_row[v]]
+                out.append((merged, tuple(sum(p[a] * vals[a] for a in range(len(vals))))))
+            else:
+                best = max(val[m] for val in vals)
+                for a, val in enumerate(vals):
+                    if val[m] >= best - eps:
+                        out.append(({**merged, v: a}, tuple(val)))
+        return out
+
+    return solve(0)
+
+
+def reach_of(game, index, choice):
+    kids = _children_lists(game.parent)
+    reach = np.zeros(game.n_nodes)
+    reach[0] = 1.0
+    chance_row = {int(c): r for r, c in enumerate(game.chance_nodes)}
+    for v in range(game.n_nodes):
+        m = int(game.mover[v])
+        if m >= 0:
+            reach[kids[v][int(choice[v])]] += reach[v]
+        elif m == CHANCE:
+            p = game.chance_probs[index][chance_row[v]]
+            for a, c in enumerate(kids[v]):
+                reach[c] += reach[v] * p[a]
+    return reach
+
+
+trees = st.builds(
+    random_tree,
+    seed=st.integers(0, 2**32 - 1),
+    max_depth=st.integers(1, 4),
+    max_branching=st.integers(2, 3),
+    n_players=st.integers(1, 3),
+    batch_shape=st.sampled_from([(), (1,), (3,), (2, 2)]),
+    p_terminal=st.floats(0.0, 0.6),
+    p_chance=st.sampled_from([0.0, 0.0, 0.3]),
+    integer_payoffs=st.booleans(),
+)
+
+
+@given(trees)
+def test_agrees_with_independent_recursion(game):
+    tol = 1e-9
+    result = backward_induction(game, tol=tol, ties="enumerate")
+    decision = np.flatnonzero(game.mover >= 0)
+    for index in np.ndindex(game.batch_shape):
+        flat = int(np.ravel_multi_index(index, game.batch_shape)) if index else 0
+        reference = all_pure_spe(game, index, tol)
+        expected = {tuple(ch[int(v)] for v in decision) for ch, _ in reference}
+        assert len(expected) == len(reference)  # no strategy profile listed twice
+        # the reported SPE is one of them, with the right values and path
+        choice = result.choice[index]
+        key = tuple(int(choice[v]) for v in decision)
+        assert key in expected
+        value = dict((tuple(ch[int(v)] for v in decision), val) for ch, val in reference)[key]
+        scale = float(game.payoff_scale[index])
+        np.testing.assert_allclose(result.payoffs[index], value, atol=1e-9 * scale)
+        np.testing.assert_allclose(result.reach[index], reach_of(game, index, choice), atol=1e-12)
+        # ties are flagged exactly where the SPE is not unique
+        assert bool(result.ties[index]) == (len(expected) > 1)
+        # enumeration lists exactly the reference set
+        rows = np.flatnonzero(result.enumerated.game_index == flat)
+        assert int(result.enumerated.count[index]) == len(expected)
+        if len(expected) > 1:
+            found = {tuple(int(c) for c in result.enumerated.choice[r][decision]) for r in rows}
+            assert found == expected
+            for r in rows:
+                ch = result.enumerated.choice[r]
+                val = dict((tuple(c[int(v)] for v in decision), x) for c, x in reference)[
+                    tuple(int(ch[v]) for v in decision)
+                ]
+                np.testing.assert_allclose(result.enumerated.payoffs[r], val, atol=1e-9 * scale)
+                np.testing.assert_allclose(
+                    result.enumerated.reach[r], reach_of(game, index, ch), atol=1e-12
+                )
+        else:
+            assert rows.size == 0
+
+
+@given(trees, st.floats(0.1, 10.0), st.floats(-5.0, 5.0))
+def test_invariant_under_positive_affine_transformation(game, a, b):
+    base = backward_induction(game)
+    moved = backward_induction(game.with_payoffs(a * game.payoffs + b))
+    same = ~base.ties
+    assert np.array_equal(base.choice[same], moved.choice[same])
+    np.testing.assert_allclose(
+        moved.payoffs, a * base.payoffs + b, atol=1e-9 * (1 + abs(b) + a * 10)
+    )
+
+
+@given(trees)
+def test_batch_equals_pointwise(game):
+    if not game.batch_shape:
+        return
+    whole = backward_induction(game)
+    for i in range(game.batch_shape[0]):
+        part = backward_induction(game[i])
+        assert np.array_equal(part.choice, whole.choice[i])
+        np.testing.assert_allclose(part.values, whole.values[i], atol=0, rtol=0)
+
+
+def test_terminal_probability_sums_to_one():
+    game = random_tree(3, max_depth=5, p_chance=0.4, batch_shape=(10,), dyadic_chance=False)
+    result = backward_induction(game)
+    np.testing.assert_allclose(result.terminal_probability.sum(axis=-1), 1.0, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def test_refuses_imperfect_information_and_unbound():
+    T = TreeBuilder(["A", "B"])
+    root = T.decision(
+        "A",
+        {
+            "x": T.decision("B", {"l": T.terminal(1, 0), "r": T.terminal(0, 1)}, infoset="h"),
+            "y": T.decision("B", {"l": T.terminal(0, 1), "r": T.terminal(1, 0)}, infoset="h"),
+        },
+    )
+    with pytest.raises(GameValueError, match="perfect information"):
+        backward_induction(T.build(root))
+    T = TreeBuilder(["A"], parameters="c")
+    game = T.build(T.decision("A", {"x": T.terminal("c"), "y": T.terminal(0)}))
+    with pytest.raises(GameValueError, match="unbound parameters"):
+        backward_induction(game)
+    with pytest.raises(GameValueError, match="ties"):
+        backward_induction(game.bind(c=1.0), ties="pick")
+
+
+def test_enumeration_limit_is_a_clear_error():
+    game = random_tree(0, max_depth=3, batch_shape=(2,))
+    game = game.with_payoffs(np.zeros_like(game.payoffs))
+    with pytest.raises(GameValueError, match="max_equilibria"):
+        backward_induction(game, ties="enumerate", max_equilibria=2)
+
+
+# ----------------------------------------------------------------------------- Drezner
+
+
+def coercion_game():
+    """Drezner's coercion game built with the builder (THEORIES.md, section 1)."""
+    T = TreeBuilder(
+        ["S", "T"],
+        parameters={
+            "D": (0, None),
+            "c_s": (0, None),
+            "c_t": (0, None),
+            "B_s": (0, 1),
+            "B_t": (0, 1),
+        },
+    )
+    D, c_s, c_t, B_s, B_t = T.symbols
+
+    def outcome(P_s, P_t):  # U_i = B_i P_i + (1 - B_i)(P_i - P_j)
+        return T.terminal(B_s * P_s + (1 - B_s) * (P_s - P_t), B_t * P_t + (1 - B_t) * (P_t - P_s))
+
+    root = T.decision(
+        "S",
+        {
+            "status quo": outcome(0, 0),
+            "demand": T.decision(
+                "T",
+                {
+                    "acquiesce": outcome(D, -D),
+                    "stand firm": T.decision(
+                        "S", {"back down": outcome(0, 0), "impose": outcome(-c_s, -c_t)}
+                    ),
+                },
+            ),
+        },
+    )
+    return T.build(root, title="Drezner coercion")
+
+
+points = st.tuples(
+    st.floats(0.01, 5.0), st.floats(0.01, 5.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0)
+)
+
+
+@given(st.lists(points, min_size=1, max_size=20))
+def test_drezner_credibility_condition(rows):
+    c_s, c_t, B_s, B_t = (np.array(x) for x in zip(*rows, strict=True))
+    margin = (1 - B_s) * c_t - c_s
+    keep = np.abs(margin) > 1e-6 * (1 + c_s + c_t)  # away from the boundary (a tie)
+    game = coercion_game().bind(D=1.0, c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t)
+    result = backward_induction(game)
+    labels = game.action_labels
+    s2 = int(np.flatnonzero((game.mover == 0) & (game.depth == 2))[0])
+    assert labels[s2] == ("back down", "impose")
+    imposes = result.choice[:, s2] == 1
+    assert np.array_equal(imposes[keep], (c_s <= (1 - B_s) * c_t)[keep])
+
+
+@given(st.lists(points, min_size=1, max_size=8))
+def test_drezner_optimal_demand_on_a_grid(rows):
+    c_s, c_t, B_s, B_t = (np.array(x) for x in zip(*rows, strict=True))
+    credible = c_s <= (1 - B_s) * c_t - 1e-3
+    if not credible.any():
+        return
+    c_s, c_t, B_s, B_t = (x[credible] for x in (c_s, c_t, B_s, B_t))
+    d_star = (c_t - (1 - B_t) * c_s) / (2 - B_t)
+    grid = np.linspace(0.0, 6.0, 2401)  # the sender's demand as a batch axis
+    step = grid[1] - grid[0]
+    game = coercion_game().bind(
+        D=grid[None, :],
+        c_s=c_s[:, None],
+        c_t=c_t[:, None],
+        B_s=B_s[:, None],
+        B_t=B_t[:, None],
+    )
+    result = backward_induction(game)
+    t_node = int(np.flatnonzero(game.mover == 1)[0])
+    accepts = result.choice[..., t_node] == 0
+    cutoff = np.where(accepts, grid, -np.inf).max(axis=-1)  # largest demand T accepts
+    assert np.all(np.abs(cutoff - d_star) <= step + 1e-9)
+    # the sender's best demand on the grid is the cutoff, worth (2 - B_s) D* to her
+    best = grid[np.argmax(result.payoffs[..., 0], axis=-1)]
+    assert np.all(np.abs(best - d_star) <= step + 1e-9)
+    u_s = result.payoffs[..., 0].max(axis=-1)
+    assert np.all(np.abs(u_s - (2 - B_s) * d_star) <= (2 - B_s) * step + 1e-9)
+
+
+def test_drezner_worked_example():
+    game = coercion_game().bind(D=5 / 3, c_s=1.0, c_t=3.0, B_s=0.5, B_t=0.5)
+    result = backward_induction(game, ties="enumerate")
+    # at D = D* = 5/3 the target is exactly indifferent: both SPE are reported
+    assert bool(result.ties)
+    assert int(result.count) == 2
+    np.testing.assert_allclose(result.enumerated.payoffs[:, 0].max(), 2.5, atol=1e-12)
+    assert result.path_labels() == ["demand", "acquiesce"]
