@@ -149,3 +149,77 @@ def test_pbe_regret_agrees_with_a_direct_computation(game):
         ]
         mine = max(values) - sum(receiver[b, m, r] * values[r] for r in range(R))
         assert reg.receiver[b, m] == pytest.approx(max(mine, 0.0), abs=1e-12)
+
+
+# ---------------------------------------------------------------------- trees
+def beer_quiche_tree(prior_wimp=0.1):
+    """Beer-Quiche written with the generic tree builder, messages in opposite orders."""
+    from irgames.games.extensive_form import TreeBuilder
+
+    B = TreeBuilder(["Sender", "Receiver"])
+
+    def after(message, t):
+        s = E17
+        m = 0 if message == "beer" else 1
+        return B.decision(
+            "Receiver",
+            {
+                "duel": B.terminal(*s[t, m, 0]),
+                "don't": B.terminal(*s[t, m, 1]),
+            },
+            infoset=message,
+        )
+
+    root = B.chance(
+        {
+            "wimp": (prior_wimp, B.decision("Sender", {"beer": after("beer", 0),
+                                                       "quiche": after("quiche", 0)})),
+            "surly": (1 - prior_wimp, B.decision("Sender", {"quiche": after("quiche", 1),
+                                                            "beer": after("beer", 1)})),
+        }
+    )  # fmt: skip
+    return B.build(root)
+
+
+def test_from_tree_reads_beer_quiche():
+    game = SignallingGame.from_tree(beer_quiche_tree())
+    ref = SignallingGame.beer_quiche()
+    assert game.types == ("wimp", "surly")
+    assert game.messages == ("beer", "quiche")
+    assert game.responses == ("duel", "don't")
+    assert np.allclose(game.prior, ref.prior)
+    assert np.allclose(game.sender_payoffs, ref.sender_payoffs)
+    assert np.allclose(game.receiver_payoffs, ref.receiver_payoffs)
+
+
+@given(signalling_games())
+def test_tree_round_trip(game):
+    tree = game.to_tree()
+    assert tree.batch_shape == game.batch_shape
+    back = SignallingGame.from_tree(tree)
+    assert np.allclose(back.prior, game.prior)
+    assert np.allclose(back.sender_payoffs, game.sender_payoffs)
+    assert np.allclose(back.receiver_payoffs, game.receiver_payoffs)
+
+
+def test_from_tree_refuses_other_shapes():
+    from irgames.games.extensive_form import TreeBuilder
+
+    B = TreeBuilder(["S", "R"])
+    # The receiver sees the type (no information set joins the types): not signalling.
+    root = B.chance(
+        {
+            "a": (0.5, B.decision("S", {"x": B.decision("R", {"l": B.terminal(0, 0)}),
+                                        "y": B.decision("R", {"l": B.terminal(0, 0)})})),
+            "b": (0.5, B.decision("S", {"x": B.decision("R", {"l": B.terminal(0, 0)}),
+                                        "y": B.decision("R", {"l": B.terminal(0, 0)})})),
+        }
+    )  # fmt: skip
+    with pytest.raises(GameValueError, match="information set"):
+        SignallingGame.from_tree(B.build(root))
+    # No chance move at the root.
+    root = B.decision("S", {"x": B.terminal(1, 0), "y": B.terminal(0, 1)})
+    with pytest.raises(GameValueError, match="chance"):
+        SignallingGame.from_tree(B.build(root))
+    with pytest.raises(GameValueError, match="ExtensiveFormGame"):
+        SignallingGame.from_tree(SignallingGame.beer_quiche())

@@ -173,6 +173,162 @@ class SignallingGame:
             responses=("duel", "don't"),
         )
 
+    @classmethod
+    def from_tree(cls, tree) -> SignallingGame:
+        r"""Read a sender-receiver game off an extensive-form game tree.
+
+        The tree must be: a chance node at the root (the types), each of whose children is a
+        decision node of one player, the sender, in an information set of its own; each
+        sender action leads to a decision node of the other player, the receiver, whose
+        information sets are the messages (the receiver sees the message, not the type: the
+        nodes that follow one message from every type form one information set); every
+        receiver action leads to a terminal node. Messages are identified by the receiver's
+        information sets (in order of first appearance), responses by position.
+
+        Raises
+        ------
+        GameValueError
+            Naming the first node where the tree departs from that shape.
+
+        Examples
+        --------
+        >>> g = SignallingGame.beer_quiche()
+        >>> back = SignallingGame.from_tree(g.to_tree())
+        >>> bool(np.allclose(back.sender_payoffs, g.sender_payoffs))
+        True
+        """
+        from .extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
+
+        if not isinstance(tree, ExtensiveFormGame):
+            raise GameValueError(f"from_tree needs an ExtensiveFormGame, got {type(tree).__name__}")
+        tree.require_bound()
+        if tree.n_players != 2:
+            raise GameValueError(
+                "a signalling game has two players (sender, receiver); the tree has "
+                f"{tree.n_players}"
+            )
+        if tree.mover[0] != CHANCE:
+            raise GameValueError(
+                "a signalling game starts with Nature's draw: the root must be a chance node"
+            )
+        T = int(tree.num_children[0])
+        type_nodes = tree.children[0, :T]
+        sender = int(tree.mover[type_nodes[0]])
+        if np.any(tree.mover[type_nodes] != sender) or sender < 0:
+            raise GameValueError(
+                "every child of the root must be a decision node of the same player (the sender)"
+            )
+        receiver = 1 - sender
+        sender_sets = tree.infoset[type_nodes]
+        if np.any(tree.infoset_size[sender_sets] != 1):
+            v = int(type_nodes[np.flatnonzero(tree.infoset_size[sender_sets] != 1)[0]])
+            raise GameValueError(
+                f"the sender must know its type: node {v}'s information set holds other nodes"
+            )
+        M = int(tree.num_children[type_nodes[0]])
+        messages: dict[int, int] = {}
+        where = np.zeros((T, M), dtype=np.int64)  # receiver node of (type, message)
+        for t, v in enumerate(type_nodes):
+            if int(tree.num_children[v]) != M:
+                raise GameValueError(
+                    f"every type must have the same number of messages (node {int(v)})"
+                )
+            seen = set()
+            for a in range(M):
+                w = int(tree.children[v, a])
+                if tree.mover[w] != receiver:
+                    raise GameValueError(
+                        f"node {w} follows a message but is not the receiver's decision node"
+                    )
+                h = int(tree.infoset[w])
+                if t == 0:
+                    messages.setdefault(h, len(messages))
+                if h not in messages or h in seen:
+                    raise GameValueError(
+                        f"node {w}: the receiver's information sets must be one per message, "
+                        "each reached once by every type"
+                    )
+                seen.add(h)
+                where[t, messages[h]] = w
+        if np.any(tree.infoset_size[list(messages)] != T):
+            raise GameValueError(
+                "each of the receiver's information sets must hold one node per type"
+            )
+        R = int(tree.num_children[where[0, 0]])
+        nodes = where.reshape(-1)
+        if np.any(tree.num_children[nodes] != R):
+            raise GameValueError(
+                "the receiver must have the same number of responses at every message"
+            )
+        leaves = tree.children[nodes][:, :R]  # (T*M, R)
+        if np.any(tree.mover[leaves] != TERMINAL):
+            raise GameValueError("every response of the receiver must end the game (terminal node)")
+        rows = tree.terminal_index[leaves].reshape(T, M, R)
+        pay = tree.payoffs[..., rows, :]  # (*batch, T, M, R, 2)
+        prior = tree.chance_probs[..., int(tree.chance_index[0]), :T]
+        first = {h: int(where[0, k]) for h, k in messages.items()}
+        message_labels = [""] * M
+        for h, k in messages.items():
+            parent_action = int(tree.action_index[first[h]])
+            message_labels[k] = tree.action_labels[int(type_nodes[0])][parent_action]
+        return cls(
+            prior,
+            pay[..., sender],
+            pay[..., receiver],
+            types=tree.action_labels[0][:T],
+            messages=message_labels,
+            responses=tree.action_labels[int(where[0, 0])][:R],
+        )
+
+    def to_tree(self, players: Sequence[str] = ("Sender", "Receiver")):
+        r"""This batch as an :class:`~irgames.games.extensive_form.ExtensiveFormGame`.
+
+        Nodes, parents first: the root (Nature), the :math:`T` type nodes, the :math:`TM`
+        receiver nodes (type-major), then the :math:`TMR` terminals. The receiver's
+        information set :math:`m` holds the nodes that follow message :math:`m`.
+        """
+        from .extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
+
+        T, M, R = self.num_types, self.num_messages, self.num_responses
+        first_receiver = 1 + T
+        first_leaf = first_receiver + T * M
+        n = first_leaf + T * M * R
+        parent = np.empty(n, dtype=np.int64)
+        mover = np.empty(n, dtype=np.int64)
+        infoset = np.full(n, -1, dtype=np.int64)
+        parent[0], mover[0] = -1, CHANCE
+        parent[1:first_receiver] = 0
+        mover[1:first_receiver] = 0
+        infoset[1:first_receiver] = np.arange(T)
+        tm = np.arange(T * M)
+        parent[first_receiver:first_leaf] = 1 + tm // M
+        mover[first_receiver:first_leaf] = 1
+        infoset[first_receiver:first_leaf] = T + tm % M
+        parent[first_leaf:] = first_receiver + np.arange(T * M * R) // R
+        mover[first_leaf:] = TERMINAL
+        labels = (
+            [self.types] + [self.messages] * T + [self.responses] * (T * M) + [()] * (T * M * R)
+        )
+        payoffs = np.stack(
+            [
+                self.sender_payoffs.reshape(*self.batch_shape, -1),
+                self.receiver_payoffs.reshape(*self.batch_shape, -1),
+            ],
+            axis=-1,
+        )
+        return ExtensiveFormGame(
+            players,
+            parent,
+            mover,
+            infoset=infoset,
+            action_labels=labels,
+            infoset_labels=[f"type {t}" for t in self.types]
+            + [f"after {m}" for m in self.messages],
+            payoffs=payoffs,
+            chance_probs=self.prior[..., None, :],
+            title="signalling game",
+        )
+
     # ------------------------------------------------------------------ shape
     @property
     def num_types(self) -> int:
