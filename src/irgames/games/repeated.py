@@ -267,7 +267,7 @@ class StochasticGame:
     def from_repeated(cls, game: RepeatedGame) -> StochasticGame:
         """A repeated game as a one-state stochastic game with the effective discount."""
         payoffs = game.stage_payoffs()[..., None, :, *[slice(None)] * game.n_players]
-        shape = game.batch_shape + (1, *game.num_actions, 1)
+        shape = (*game.batch_shape, 1, *game.num_actions, 1)
         return cls(payoffs, np.ones(shape), game.effective_discount, n_players=game.n_players)
 
     def __repr__(self) -> str:
