@@ -1,0 +1,656 @@
+r"""Claims: a theory's propositions as vectorised predicates, checked over the space.
+
+A claim is a proposition :math:`\forall \theta \in \Theta: C(\theta) \Rightarrow
+H(\theta, o(\theta))`: under the condition :math:`C` (``given``), the predicate :math:`H`
+(``holds``) holds of the parameters and the model's outcomes. Both are vectorised:
+``holds(params, outcome) -> bool array`` on a batch of points.
+
+Kinds of claim
+    ``"pointwise"``
+        ``holds`` as written.
+    ``"increasing"`` / ``"decreasing"``
+        comparative statics, built with :meth:`Claim.increasing` / :meth:`Claim.decreasing`:
+        :math:`\partial o / \partial \theta_j \ge 0` (resp. :math:`\le 0`) at each point, by
+        the numeric derivative of :mod:`irgames.analysis.statics` (at a kink, both one-sided
+        differences must have the sign), within a tolerance relative to the outcome's scale.
+    ``"aggregate"``
+        ``holds(params, outcome) -> bool`` once for the whole sample (e.g. "threats are made
+        mostly against adversaries"); it has no pointwise counterexample.
+
+Checking
+    :func:`check` draws ``n`` seeded random points (plus a grid, if given), solves the model
+    once for all of them, and returns a :class:`ClaimCheck`: the share of the conditioned points
+    where the claim holds, whether it holds at all of them, a counterexample, and, for a grid,
+    a region map of where it holds. The counterexample is shrunk: first with hypothesis's
+    ``find`` over :meth:`ParameterSpace.strategy` restricted to the condition (its shrinker
+    moves towards simple values), then by trying simpler values of each coordinate (the
+    default, the bounds, the value rounded to fewer digits) in one batched solve, keeping any
+    that still fail.
+
+Examples
+--------
+>>> import numpy as np
+>>> from irgames.analysis.parameters import Parameter, ParameterSpace
+>>> from irgames.analysis.model import Model, Outcome
+>>> space = ParameterSpace([Parameter("x", -1, 1, default=0.5)])
+>>> m = Model("sq", "x squared", space, lambda x: Outcome({"y": x**2}))
+>>> up = Claim.increasing("rises", "y", "x", quote="y rises with x", source="toy")
+>>> result = check(m, up, n=200)
+>>> result.holds, 0.4 < result.share < 0.6, result.counterexample["x"] < 0
+(False, True, True)
+>>> check(m, up.restricted(lambda p, o: p["x"] > 0), n=200).holds
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from .model import Model, Outcome, evaluate_valid
+from .parameters import ParameterSpace
+
+__all__ = [
+    "Claim",
+    "ClaimCheck",
+    "ClaimsReport",
+    "RegionMap",
+    "check",
+    "claims_report",
+]
+
+Kind = Literal["pointwise", "increasing", "decreasing", "aggregate"]
+
+
+@dataclass(frozen=True, eq=False)
+class Claim:
+    """A proposition of a theory, as a vectorised predicate.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier, unique within a model.
+    statement : str
+        The proposition in plain words.
+    holds : callable
+        ``holds(params, outcome) -> bool array`` (for ``kind="aggregate"``, one bool).
+        For increasing / decreasing claims it is built by the helpers.
+    given : callable, optional
+        ``given(params, outcome) -> bool array``: the condition under which it is claimed
+        (everywhere when omitted).
+    quote : str
+        The sentence of the seed or paper the claim encodes.
+    source : str
+        Where the quote is from.
+    kind : {"pointwise", "increasing", "decreasing", "aggregate"}
+    outcome, parameter : str, optional
+        For comparative-statics claims: the outcome and the parameter.
+    rtol : float
+        For comparative-statics claims: the derivative may have the wrong sign by
+        ``rtol * scale`` (``scale``: the outcome's range over the batch divided by the
+        parameter's domain width, at least ``1e-12``).
+    """
+
+    name: str
+    statement: str
+    holds: Callable[[Mapping[str, np.ndarray], Outcome], Any] | None = None
+    given: Callable[[Mapping[str, np.ndarray], Outcome], Any] | None = None
+    quote: str = ""
+    source: str = ""
+    kind: Kind = "pointwise"
+    outcome: str | None = None
+    parameter: str | None = None
+    rtol: float = 1e-6
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("pointwise", "increasing", "decreasing", "aggregate"):
+            raise ValueError(f"claim {self.name!r}: unknown kind {self.kind!r}")
+        if self.kind in ("increasing", "decreasing"):
+            if not (self.outcome and self.parameter):
+                raise ValueError(
+                    f"claim {self.name!r}: a {self.kind} claim needs outcome and parameter"
+                )
+        elif self.holds is None:
+            raise ValueError(f"claim {self.name!r}: holds(params, outcome) is required")
+        if not self.quote or not self.source:
+            raise ValueError(
+                f"claim {self.name!r}: give the quote it encodes and its source "
+                "(quote=..., source=...)"
+            )
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def increasing(
+        cls,
+        name: str,
+        outcome: str,
+        parameter: str,
+        statement: str | None = None,
+        *,
+        quote: str,
+        source: str,
+        given=None,
+        rtol: float = 1e-6,
+    ) -> Claim:
+        """The claim that ``outcome`` rises (weakly) with ``parameter``."""
+        return cls(
+            name,
+            statement or f"{outcome} rises with {parameter}",
+            given=given,
+            quote=quote,
+            source=source,
+            kind="increasing",
+            outcome=outcome,
+            parameter=parameter,
+            rtol=rtol,
+        )
+
+    @classmethod
+    def decreasing(
+        cls,
+        name: str,
+        outcome: str,
+        parameter: str,
+        statement: str | None = None,
+        *,
+        quote: str,
+        source: str,
+        given=None,
+        rtol: float = 1e-6,
+    ) -> Claim:
+        """The claim that ``outcome`` falls (weakly) with ``parameter``."""
+        return cls(
+            name,
+            statement or f"{outcome} falls with {parameter}",
+            given=given,
+            quote=quote,
+            source=source,
+            kind="decreasing",
+            outcome=outcome,
+            parameter=parameter,
+            rtol=rtol,
+        )
+
+    def restricted(self, condition, name: str | None = None) -> Claim:
+        """The same claim under a further condition (``condition(params, outcome)``)."""
+        old = self.given
+
+        def given(params, outcome):
+            c = np.asarray(condition(params, outcome), dtype=bool)
+            return c if old is None else np.asarray(old(params, outcome), dtype=bool) & c
+
+        return replace(self, given=given, name=name or self.name)
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(
+        self, model: Model, params: Mapping[str, Any], valid=None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(given, holds)`` bool arrays at a batch of complete parameter points.
+
+        Points outside the space (``valid`` False, by default the space's membership) are
+        not conditioned. For an aggregate claim ``holds`` is a 0-d array.
+        """
+        arrays = {k: np.asarray(v, dtype=float) for k, v in params.items()}
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        if valid is None:
+            valid = model.space.contains(**arrays)
+        valid = np.broadcast_to(np.asarray(valid, dtype=bool), shape)
+        outcome = evaluate_valid(model, arrays, valid)
+        with np.errstate(all="ignore"):
+            given = valid.copy()
+            if self.given is not None:
+                given &= np.broadcast_to(np.asarray(self.given(arrays, outcome), bool), shape)
+            if self.kind == "pointwise":
+                holds = np.broadcast_to(np.asarray(self.holds(arrays, outcome), bool), shape)
+            elif self.kind == "aggregate":
+                sub = {k: np.broadcast_to(v, shape)[given] for k, v in arrays.items()}
+                sub_out = Outcome(
+                    {k: v[given] for k, v in outcome.data.items()},
+                    regime=None if outcome.regime is None else outcome.regime[given],
+                    regime_names=outcome.regime_names if outcome.regime is not None else None,
+                )
+                holds = np.asarray(bool(np.all(self.holds(sub, sub_out))))
+            else:
+                holds = self._statics_holds(model, arrays, shape, valid)
+        holds = np.asarray(holds, dtype=bool)
+        if holds.ndim:
+            holds = holds & valid  # points outside the space are neither claimed nor held
+        return given, holds
+
+    def _statics_holds(self, model, arrays, shape, valid) -> np.ndarray:
+        from .statics import derivative
+
+        holds = np.ones(shape, dtype=bool)
+        if not valid.any():
+            return holds
+        keep = valid.reshape(-1)
+        flat = {k: np.broadcast_to(v, shape).reshape(-1)[keep] for k, v in arrays.items()}
+        d = derivative(model, self.outcome, self.parameter, flat, validate=False)
+        p = model.space[self.parameter]
+        width = p.high - p.low if p.bounded and p.high > p.low else 1.0
+        base = d.base[np.isfinite(d.base)]
+        scale = (
+            max(
+                float(np.ptp(base)) if base.size else 0.0,
+                float(np.abs(base).max()) if base.size else 0.0,
+            )
+            / width
+        )
+        tol = self.rtol * max(scale, 1e-12)
+        sign = 1.0 if self.kind == "increasing" else -1.0
+        with np.errstate(invalid="ignore"):
+            ok = sign * d.value >= -tol
+            sides = np.fmin(sign * d.left, sign * d.right)
+            ok = np.where(d.kink, np.where(np.isnan(sides), ok, sides >= -tol), ok)
+            ok = np.where(np.isnan(d.value), True, ok)
+        holds.reshape(-1)[keep] = ok
+        return holds
+
+
+# ---------------------------------------------------------------------------------- results
+@dataclass(frozen=True, eq=False)
+class RegionMap:
+    """Where a claim holds on a grid.
+
+    Attributes
+    ----------
+    dims, coords
+        The grid's axes (see :class:`irgames.analysis.parameters.Grid`).
+    given, holds : ndarray of bool
+        The condition and the claim at each grid point (``holds`` is meaningful where
+        ``given``).
+    """
+
+    dims: tuple[str, ...]
+    coords: dict[str, np.ndarray]
+    given: np.ndarray
+    holds: np.ndarray
+
+    def status(self) -> np.ndarray:
+        """Per point: 1 holds, 0 fails, -1 not claimed there."""
+        return np.where(self.given, self.holds.astype(int), -1)
+
+
+@dataclass(frozen=True, eq=False)
+class ClaimCheck:
+    """The result of checking one claim of one model.
+
+    Attributes
+    ----------
+    model, claim : str
+        Names.
+    statement, kind : str
+    share : float
+        Share of the conditioned points where the claim holds (NaN if none is conditioned).
+    n_points : int
+        Points checked (draws plus grid points inside the space).
+    n_conditioned : int
+        Points where the condition holds.
+    holds : bool
+        Whether it holds at every conditioned point (False when no point is conditioned: a
+        claim about nothing is not evidence).
+    counterexample : dict or None
+        A point where the condition holds and the claim fails (shrunk), with every parameter.
+    region : RegionMap or None
+        Present when a grid was given.
+    note : str
+        For comparative-statics claims that fail between points (a jump), where it fails.
+    """
+
+    model: str
+    claim: str
+    statement: str
+    kind: str
+    share: float
+    n_points: int
+    n_conditioned: int
+    holds: bool
+    counterexample: dict[str, float] | None
+    region: RegionMap | None = None
+    quote: str = ""
+    source: str = ""
+    seed: int = 0
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (without the region map)."""
+        return {
+            "model": self.model,
+            "claim": self.claim,
+            "statement": self.statement,
+            "kind": self.kind,
+            "share": None if math.isnan(self.share) else self.share,
+            "n_points": self.n_points,
+            "n_conditioned": self.n_conditioned,
+            "holds": self.holds,
+            "counterexample": self.counterexample,
+            "quote": self.quote,
+            "source": self.source,
+            "seed": self.seed,
+            "note": self.note,
+        }
+
+
+def _counter_condition(model: Model, claim: Claim):
+    def fails(point: Mapping[str, float]) -> bool:
+        arrays = {k: np.asarray([v], dtype=float) for k, v in point.items()}
+        given, holds = claim.evaluate(model, arrays)
+        return bool(given[0] and not holds.reshape(-1)[0])
+
+    return fails
+
+
+class _Budget(Exception):
+    """Raised inside hypothesis's search when the evaluation budget is spent."""
+
+
+def _find_with_hypothesis(model, claim, space, max_examples: int, max_calls: int):
+    """A counterexample found and shrunk by hypothesis ``find`` (None if none was found).
+
+    Shrinking stops after ``max_calls`` evaluations of the claim; hypothesis only moves to
+    simpler failing examples, so the last failing example seen is the most shrunk one.
+    """
+    try:
+        from hypothesis import HealthCheck, Phase, find, settings
+        from hypothesis.errors import NoSuchExample, Unsatisfiable
+    except ImportError:  # pragma: no cover - hypothesis is a test dependency
+        return None
+    fails = _counter_condition(model, claim)
+    state = {"calls": 0, "best": None}
+
+    def condition(point):
+        if state["calls"] >= max_calls:
+            raise _Budget
+        state["calls"] += 1
+        if fails(point):
+            state["best"] = dict(point)
+            return True
+        return False
+
+    try:
+        found = find(
+            space.strategy(),
+            condition,
+            settings=settings(
+                max_examples=max_examples,
+                database=None,
+                derandomize=True,
+                deadline=None,
+                phases=[Phase.generate, Phase.shrink],
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+        return dict(found)
+    except _Budget:
+        return state["best"]
+    except (NoSuchExample, Unsatisfiable):
+        return None
+
+
+def _simpler_values(p, x: float) -> list[float]:
+    values = [p.default]
+    if math.isfinite(p.low) and p.closed[0]:
+        values.append(p.low)
+    if math.isfinite(p.high) and p.closed[1]:
+        values.append(p.high)
+    for digits in range(0, 7):
+        values.append(round(x, digits))
+        if x != 0:
+            magnitude = 10 ** (math.floor(math.log10(abs(x))) - digits)
+            values.append(round(x / magnitude) * magnitude)
+    out = []
+    for v in values:
+        v = float(v)
+        if v not in out and v != x and bool(p.contains(v)):
+            out.append(v)
+    return out
+
+
+def _polish(model: Model, claim: Claim, point: dict[str, float], passes: int = 3):
+    """Replace coordinates by simpler values while the point stays a counterexample."""
+    space = model.space
+    point = dict(point)
+    for _ in range(passes):
+        changed = False
+        for p in space.parameters:
+            candidates = _simpler_values(p, point[p.name])
+            if not candidates:
+                continue
+            batch = {k: np.full(len(candidates), v) for k, v in point.items()}
+            batch[p.name] = np.asarray(candidates)
+            valid = space.contains(**batch)
+            given, holds = claim.evaluate(model, batch, valid)
+            good = np.flatnonzero(valid & given & ~holds)
+            if good.size:
+                point[p.name] = float(candidates[good[0]])
+                changed = True
+        if not changed:
+            break
+    return point
+
+
+def check(
+    model: Model,
+    claim: Claim | str,
+    *,
+    n: int = 1000,
+    grid: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    shrink: bool = True,
+    find_examples: int = 100,
+    shrink_calls: int = 300,
+    segments: int = 100,
+    space: ParameterSpace | None = None,
+) -> ClaimCheck:
+    """Check a claim of a model over random draws (and a grid).
+
+    Parameters
+    ----------
+    model : Model
+    claim : Claim or str
+        A claim, or the name of one of the model's claims.
+    n : int
+        Number of seeded random draws from the space.
+    grid : mapping, optional
+        Axes for :meth:`ParameterSpace.grid` (e.g. ``{"B_s": 21, "B_t": 21}``); its points
+        are checked too, and the result carries a :class:`RegionMap`.
+    seed : int
+    shrink : bool
+        Shrink the counterexample (hypothesis ``find``, then simpler coordinates).
+    find_examples : int
+        Examples hypothesis may try when searching for a counterexample.
+    shrink_calls : int
+        Most single-point evaluations hypothesis may spend searching and shrinking.
+    segments : int
+        For increasing / decreasing claims: how many random segments along the parameter
+        :func:`irgames.analysis.statics.monotone` also checks (it catches jumps that
+        derivatives at points miss). The share is that of the points.
+    space : ParameterSpace, optional
+        Check over a subspace of the model's space (defaults to the whole space).
+    """
+    if isinstance(claim, str):
+        claim = model.claim(claim)
+    space = space or model.space
+    draws = space.sample(n, seed)
+    given, holds = claim.evaluate(model, draws)
+    region = None
+    if grid is not None:
+        g = space.grid(**dict(grid))
+        dense = g.dense()
+        ggiven, gholds = claim.evaluate(model, dense, g.valid)
+        if claim.kind != "aggregate":
+            region = RegionMap(g.dims, g.coords, ggiven, gholds)
+        flat_given = ggiven.reshape(-1)
+        flat_holds = np.broadcast_to(gholds, ggiven.shape).reshape(-1)
+        given_all = np.concatenate([given.reshape(-1), flat_given])
+        if claim.kind == "aggregate":
+            holds_all = np.asarray(bool(holds) and bool(np.all(gholds)))
+        else:
+            holds_all = np.concatenate([holds.reshape(-1), flat_holds])
+        extra = {k: np.ascontiguousarray(v).reshape(-1) for k, v in dense.items()}
+        points = {k: np.concatenate([draws[k], extra[k]]) for k in space.names}
+        n_points = n + int(g.valid.sum())
+    else:
+        given_all, holds_all = given.reshape(-1), holds
+        points = draws
+        n_points = n
+    n_cond = int(given_all.sum())
+    if claim.kind == "aggregate":
+        ok = bool(holds_all) and n_cond > 0
+        share = (1.0 if bool(holds_all) else 0.0) if n_cond else float("nan")
+        return ClaimCheck(
+            model.name,
+            claim.name,
+            claim.statement,
+            claim.kind,
+            share,
+            n_points,
+            n_cond,
+            ok,
+            None,
+            None,
+            claim.quote,
+            claim.source,
+            seed,
+        )
+    holds_all = np.asarray(holds_all).reshape(-1)
+    failing = given_all & ~holds_all
+    share = float(holds_all[given_all].mean()) if n_cond else float("nan")
+    counterexample = None
+    note = ""
+    if claim.kind in ("increasing", "decreasing") and not failing.any():
+        # derivatives at points miss jumps between them: also test whole segments
+        from .statics import monotone
+
+        seg = monotone(
+            model,
+            claim.outcome,
+            claim.parameter,
+            direction=claim.kind,
+            n=min(n, segments),
+            seed=seed,
+            given=claim.given,
+            space=space,
+            rtol=claim.rtol,
+        )
+        if not seg.holds:
+            bad = seg.first_failure()
+            counterexample = {k: bad[k] for k in space.names}
+            param = claim.parameter
+            note = (
+                f"{claim.outcome} moves the wrong way by {bad['drop']:.6g} as {param} goes "
+                f"from {bad[param + '_from']:.6g} to {bad[param + '_to']:.6g}"
+            )
+            return ClaimCheck(
+                model.name,
+                claim.name,
+                claim.statement,
+                claim.kind,
+                share,
+                n_points,
+                n_cond,
+                False,
+                counterexample,
+                region,
+                claim.quote,
+                claim.source,
+                seed,
+                note,
+            )
+    if failing.any():
+        i = int(np.flatnonzero(failing)[0])
+        counterexample = {k: float(points[k][i]) for k in space.names}
+        if shrink:
+            found = _find_with_hypothesis(model, claim, space, find_examples, shrink_calls)
+            if found is not None:
+                counterexample = {k: float(v) for k, v in found.items()}
+            counterexample = _polish(model, claim, counterexample)
+    return ClaimCheck(
+        model=model.name,
+        claim=claim.name,
+        statement=claim.statement,
+        kind=claim.kind,
+        share=share,
+        n_points=n_points,
+        n_conditioned=n_cond,
+        holds=bool(n_cond > 0 and not failing.any()),
+        counterexample=counterexample,
+        region=region,
+        quote=claim.quote,
+        source=claim.source,
+        seed=seed,
+    )
+
+
+# ---------------------------------------------------------------------------------- report
+@dataclass(frozen=True, eq=False)
+class ClaimsReport:
+    """The checks of many claims, with text, JSON and pandas renderings."""
+
+    checks: tuple[ClaimCheck, ...] = field(default_factory=tuple)
+
+    def __iter__(self):
+        return iter(self.checks)
+
+    def __len__(self) -> int:
+        return len(self.checks)
+
+    @property
+    def all_hold(self) -> bool:
+        return all(c.holds for c in self.checks)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps([c.to_dict() for c in self.checks], indent=indent)
+
+    def to_pandas(self):
+        import pandas as pd
+
+        return pd.DataFrame([c.to_dict() for c in self.checks])
+
+    def to_text(self) -> str:
+        """A fixed-width table: model, claim, share held, points, conditioned, verdict, and
+        the counterexample under each failing claim."""
+        header = f"{'model':<20} {'claim':<28} {'share':>7} {'points':>7} {'given':>7}  verdict"
+        lines = [header, "-" * len(header)]
+        for c in self.checks:
+            share = "n/a" if math.isnan(c.share) else f"{c.share:.3f}"
+            verdict = "holds" if c.holds else ("no points" if c.n_conditioned == 0 else "FAILS")
+            lines.append(
+                f"{c.model:<20} {c.claim:<28} {share:>7} {c.n_points:>7} "
+                f"{c.n_conditioned:>7}  {verdict}"
+            )
+            if c.counterexample is not None:
+                point = ", ".join(f"{k}={v:.6g}" for k, v in c.counterexample.items())
+                lines.append(f"{'':<20} counterexample: {point}")
+            if c.note:
+                lines.append(f"{'':<20} {c.note}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def claims_report(
+    models: Model | Iterable[Model] | None = None,
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    shrink: bool = True,
+) -> ClaimsReport:
+    """Check every claim of the given models (every registered model when None)."""
+    if models is None:
+        from .registry import all_models
+
+        models = list(all_models().values())
+    elif isinstance(models, Model):
+        models = [models]
+    checks = []
+    for m in models:
+        for c in m.claims:
+            checks.append(check(m, c, n=n, seed=seed, shrink=shrink))
+    return ClaimsReport(tuple(checks))

@@ -1,0 +1,139 @@
+"""Claims: true claims hold, false ones are reported with a (shrunk) counterexample."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from analysis_toys import COERCION, ORDERED_SPACE
+
+from irgames.analysis.claims import Claim, check, claims_report
+from irgames.analysis.model import Model, Outcome
+from irgames.analysis.parameters import Parameter, ParameterSpace
+
+
+def test_true_pointwise_claim_holds_without_counterexample():
+    result = check(COERCION, "threat_needs_low_cost", n=500)
+    assert result.holds and result.share == pytest.approx(1.0)
+    assert result.counterexample is None
+    assert result.n_points == 500 and result.n_conditioned == 500
+
+
+def test_false_claim_is_reported_with_a_counterexample():
+    result = check(COERCION, "always_coerce", n=500)
+    assert not result.holds
+    assert 0.0 < result.share < 1.0
+    ce = result.counterexample
+    assert ce is not None
+    # the counterexample is a point of the space where the claim really fails
+    COERCION.space.validate(**ce)
+    assert not bool(COERCION(**ce)["credible"])
+    # it is shrunk to simple values (defaults, bounds or few digits)
+    assert all(len(f"{v:.10g}") <= 6 for v in ce.values()), ce
+
+
+def test_comparative_statics_claim_true_under_its_condition():
+    # dD*/dB_t = (c_s + c_t) / (2 - B_t)^2 > 0 wherever the threat is credible
+    result = check(COERCION, "allies_concede_more", n=400)
+    assert result.holds, result.counterexample
+    assert result.n_conditioned < result.n_points  # only credible points are conditioned
+
+
+def test_comparative_statics_claim_false_somewhere_is_caught():
+    # D falls with c_s where coercion is credible: "D rises with c_s" is false there
+    wrong = Claim.increasing(
+        "d_rises_with_cs",
+        "D",
+        "c_s",
+        quote="(false)",
+        source="test",
+        given=lambda p, o: o["credible"],
+    )
+    result = check(COERCION, wrong, n=300)
+    assert not result.holds
+    ce = result.counterexample
+    assert ce is not None and ce["c_s"] <= (1 - ce["B_s"]) * ce["c_t"] + 1e-12
+    # numerically: D really falls in c_s at the counterexample
+    h = 1e-4
+    lower = {**ce, "c_s": ce["c_s"] - h}
+    if COERCION.space.contains(**lower) and bool(COERCION(**lower)["credible"]):
+        assert float(COERCION(**lower)["D"]) > float(COERCION(**ce)["D"])
+
+
+def test_jump_down_breaks_an_increasing_claim():
+    space = ParameterSpace([Parameter("x", 0, 1, default=0.2)])
+    step = Model("step", "a drop at 1/2", space, lambda x: Outcome({"y": x - (x > 0.5)}))
+    result = check(step, Claim.increasing("up", "y", "x", quote="q", source="s"), n=2000)
+    # random points almost never straddle the drop; the segment check finds it
+    assert not result.holds
+    assert result.counterexample is not None
+    assert "from 0.5 to 0.525" in result.note
+
+
+def test_claim_over_a_subspace_and_a_region_map():
+    always = COERCION.claim("always_coerce")
+    result = check(COERCION, always, n=200, grid={"c_s": 9, "B_s": 5}, space=ORDERED_SPACE)
+    region = result.region
+    assert region is not None and region.dims == ("c_s", "B_s")
+    # the map agrees with the credibility condition at every grid point (c_t = 3 held)
+    cs, bs = np.meshgrid(region.coords["c_s"], region.coords["B_s"], indexing="ij")
+    np.testing.assert_array_equal(region.given, cs < 3.0)
+    np.testing.assert_array_equal(region.holds[region.given], (cs <= (1 - bs) * 3.0)[cs < 3.0])
+    assert set(np.unique(region.status())) <= {-1, 0, 1}
+
+
+def test_aggregate_claim():
+    share_credible = Claim(
+        "some_coercion",
+        "coercion happens on part of the space",
+        holds=lambda p, o: 0.0 < np.mean(o["credible"]) < 1.0,
+        quote="q",
+        source="s",
+        kind="aggregate",
+    )
+    result = check(COERCION, share_credible, n=300)
+    assert result.holds and result.counterexample is None
+    never = Claim(
+        "all_coercion",
+        "coercion everywhere",
+        holds=lambda p, o: np.all(o["credible"]),
+        quote="q",
+        source="s",
+        kind="aggregate",
+    )
+    assert not check(COERCION, never, n=300).holds
+
+
+def test_claim_about_no_point_does_not_hold():
+    nowhere = Claim(
+        "vacuous",
+        "vacuous",
+        holds=lambda p, o: np.ones(np.shape(p["c_s"]), bool),
+        given=lambda p, o: p["c_s"] > 10,
+        quote="q",
+        source="s",
+    )
+    result = check(COERCION, nowhere, n=100)
+    assert result.n_conditioned == 0 and not result.holds and np.isnan(result.share)
+
+
+def test_claims_need_quote_and_source():
+    with pytest.raises(ValueError, match="quote"):
+        Claim("x", "x", holds=lambda p, o: True, quote="", source="s")
+    with pytest.raises(ValueError, match="outcome and parameter"):
+        Claim("x", "x", quote="q", source="s", kind="increasing")
+
+
+def test_claims_report_text_and_json():
+    report = claims_report(COERCION, n=200)
+    assert len(report) == len(COERCION.claims)
+    assert not report.all_hold
+    rows = json.loads(report.to_json())
+    by_name = {r["claim"]: r for r in rows}
+    assert by_name["threat_needs_low_cost"]["holds"] is True
+    assert by_name["always_coerce"]["counterexample"] is not None
+    text = report.to_text()
+    assert "always_coerce" in text and "FAILS" in text and "counterexample" in text
+    frame = report.to_pandas()
+    assert frame.shape[0] == len(COERCION.claims)
