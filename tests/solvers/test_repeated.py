@@ -242,31 +242,45 @@ def test_feasible_and_individually_rational_set_of_the_prisoners_dilemma():
 
 
 # ---------------------------------------------------------------- SPE payoff set
-@pytest.fixture(scope="module")
-def quantecon_pd():
-    gt = pytest.importorskip("quantecon.game_theory")
-    A = np.array([[9.0, 1.0], [10.0, 3.0]])
-    game = gt.NormalFormGame((gt.Player(A), gt.Player(A)))
-    hull = gt.RepeatedGame(game, 0.75).equilibrium_payoffs(options={"u_init": np.zeros(2)})
-    return A, hull.points[hull.vertices]
+# QuantEcon's repeated prisoner's dilemma (quantecon.game_theory.repeated_game, the example
+# of its documentation and test suite): stage payoffs [[9, 1], [10, 3]] for both players,
+# delta = 0.75; the published SPE payoff set is the polygon with these vertices.
+QE_PD = np.array([[9.0, 1.0], [10.0, 3.0]])
+QE_VERTICES = np.array([[3.0, 3.0], [9.75, 3.0], [9.0, 9.0], [3.0, 9.75]])
 
 
-def test_equilibrium_payoffs_match_quantecon_prisoners_dilemma(quantecon_pd):
-    A, qe_vertices = quantecon_pd
-    game = NormalFormGame.bimatrix(A, A.T)
-    result = equilibrium_payoffs(RepeatedGame(game, 0.75), directions=256)
+def check_against_vertices(result, vertices, scale):
     assert result.converged
-    scale = float(game.payoff_scale)
-    # outer approximation: QuantEcon's vertices lie inside ours ...
-    assert np.all(result.contains(qe_vertices, tolerance=1e-9))
+    # outer approximation: the published vertices lie inside ours ...
+    assert np.all(result.contains(vertices, tolerance=1e-9))
     # ... and the two sets have the same support function up to the approximation error
-    support_qe = (result.directions @ qe_vertices.T).max(axis=1)
-    assert np.max(np.abs(result.levels - support_qe)) < 1e-3 * scale
+    support = (result.directions @ vertices.T).max(axis=1)
+    assert np.max(np.abs(result.levels - support)) < 1e-3 * scale
     ours = result.extreme_points(tolerance=1e-6)
-    assert len(ours) == len(qe_vertices)
-    for v in qe_vertices:
-        assert np.min(np.abs(ours - v).max(axis=1)) < 1e-2 * scale
+    assert len(ours) == len(vertices)
+    for v in vertices:
+        assert np.min(np.abs(ours - v).max(axis=1)) < 1e-3 * scale
+
+
+@pytest.fixture(scope="module")
+def pd_payoff_set():
+    game = NormalFormGame.bimatrix(QE_PD, QE_PD.T)
+    return game, equilibrium_payoffs(RepeatedGame(game, 0.75), directions=256)
+
+
+def test_equilibrium_payoffs_reproduce_quantecons_published_prisoners_dilemma(pd_payoff_set):
+    game, result = pd_payoff_set
+    check_against_vertices(result, QE_VERTICES, float(game.payoff_scale))
     assert np.allclose(result.worst_payoffs, [3.0, 3.0], atol=1e-6)
+
+
+@pytest.mark.slow
+def test_equilibrium_payoffs_match_quantecon_run_live(pd_payoff_set):
+    gt = pytest.importorskip("quantecon.game_theory")
+    game, result = pd_payoff_set
+    qe = gt.NormalFormGame((gt.Player(QE_PD), gt.Player(QE_PD)))
+    hull = gt.RepeatedGame(qe, 0.75).equilibrium_payoffs(options={"u_init": np.zeros(2)})
+    check_against_vertices(result, hull.points[hull.vertices], float(game.payoff_scale))
 
 
 def test_equilibrium_payoffs_batch_and_collapse_below_the_threshold():
