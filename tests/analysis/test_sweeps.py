@@ -1,0 +1,128 @@
+"""Sweeps: one batched call equals a per-point loop; chunking and backends do not matter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from analysis_toys import COERCION, ORDERED_SPACE, coercion_solve
+from hypothesis import given
+from hypothesis import strategies as st
+
+from irgames.analysis.model import Model, Outcome
+from irgames.analysis.parameters import Parameter, ParameterError, ParameterSpace
+from irgames.analysis.sweep import SweepError, sweep
+
+
+@st.composite
+def small_models(draw):
+    """A random polynomial model of 1-3 parameters with a threshold regime."""
+    k = draw(st.integers(1, 3))
+    names = [f"t{i}" for i in range(k)]
+    params = [Parameter(n, -1.0, 2.0, default=0.5) for n in names]
+    coef = np.array(draw(st.lists(st.floats(-3, 3), min_size=k + 1, max_size=k + 1)))
+    cut = draw(st.floats(-1, 1))
+
+    def solve(**p):
+        x = [np.asarray(p[n]) for n in names]
+        y = coef[0] + sum(c * xi**2 - xi for c, xi in zip(coef[1:], x, strict=True))
+        prod = np.prod(np.broadcast_arrays(*x), axis=0)
+        return Outcome(
+            {"y": y, "prod": prod, "high": y > cut},
+            regime=(y > cut).astype(int),
+            regime_names=["low", "high"],
+        )
+
+    return Model("random_poly", "random polynomial", ParameterSpace(params), solve)
+
+
+@given(small_models(), st.data())
+def test_sweep_equals_a_per_point_loop(model, data):
+    axes = {
+        p.name: data.draw(st.integers(1, 6), label=f"n_{p.name}")
+        for p in model.space
+        if data.draw(st.booleans(), label=f"sweep_{p.name}")
+    } or {model.space.names[0]: 4}
+    chunk = data.draw(st.sampled_from([None, 1, 3, 7]), label="chunk")
+    result = sweep(model, chunk_size=chunk, **axes)
+    params = result.params()
+    for index in np.ndindex(result.shape):
+        single = model(**{k: float(v[index]) for k, v in params.items()})
+        for name in single:
+            np.testing.assert_allclose(result[name][index], single[name], rtol=1e-12, atol=1e-15)
+        assert result.outcome.regime[index] == single.regime
+
+
+def test_sweep_of_the_coercion_toy_matches_the_closed_form():
+    result = sweep(COERCION, B_s=11, B_t=(0, 1, 6), fixed={"c_s": 1.0, "c_t": 3.0})
+    assert result.dims == ("B_s", "B_t") and result.shape == (11, 6)
+    B_s, B_t = np.meshgrid(result.coords["B_s"], result.coords["B_t"], indexing="ij")
+    expected = np.where(1.0 <= (1 - B_s) * 3.0, (3.0 - (1 - B_t)) / (2 - B_t), 0.0)
+    np.testing.assert_allclose(result["D"], expected, rtol=1e-12)
+    assert result.fixed == {"c_s": 1.0, "c_t": 3.0}
+
+
+def test_constraint_violators_are_not_solved():
+    model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
+    result = sweep(model, c_s=5, c_t=5)
+    P = result.params()
+    np.testing.assert_array_equal(result.valid, P["c_s"] < P["c_t"])
+    assert np.isnan(result["D"][~result.valid]).all()
+    assert np.isfinite(result["D"][result.valid]).all()
+    assert (result.outcome.regime[~result.valid] == -1).all()
+    assert len(result.to_pandas()) == int(result.valid.sum())
+
+
+def test_chunking_to_a_tiny_budget_gives_the_same_result():
+    whole = sweep(COERCION, c_s=20, B_t=30)
+    tiny = sweep(COERCION, c_s=20, B_t=30, memory_budget=2_000)
+    assert tiny.n_chunks > 1 and whole.n_chunks == 1
+    assert tiny.bytes_per_point > 0
+    for name in whole.outcome:
+        np.testing.assert_array_equal(whole[name], tiny[name])
+
+
+def test_dask_backend_equals_numpy_on_a_local_cluster():
+    distributed = pytest.importorskip("dask.distributed")
+    model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
+    reference = sweep(model, c_s=9, c_t=7, B_t=5, chunk_size=40)
+    with (
+        distributed.LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        on_dask = sweep(model, backend="dask", c_s=9, c_t=7, B_t=5, chunk_size=40)
+    assert on_dask.n_chunks > 1
+    for name in reference.outcome:
+        np.testing.assert_array_equal(on_dask[name], reference[name])
+        assert on_dask[name].dtype == reference[name].dtype
+    np.testing.assert_array_equal(on_dask.outcome.regime, reference.outcome.regime)
+
+
+def test_conversions(tmp_path):
+    xr = pytest.importorskip("xarray")
+    result = sweep(COERCION, B_s=3, B_t=4)
+    ds = result.to_xarray()
+    assert dict(ds.sizes) == {"B_s": 3, "B_t": 4}
+    np.testing.assert_array_equal(ds["D"].values, result["D"])
+    assert ds["regime"].attrs["regime_names"] == "status quo|coercion"
+    frame = result.to_pandas()
+    assert list(frame.columns)[:4] == ["c_s", "c_t", "B_s", "B_t"] and len(frame) == 12
+    path = result.to_csv(tmp_path / "sweep.csv")
+    again = result.to_csv(tmp_path / "again.csv")
+    assert path.read_bytes() == again.read_bytes()
+    assert path.read_text().splitlines()[0] == "c_s,c_t,B_s,B_t,D,U_S,credible,regime"
+    nc = result.to_netcdf(tmp_path / "sweep.nc")
+    back = xr.load_dataset(nc)
+    np.testing.assert_allclose(back["D"].values, result["D"])
+
+
+def test_sweep_errors():
+    with pytest.raises(SweepError, match="backend"):
+        sweep(COERCION, backend="spark", B_t=3)
+    with pytest.raises(ParameterError, match="give at least one axis"):
+        sweep(COERCION)
+    with pytest.raises(ParameterError, match="'B_t' = 2 is outside"):
+        sweep(COERCION, B_t=[0.5, 2.0])
+    with pytest.raises(ParameterError, match="unknown parameter 'x'"):
+        sweep(COERCION, x=3)
