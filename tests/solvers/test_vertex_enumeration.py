@@ -1,0 +1,254 @@
+"""Vertex enumeration: the definition of equilibrium, invariances, batching, cliques, peers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from twoplayer_strategies import (
+    gambit_profiles,
+    generic_bimatrix,
+    integer_bimatrix,
+    same_profile_sets,
+)
+
+import irgames as ig
+from irgames.games.regret import action_values, regret
+from irgames.solvers.vertex_enumeration import polytope_vertices, vertex_enumeration
+
+TOL = 1e-9
+
+
+def assert_equilibria(game: ig.NormalFormGame, eq) -> None:
+    """Every row has relative regret <= 1e-9 and every action in a support is a best response."""
+    assert eq.max_relative_regret <= TOL
+    flat = game.flatten()
+    rows = ig.NormalFormGame(flat.payoffs[eq.game_index], n_players=2)
+    scale = flat.payoff_scale[eq.game_index]
+    for player in (0, 1):
+        values = action_values(rows, eq.strategies, player)
+        best = values.max(axis=-1, keepdims=True)
+        in_support = eq.strategies[player] > 1e-12
+        threshold = np.broadcast_to(best - TOL * scale[:, None], values.shape)
+        assert np.all(values[in_support] >= threshold[in_support])
+        assert np.all(eq.strategies[player] >= 0)
+        np.testing.assert_allclose(eq.strategies[player].sum(axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+@given(generic_bimatrix())
+def test_generic_games_equilibria_have_zero_regret_and_odd_count(game):
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert not eq.degenerate
+    assert len(eq) % 2 == 1
+    assert eq.complete
+    # Nondegenerate: every equilibrium is isolated (its own component and clique).
+    assert len(set(eq.component.tolist())) == len(eq)
+    assert np.all(eq.options["isolated"])
+
+
+@given(integer_bimatrix())
+def test_integer_games_every_row_is_an_equilibrium(game):
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert len(eq) >= 1
+
+
+@given(integer_bimatrix(max_actions=3))
+def test_same_extreme_equilibria_as_pygambit_on_degenerate_games(game):
+    eq = vertex_enumeration(game)
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+
+
+@given(integer_bimatrix(max_actions=3))
+def test_cliques_are_maximal_nash_subsets(game):
+    eq = vertex_enumeration(game)
+    cliques = eq.options["cliques"]
+    listed = {r for c in cliques for r in c.rows}
+    # Rows outside the listed cliques are exactly the isolated equilibria.
+    isolated = eq.options["isolated"]
+    assert listed == set(np.flatnonzero(~isolated).tolist())
+    for c in cliques:
+        assert len(c.rows) == len(c.player1) * len(c.player2)
+        assert set(eq.component[list(c.rows)].tolist()) == {c.component}
+        # Any mixture of the clique's extreme strategies is an equilibrium: test the barycentre.
+        x = np.mean(np.array(c.player1), axis=0)
+        y = np.mean(np.array(c.player2), axis=0)
+        assert regret(game, (x, y)).max() <= TOL * float(game.payoff_scale)
+    # Rows in one component share a strategy with another row of it (connectivity), unless alone.
+    for label in set(eq.component.tolist()):
+        rows = np.flatnonzero(eq.component == label)
+        if rows.size > 1:
+            for r in rows:
+                others = rows[rows != r]
+                shares = [
+                    np.allclose(eq.strategies[0][r], eq.strategies[0][o], atol=1e-9)
+                    or np.allclose(eq.strategies[1][r], eq.strategies[1][o], atol=1e-9)
+                    for o in others
+                ]
+                assert any(shares)
+
+
+@given(generic_bimatrix(max_actions=4), st.data())
+def test_invariant_under_affine_transformations_and_relabelling(game, data):
+    m, n = game.num_actions
+    eq = vertex_enumeration(game)
+    a = data.draw(st.floats(0.01, 100.0))
+    c = data.draw(st.floats(0.01, 100.0))
+    b = data.draw(st.floats(-100.0, 100.0))
+    d = data.draw(st.floats(-100.0, 100.0))
+    rows = np.array(data.draw(st.permutations(range(m))))
+    cols = np.array(data.draw(st.permutations(range(n))))
+    A, B = game.player_payoffs(0), game.player_payoffs(1)
+    transformed = ig.NormalFormGame.bimatrix(
+        (a * A + b)[np.ix_(rows, cols)], (c * B + d)[np.ix_(rows, cols)]
+    )
+    other = vertex_enumeration(transformed)
+    # Action k of the transformed game is action rows[k] of the original.
+    expected = [(x[rows], y[cols]) for x, y in eq.profiles()]
+    assert same_profile_sets(other.profiles(), expected, atol=1e-6)
+
+
+@given(integer_bimatrix(max_actions=3), st.data())
+def test_degenerate_games_invariant_under_relabelling(game, data):
+    m, n = game.num_actions
+    rows = np.array(data.draw(st.permutations(range(m))))
+    cols = np.array(data.draw(st.permutations(range(n))))
+    A, B = game.player_payoffs(0), game.player_payoffs(1)
+    permuted = ig.NormalFormGame.bimatrix(A[np.ix_(rows, cols)], B[np.ix_(rows, cols)])
+    eq, other = vertex_enumeration(game), vertex_enumeration(permuted)
+    expected = [(x[rows], y[cols]) for x, y in eq.profiles()]
+    assert same_profile_sets(other.profiles(), expected)
+    assert bool(eq.degenerate) == bool(other.degenerate)
+    assert len(set(eq.component.tolist())) == len(set(other.component.tolist()))
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(1, 4))
+def test_batched_result_equals_per_game_results(seed, m, n):
+    rng = np.random.default_rng(seed)
+    # Mix generic games with integer games (degenerate ones included) in one batch.
+    A = np.concatenate([rng.normal(size=(3, m, n)), rng.integers(-1, 2, size=(3, m, n))])
+    B = np.concatenate([rng.normal(size=(3, m, n)), rng.integers(-1, 2, size=(3, m, n))])
+    batch = ig.NormalFormGame.bimatrix(A.reshape(2, 3, m, n), B.reshape(2, 3, m, n))
+    eq = vertex_enumeration(batch, memory_floats=50)  # tiny chunks: exercises chunking
+    assert eq.batch_shape == (2, 3)
+    for flat_index in range(6):
+        position = np.unravel_index(flat_index, (2, 3))
+        single = vertex_enumeration(batch[position])
+        mine = eq.for_game(flat_index)
+        assert same_profile_sets(mine.profiles(), single.profiles())
+        assert bool(eq.degenerate[position]) == bool(single.degenerate)
+        assert len(set(mine.component.tolist())) == len(set(single.component.tolist()))
+
+
+@given(generic_bimatrix(max_actions=4, min_actions=2))
+def test_agrees_with_nashpy_on_nondegenerate_games(game):
+    nash = pytest.importorskip("nashpy")
+    # nashpy's vertex enumeration needs positive payoffs (its polytopes are not shifted) and
+    # two actions per player (qhull); shifting each player's payoffs changes no equilibrium.
+    A, B = game.player_payoffs(0), game.player_payoffs(1)
+    A, B = 1 + (A - A.min()) / np.ptp(A), 1 + (B - B.min()) / np.ptp(B)
+    theirs = list(nash.Game(A, B).vertex_enumeration())
+    assert same_profile_sets(vertex_enumeration(game).profiles(), theirs, atol=1e-6)
+
+
+def test_polytope_vertices_of_a_square():
+    # {z >= 0, z_1 <= 1, z_2 <= 1}: vertices (1, 0), (0, 1), (1, 1).
+    C = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+    game, z, zero, tight = polytope_vertices(C)
+    found = sorted(zip(map(tuple, z.tolist()), zero.tolist(), tight.tolist(), strict=True))
+    # (z, bits of zero coordinates, bits of tight constraints)
+    assert found == [((0.0, 1.0), 0b01, 0b10), ((1.0, 0.0), 0b10, 0b01), ((1.0, 1.0), 0, 0b11)]
+    assert np.all(game == 0)
+
+
+def test_constant_game_every_pure_pair_is_extreme_and_one_component():
+    game = ig.NormalFormGame.bimatrix(np.zeros((2, 3)), np.ones((2, 3)))
+    eq = vertex_enumeration(game)
+    assert len(eq) == 6
+    assert bool(eq.degenerate)
+    assert set(eq.component.tolist()) == {0}
+    (clique,) = eq.options["cliques"]
+    assert len(clique.player1) == 2 and len(clique.player2) == 3
+
+
+def test_one_action_players():
+    game = ig.NormalFormGame.bimatrix([[1.0, 3.0, 2.0]], [[0.0, 2.0, 1.0]])
+    eq = vertex_enumeration(game)
+    assert len(eq) == 1
+    np.testing.assert_allclose(eq.strategies[1][0], [0, 1, 0])
+
+
+# --------------------------------------------------------------------------- nashpy issues
+def test_nashpy_issue_82_all_eight_equilibria():
+    # drvinceknight/Nashpy#82: players minimise costs A, B; nashpy's support enumeration on
+    # (-A, -B) finds 5 of the 8 extreme equilibria.
+    A = np.array([[0, 0, 6, 0, 0], [0, 0, 3, 2, 1], [4, 3, 0, 0, 1]])
+    B = np.array([[3, 0, 2, 1, 0], [0, 2, 0, 0, 4], [4, 0, 2, 4, 4]])
+    game = ig.NormalFormGame.bimatrix(-A, -B)
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert len(eq) == 8
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+    expected = [
+        ([1 / 3, 1 / 2, 1 / 6], [0, 4 / 9, 2 / 9, 1 / 3, 0]),
+        ([0, 1, 0], [3 / 8, 0, 1 / 4, 3 / 8, 0]),
+        ([0, 1, 0], [3 / 7, 0, 4 / 7, 0, 0]),
+    ]
+    for x, y in expected:
+        assert any(
+            np.allclose(p[0], x, atol=1e-9) and np.allclose(p[1], y, atol=1e-9)
+            for p in eq.profiles()
+        )
+
+
+def test_nashpy_issue_222_endpoints_of_the_continuum():
+    # drvinceknight/Nashpy#222: (p, 1 - p) against the first column is an equilibrium for
+    # p in [0, 2/7]; both endpoints are extreme and they form one component.
+    game = ig.NormalFormGame.bimatrix([[-3, 3], [-3, 5]], [[2, 7], [4, 2]])
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert bool(eq.degenerate)
+    xs = sorted(float(x[0]) for x, y in eq.profiles())
+    np.testing.assert_allclose(xs, [0.0, 2 / 7], atol=1e-12)
+    assert len(set(eq.component.tolist())) == 1
+
+
+def test_nashpy_issue_231_symmetric_zero_sum_game():
+    # drvinceknight/Nashpy#231: nashpy's support enumeration returns nothing (degenerate game).
+    A = np.array(
+        [
+            [0, -1, -1, -1, 1, -1],
+            [1, 0, 1, -1, -1, -1],
+            [1, -1, 0, -1, -1, 1],
+            [1, 1, 1, 0, -1, -1],
+            [-1, 1, 1, 1, 0, -1],
+            [1, 1, -1, 1, 1, 0],
+        ]
+    )
+    game = ig.NormalFormGame.zero_sum(A)
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert bool(eq.degenerate)
+    target = np.array([0, 0, 1, 0, 1, 1]) / 3
+    assert any(np.allclose(x, target, atol=1e-9) for x, _ in eq.profiles())
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+    # Zero-sum: every equilibrium gives the row player the value 0 (the game is symmetric).
+    np.testing.assert_allclose(eq.payoffs[:, 0], 0.0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- bad input
+def test_rejects_games_that_are_not_two_player():
+    three = ig.NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
+    with pytest.raises(ig.GameValueError, match="two-player"):
+        vertex_enumeration(three)
+    with pytest.raises(ig.GameValueError, match="NormalFormGame"):
+        vertex_enumeration(np.zeros((2, 2, 2)))
+
+
+@pytest.mark.parametrize("tol", [0.0, -1e-9, float("nan"), 0.5])
+def test_rejects_bad_tolerances(tol):
+    game = ig.NormalFormGame.bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    with pytest.raises(ValueError, match="tol"):
+        vertex_enumeration(game, tol=tol)

@@ -1,0 +1,77 @@
+"""Hypothesis strategies and set comparisons for tests of two-player enumeration solvers."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+import irgames as ig
+
+dims = st.integers(min_value=1, max_value=4)
+
+
+@st.composite
+def generic_bimatrix(draw, max_actions: int = 4, batch: int | None = None, min_actions: int = 1):
+    """A bimatrix game (or batch) with continuous random payoffs: nondegenerate almost surely.
+
+    Payoffs are standard normal draws from a seed chosen by hypothesis; the scale and offset
+    are drawn too, so tolerances are exercised relative to the payoff range.
+    """
+    m = draw(st.integers(min_actions, max_actions))
+    n = draw(st.integers(min_actions, max_actions))
+    seed = draw(st.integers(0, 2**32 - 1))
+    scale = draw(st.sampled_from([1e-3, 1.0, 1e3]))
+    rng = np.random.default_rng(seed)
+    shape = (2, m, n) if batch is None else (2, batch, m, n)
+    A, B = scale * rng.normal(size=shape) + draw(st.sampled_from([0.0, 5.0, -100.0]))
+    return ig.NormalFormGame.bimatrix(A, B)
+
+
+@st.composite
+def integer_bimatrix(draw, max_actions: int = 4, low: int = -2, high: int = 2):
+    """A bimatrix game with small integer payoffs: ties, hence degeneracy, are common."""
+    m = draw(st.integers(1, max_actions))
+    n = draw(st.integers(1, max_actions))
+    values = st.integers(low, high)
+    A = draw(st.lists(st.lists(values, min_size=n, max_size=n), min_size=m, max_size=m))
+    B = draw(st.lists(st.lists(values, min_size=n, max_size=n), min_size=m, max_size=m))
+    return ig.NormalFormGame.bimatrix(A, B)
+
+
+def profile_set(profiles) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Profiles as a list of (x, y) float arrays, duplicates (within 1e-7) removed."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for x, y in profiles:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if not any(_close((x, y), p) for p in out):
+            out.append((x, y))
+    return out
+
+
+def _close(p, q, atol: float = 1e-7) -> bool:
+    return all(np.allclose(a, b, rtol=0, atol=atol) for a, b in zip(p, q, strict=True))
+
+
+def same_profile_sets(first, second, atol: float = 1e-7) -> bool:
+    """Whether two collections of profiles are equal as sets, up to ``atol`` per entry."""
+    a, b = profile_set(first), profile_set(second)
+    return (
+        len(a) == len(b)
+        and all(any(_close(p, q, atol) for q in b) for p in a)
+        and all(any(_close(q, p, atol) for p in a) for q in b)
+    )
+
+
+def gambit_profiles(game: ig.NormalFormGame, rational: bool = False):
+    """pygambit's ``enummixed_solve`` on a single bimatrix game, as (x, y) arrays."""
+    import pygambit as gbt
+
+    A, B = game.player_payoffs(0), game.player_payoffs(1)
+    g = gbt.Game.from_arrays(A.tolist(), B.tolist())
+    result = gbt.nash.enummixed_solve(g, rational=rational)
+    out = []
+    for eq in result.equilibria:
+        out.append(
+            tuple(np.array([float(eq[s]) for s in player.strategies]) for player in g.players)
+        )
+    return out
