@@ -66,7 +66,11 @@ def test_plain_support_enumeration_returns_only_equilibria_and_flags_incompleten
     if not degenerate:
         assert same_profile_sets(eq.profiles(), vertex_enumeration(game).profiles())
     # Supports of size (1, 1) determine a pure profile, so every pure equilibrium is found.
-    pure = [(x, y) for x, y in vertex_enumeration(game).profiles() if x.max() == 1 and y.max() == 1]
+    pure = [
+        (x, y)
+        for x, y in vertex_enumeration(game).profiles()
+        if np.isclose(x.max(), 1, rtol=0, atol=1e-12) and np.isclose(y.max(), 1, rtol=0, atol=1e-12)
+    ]
     found = eq.profiles()
     assert all(any(same_profile_sets([p], [q]) for q in found) for p in pure)
 
