@@ -275,12 +275,11 @@ def symmetric_equilibria(
     eps = tolerance * scale
     zero = np.abs(d) <= eps[:, None]
     degenerate = zero.all(-1)
-    sign_changes = _sign_changes(np.where(zero, 0.0, d))
+    sign_changes = _sign_changes(d)
 
     ps = _grid(n, grid)  # (G,), strictly inside (0, 1)
     log_c = _log_choose(n - 1)
     f_grid = _evaluate_on_grid(d, ps, log_c)  # (B, G)
-    f_grid = np.where(np.abs(f_grid) <= 1e-14 * scale[:, None], 0.0, f_grid)
     s = np.sign(f_grid)
     # Roots exactly on grid points, and brackets [ps[j], ps[j+1]] with a strict sign change.
     exact_b, exact_j = np.nonzero(s == 0)
