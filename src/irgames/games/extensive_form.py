@@ -126,6 +126,8 @@ class ExtensiveFormGame:
         symbolic solver and checked by :meth:`bind`.
     title : str
         A name for the game.
+    description : str
+        A longer comment (kept by the ``.efg`` reader and writer).
     check_recall : bool
         Raise :class:`GameValueError` if the game does not have perfect recall (default).
 
@@ -151,6 +153,7 @@ class ExtensiveFormGame:
         parameter_bounds: Mapping[str, tuple] | None = None,
         parameter_values: Mapping[str, Any] | None = None,
         title: str = "",
+        description: str = "",
         check_recall: bool = True,
     ):
         players = tuple(str(p) for p in players)
@@ -269,8 +272,6 @@ class ExtensiveFormGame:
                     f"node {v} has {int(num_children[v])} children but "
                     f"{len(action_labels[v])} action labels"
                 )
-            if len(set(action_labels[v])) != len(action_labels[v]):
-                raise GameValueError(f"node {v} repeats an action label: {action_labels[v]}")
         for v in np.flatnonzero(decision):
             h = int(infoset[v])
             ref = int(first_node[h])
@@ -333,6 +334,7 @@ class ExtensiveFormGame:
         s(self, "parameters", tuple(params))
         s(self, "parameter_bounds", bounds)
         s(self, "title", str(title))
+        s(self, "description", str(description))
 
         # ---- payoffs and chance probabilities (numeric, or expressions)
         payoff_exprs, payoff_values = _split_entries(
@@ -664,6 +666,82 @@ class ExtensiveFormGame:
             if inside[self.parent[v]]:
                 inside[v] = True
         return np.flatnonzero(inside)
+
+    def preorder(self) -> np.ndarray:
+        """The nodes in depth-first pre-order (children in action order), computed without
+        recursion."""
+        order = np.empty(self.n_nodes, dtype=np.int64)
+        stack = [0]
+        i = 0
+        children, width = self.children, self.num_children
+        while stack:
+            v = stack.pop()
+            order[i] = v
+            i += 1
+            k = int(width[v])
+            if k:
+                stack.extend(children[v, :k][::-1].tolist())
+        return order
+
+    def reordered(self, order=None) -> ExtensiveFormGame:
+        """The same game with its nodes renumbered: node ``order[j]`` becomes node ``j``.
+
+        ``order`` must list every node once with parents before children (default: the
+        depth-first pre-order of :meth:`preorder`, which is the order of ``.efg`` files).
+        Information sets are renumbered in order of first appearance, so two games that differ
+        only in numbering have equal arrays after ``reordered()``.
+        """
+        order = self.preorder() if order is None else np.asarray(order, dtype=np.int64)
+        n = self.n_nodes
+        if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
+            raise GameValueError("order must be a permutation of the nodes")
+        new_index = np.empty(n, dtype=np.int64)
+        new_index[order] = np.arange(n)
+        old_parent = self.parent[order]
+        parent = np.where(old_parent >= 0, new_index[np.maximum(old_parent, 0)], -1)
+        # keep the children's action order: a node's children must keep their relative order
+        first: dict[int, int] = {}
+        infoset = []
+        for h in self.infoset[order]:
+            infoset.append(-1 if h < 0 else first.setdefault(int(h), len(first)))
+        inverse = sorted(first, key=first.get)
+        terminals_new = order[self.mover[order] == TERMINAL]
+        chance_new = order[self.mover[order] == CHANCE]
+        kwargs = dict(
+            infoset=infoset,
+            action_labels=[self.action_labels[v] for v in order],
+            infoset_labels=[self.infoset_labels[h] for h in inverse],
+            node_labels=[self.node_labels[v] for v in order],
+            parameters=self.parameters,
+            parameter_bounds=self.parameter_bounds,
+            title=self.title,
+            description=self.description,
+            check_recall=False,
+        )
+        if self.is_bound:
+            payoffs = self.payoffs[..., self.terminal_index[terminals_new], :]
+            probs = self.chance_probs[..., self.chance_index[chance_new], :]
+        else:
+            payoffs = self.payoff_exprs[self.terminal_index[terminals_new]]
+            probs = (
+                None
+                if self.chance_exprs is None
+                else self.chance_exprs[self.chance_index[chance_new]]
+            )
+        game = ExtensiveFormGame(
+            self.players,
+            parent,
+            self.mover[order],
+            payoffs=payoffs,
+            chance_probs=probs if chance_new.size else None,
+            **kwargs,
+        )
+        rank = game.action_index
+        if not np.array_equal(rank[new_index], self.action_index):
+            raise GameValueError("order must keep the children of every node in action order")
+        if self.is_bound:
+            object.__setattr__(game, "parameter_values", self.parameter_values)
+        return game
 
     def recall_violation(self) -> str | None:
         """A message describing the first violation of perfect recall, or None."""
