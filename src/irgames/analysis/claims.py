@@ -411,9 +411,10 @@ def _simpler_values(p, x: float) -> list[float]:
     return out
 
 
-def _polish(model: Model, claim: Claim, point: dict[str, float], passes: int = 3):
+def _polish(
+    model: Model, claim: Claim, point: dict[str, float], space: ParameterSpace, passes: int = 3
+):
     """Replace coordinates by simpler values while the point stays a counterexample."""
-    space = model.space
     point = dict(point)
     for _ in range(passes):
         changed = False
@@ -446,6 +447,7 @@ def check(
     shrink_calls: int = 300,
     segments: int = 100,
     space: ParameterSpace | None = None,
+    use_hypothesis: bool = True,
 ) -> ClaimCheck:
     """Check a claim of a model over random draws (and a grid).
 
@@ -472,6 +474,9 @@ def check(
         derivatives at points miss). The share is that of the points.
     space : ParameterSpace, optional
         Check over a subspace of the model's space (defaults to the whole space).
+    use_hypothesis : bool
+        Shrink with hypothesis ``find`` (False inside a hypothesis test, where nesting is not
+        allowed: only the batched simplification runs).
     """
     if isinstance(claim, str):
         claim = model.claim(claim)
@@ -565,11 +570,12 @@ def check(
     if failing.any():
         i = int(np.flatnonzero(failing)[0])
         counterexample = {k: float(points[k][i]) for k in space.names}
-        if shrink:
+        if shrink and use_hypothesis:
             found = _find_with_hypothesis(model, claim, space, find_examples, shrink_calls)
             if found is not None:
                 counterexample = {k: float(v) for k, v in found.items()}
-            counterexample = _polish(model, claim, counterexample)
+        if shrink:
+            counterexample = _polish(model, claim, counterexample, space)
     return ClaimCheck(
         model=model.name,
         claim=claim.name,

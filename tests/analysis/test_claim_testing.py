@@ -1,0 +1,32 @@
+"""The pytest helpers that turn claims into property tests."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_toys import COERCION
+
+from irgames.analysis.testing import ClaimFailure, assert_claim, claim_cases, claim_test
+
+test_threat_needs_low_cost_batch = claim_test(COERCION, "threat_needs_low_cost")
+test_threat_needs_low_cost_points = claim_test(COERCION, "threat_needs_low_cost", mode="points")
+test_allies_concede_more_batch = claim_test(COERCION, "allies_concede_more", n=100)
+
+
+@pytest.mark.parametrize("mode", ["batch", "points"])
+def test_a_false_claim_fails_its_generated_tests(mode):
+    # no shrinking here: only whether the generated test fails matters
+    test = claim_test(COERCION, "always_coerce", mode=mode, shrink=False)
+    with pytest.raises(ClaimFailure, match="always_coerce fails"):
+        test()
+
+
+def test_assert_claim_reports_the_counterexample():
+    assert assert_claim(COERCION, "threat_needs_low_cost", n=200).holds
+    with pytest.raises(ClaimFailure, match="counterexample: c_s="):
+        assert_claim(COERCION, "always_coerce", n=200)
+
+
+def test_claim_cases_names_every_claim():
+    cases = claim_cases([COERCION])
+    assert [c.id for c in cases] == [f"coercion_toy-{c.name}" for c in COERCION.claims]
+    assert cases[0].values == (COERCION, COERCION.claims[0])
