@@ -113,7 +113,7 @@ def test_large_games_never_build_the_tensor():
     assert game.payoff_act.shape == (5000,)
     with pytest.raises(GameValueError, match="exceeds the limit"):
         game.to_normal_form()
-    with pytest.raises(GameValueError, match="0..5000"):
+    with pytest.raises(GameValueError, match=r"0\.\.5000"):
         game.profile_regret(5001)
     with pytest.raises(GameValueError, match=r"\[0, 1\]"):
         game.symmetric_regret(1.5)
