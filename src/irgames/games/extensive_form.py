@@ -335,6 +335,7 @@ class ExtensiveFormGame:
         s(self, "parameter_bounds", bounds)
         s(self, "title", str(title))
         s(self, "description", str(description))
+        s(self, "_compiled", {})  # expression -> numpy function, shared by bound copies
 
         # ---- payoffs and chance probabilities (numeric, or expressions)
         payoff_exprs, payoff_values = _split_entries(
@@ -503,10 +504,10 @@ class ExtensiveFormGame:
             raise GameValueError(f"parameter arrays do not broadcast: {shapes}") from None
         payoffs = self.payoffs
         if self.payoff_exprs is not None:
-            payoffs = _evaluate(self.payoff_exprs, self.parameters, arrays, batch)
+            payoffs = _evaluate(self.payoff_exprs, self.parameters, arrays, batch, self._compiled)
         probs = self.chance_probs
         if self.chance_exprs is not None:
-            probs = _evaluate(self.chance_exprs, self.parameters, arrays, batch)
+            probs = _evaluate(self.chance_exprs, self.parameters, arrays, batch, self._compiled)
         game = self._replace(payoffs=None, chance_probs=None)
         object.__setattr__(game, "parameter_values", arrays)
         p, c = game._check_numbers(payoffs, probs)
@@ -846,7 +847,9 @@ def _parse_expr(text: str, params, what: str):
     return expr
 
 
-def _evaluate(exprs: np.ndarray, params, arrays: Mapping[str, np.ndarray], batch) -> np.ndarray:
+def _evaluate(
+    exprs: np.ndarray, params, arrays: Mapping[str, np.ndarray], batch, cache=None
+) -> np.ndarray:
     """Evaluate an object array of entries on parameter arrays: shape (*batch, r, c)."""
     rows, cols = exprs.shape
     symbols = list(params)
@@ -857,7 +860,7 @@ def _evaluate(exprs: np.ndarray, params, arrays: Mapping[str, np.ndarray], batch
     except ValueError:
         raise GameValueError(f"array entries {shapes} do not broadcast with {batch}") from None
     out = np.empty((*batch, rows, cols), dtype=float)
-    cache: dict = {}
+    cache = {} if cache is None else cache
     for r in range(rows):
         for c in range(cols):
             e = exprs[r, c]
