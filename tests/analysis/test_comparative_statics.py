@@ -134,9 +134,12 @@ def test_implicit_function_theorem():
 def test_signs_under_the_space():
     space = COERCION.space
     positive = sign_under(symbolic_derivative(D_STAR, "B_t"), space)
-    assert positive.sign == 1 and positive.proved
-    negative = sign_under(symbolic_derivative(D_STAR, "c_s"), space)
-    assert negative.sign == -1
+    assert positive.sign == 1 and positive.proved and positive.strict
+    # dD*/dc_s = -(1 - B_t)/(2 - B_t): < 0 inside the box, 0 at the closed end B_t = 1
+    dD_dcs = symbolic_derivative(D_STAR, "c_s")
+    negative = sign_under(dD_dcs, space)
+    assert negative.sign == -1 and negative.proved
+    assert dD_dcs.subs(B_t, 1) == 0
     mixed = sign_under(c_t - 2 * c_s, space)
     assert mixed.sign is None and 0 < mixed.share_positive < 1
     with pytest.raises(ParameterError, match="not parameters"):

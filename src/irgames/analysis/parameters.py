@@ -205,8 +205,9 @@ class Parameter:
             x = np.exp(rng.uniform(lo, math.log(high), size=n))
         else:
             x = rng.uniform(low, high, size=n)
-        # rng.uniform can return the lower bound (probability ~ 2^-53); keep open ends open
-        return np.where(self.contains(x), x, 0.5 * (low + high) if low > 0 or high < 0 else x)
+        # rng.uniform can return the lower bound (probability ~ 2^-53), and exp(log(high))
+        # can round past high: keep such draws inside by moving them to the midpoint
+        return np.where(self.contains(x), x, 0.5 * (low + high))
 
     def strategy(self):
         """A hypothesis strategy for values of this parameter (floats)."""

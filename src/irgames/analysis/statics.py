@@ -420,19 +420,23 @@ class SignResult:
     Attributes
     ----------
     sign : int or None
-        +1, -1 or 0 when the expression has that sign (weakly, for 0: identically zero) at
-        every point of the space; None when it changes sign (or is undecided).
+        +1 (the expression is >= 0 everywhere and > 0 somewhere), -1 (the mirror image), 0
+        (identically zero), or None when it changes sign or is undecided.
     proved : bool
         True when sympy proved the sign on the box of domains; False when it rests on random
         points (then ``share_positive`` / ``share_negative`` say what was found).
     share_positive, share_negative : float
         Shares of random points where the expression is > 0 and < 0.
+    strict : bool
+        Whether the sign is strict: proved strict on the interior of the box (closed ends are
+        limits, where the expression may vanish), or seen at every random point.
     """
 
     sign: int | None
     proved: bool
     share_positive: float
     share_negative: float
+    strict: bool = False
 
 
 def _positive_form(expr, space: ParameterSpace):
@@ -459,10 +463,12 @@ def _positive_form(expr, space: ParameterSpace):
 
 
 def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> SignResult:
-    """The sign of a sympy expression over the space (proved on the box when sympy can).
+    r"""The sign of a sympy expression over the space (proved on the box when sympy can).
 
-    Constraints of the space are not used by the proof (a sign on the whole box holds on any
-    part of it); the random-point fallback respects them.
+    The proof covers the interior of the box of domains (each bounded parameter is rewritten
+    as :math:`\ell + (h - \ell) s / (1 + s)`, :math:`s > 0`); by continuity a weak sign extends
+    to closed ends. Constraints of the space are not used by the proof (a sign on the whole
+    box holds on any part of it); the random-point fallback respects them.
 
     >>> import sympy as sp
     >>> from irgames.analysis.parameters import Parameter, ParameterSpace
@@ -471,7 +477,7 @@ def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> 
     ...                         Parameter("c_t", 0, 5, default=3, closed=(False, True))])
     >>> B_t, c_s, c_t = sp.symbols("B_t c_s c_t")
     >>> sign_under((c_s + c_t) / (B_t - 2) ** 2, space)
-    SignResult(sign=1, proved=True, share_positive=1.0, share_negative=0.0)
+    SignResult(sign=1, proved=True, share_positive=1.0, share_negative=0.0, strict=True)
     """
     import sympy as sp
 
@@ -479,7 +485,6 @@ def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> 
     if unknown:
         raise ParameterError(f"expression has symbols that are not parameters: {unknown}")
     points = space.sample(n, seed)
-    f = sp.lambdify([sp.Symbol(k) for k in space.names], expr, "numpy")
     sym_by_name = {s.name: s for s in expr.free_symbols}
     f = sp.lambdify([sym_by_name.get(k, sp.Symbol(k)) for k in space.names], expr, "numpy")
     with np.errstate(all="ignore"):
@@ -487,21 +492,21 @@ def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> 
     pos = float(np.mean(values > 0)) if n else 0.0
     neg = float(np.mean(values < 0)) if n else 0.0
     if expr == 0 or sp.simplify(expr) == 0:
-        return SignResult(0, True, 0.0, 0.0)
+        return SignResult(0, True, 0.0, 0.0, strict=False)
     form = _positive_form(expr, space)
-    if form.is_positive or (form.is_nonnegative and pos == 1.0):
-        return SignResult(1, True, pos, neg)
-    if form.is_negative or (form.is_nonpositive and neg == 1.0):
-        return SignResult(-1, True, pos, neg)
+    if form.is_positive:
+        return SignResult(1, True, pos, neg, strict=True)
+    if form.is_negative:
+        return SignResult(-1, True, pos, neg, strict=True)
     if form.is_nonnegative:
-        return SignResult(1, True, pos, neg)
+        return SignResult(1, True, pos, neg, strict=False)
     if form.is_nonpositive:
-        return SignResult(-1, True, pos, neg)
-    if pos == 1.0:
-        return SignResult(1, False, pos, neg)
-    if neg == 1.0:
-        return SignResult(-1, False, pos, neg)
-    return SignResult(None, False, pos, neg)
+        return SignResult(-1, True, pos, neg, strict=False)
+    if neg == 0.0 and pos > 0.0:
+        return SignResult(1, False, pos, neg, strict=pos == 1.0)
+    if pos == 0.0 and neg > 0.0:
+        return SignResult(-1, False, pos, neg, strict=neg == 1.0)
+    return SignResult(None, False, pos, neg, strict=False)
 
 
 @dataclass(frozen=True, eq=False)
