@@ -1,0 +1,305 @@
+r"""Every equilibrium of 2x2 bimatrix games in closed form, a batch at a time.
+
+Let the row player choose row 0 with probability :math:`p` and the column player column 0
+with probability :math:`q`. The row player's gain from row 0 over row 1 is linear in
+:math:`q`,
+
+.. math::
+
+    \Delta_A(q) = \alpha_0\, q + \alpha_1 (1 - q), \qquad
+    \alpha_0 = A_{00} - A_{10}, \quad \alpha_1 = A_{01} - A_{11},
+
+and the column player's gain from column 0 over column 1 is linear in :math:`p`,
+
+.. math::
+
+    \Delta_B(p) = \beta_0\, p + \beta_1 (1 - p), \qquad
+    \beta_0 = B_{00} - B_{01}, \quad \beta_1 = B_{10} - B_{11}.
+
+:math:`(p, q)` is an equilibrium iff :math:`p = 1` needs :math:`\Delta_A(q) \ge 0`,
+:math:`p = 0` needs :math:`\Delta_A(q) \le 0`, an interior :math:`p` needs
+:math:`\Delta_A(q) = 0`, and likewise for :math:`q` with :math:`\Delta_B(p)`.
+
+Extreme equilibria. Each player's simplex is an interval whose *vertices* (in the sense of
+the best-response polytopes of vertex enumeration) are its end points and, when the
+opponent's gain changes sign strictly inside it, the indifference point
+
+.. math::
+
+    p^* = \frac{\beta_1}{\beta_1 - \beta_0} \;\;(\text{if } \beta_0 \beta_1 < 0), \qquad
+    q^* = \frac{\alpha_1}{\alpha_1 - \alpha_0} \;\;(\text{if } \alpha_0 \alpha_1 < 0).
+
+The extreme equilibria are the pairs of vertices :math:`p \in \{0, 1, p^*\}`,
+:math:`q \in \{0, 1, q^*\}` that are equilibria: nine sign conditions on
+:math:`\alpha_0, \alpha_1, \beta_0, \beta_1`, evaluated with boolean masks for the whole
+batch at once (no branch per game). A difference counts as zero when its absolute value is at
+most ``tol`` times its player's payoff range (so the answer is invariant under positive affine
+transformations of each player's payoffs, and every tie it declares costs at most ``tol``
+times the game's payoff range in regret).
+
+Degeneracy and continua. The game is degenerate iff some difference is zero (a pure strategy
+with two pure best responses). Then an extreme equilibrium can share a strategy with another
+(for instance :math:`\beta_0 = 0` and :math:`\alpha_1 > 0 < \alpha_0` give the segment
+:math:`p = 1, q \in [0, 1]`). For fixed :math:`p` the set of :math:`q` completing an
+equilibrium is convex, so two extreme equilibria that share a strategy are joined by a segment
+of equilibria, and the connected components of the set of equilibria are the connected
+components of the bipartite graph whose edges are the extreme equilibria (vertices: the
+:math:`p` and :math:`q` vertices). Rows of one component share a ``component`` label.
+
+Examples
+--------
+>>> import irgames as ig
+>>> from irgames.solvers.two_by_two import two_by_two
+>>> battle = ig.NormalFormGame.bimatrix([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+>>> eq = two_by_two(battle)
+>>> [(x.round(3).tolist(), y.round(3).tolist()) for x, y in eq.profiles()]
+[([0.0, 1.0], [0.0, 1.0]), ([1.0, 0.0], [1.0, 0.0]), ([0.6, 0.4], [0.4, 0.6])]
+
+A tie makes a continuum, reported by its two extreme points in one component:
+
+>>> tie = ig.NormalFormGame.bimatrix([[1, 1], [0, 0]], [[2, 2], [0, 0]])
+>>> eq = two_by_two(tie)
+>>> [y.tolist() for x, y in eq.profiles()], eq.component.tolist(), bool(eq.degenerate)
+([[0.0, 1.0], [1.0, 0.0]], [0, 0], True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..games.normal_form import GameValueError, NormalFormGame
+from .equilibria import Equilibria
+
+__all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
+
+
+@dataclass(frozen=True, eq=False)
+class TwoByTwoSolution:
+    """The raw closed-form solution of a flat batch of 2x2 games (before regret checks).
+
+    Attributes
+    ----------
+    game_index : ndarray of int, shape (k,)
+        Game of each extreme equilibrium, in increasing order.
+    p, q : ndarray, shape (k,)
+        Probabilities of row 0 and of column 0.
+    component : ndarray of int, shape (k,)
+        Connected component of each row within its game (0, 1, ...).
+    degenerate : ndarray of bool, shape (G,)
+        Games with a zero payoff difference.
+    count : ndarray of int, shape (G,)
+        Number of extreme equilibria per game.
+    """
+
+    game_index: np.ndarray
+    p: np.ndarray
+    q: np.ndarray
+    component: np.ndarray
+    degenerate: np.ndarray
+    count: np.ndarray
+
+
+def _check(game: NormalFormGame, tol: float) -> float:
+    if not isinstance(game, NormalFormGame):
+        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if game.n_players != 2 or game.num_actions != (2, 2):
+        raise GameValueError(
+            f"two_by_two solves 2x2 bimatrix games; got {game.n_players} players with "
+            f"actions {game.num_actions}"
+        )
+    tol = float(tol)
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a finite non-negative number, got {tol}")
+    return tol
+
+
+def _root(parent: list[int], v: int) -> int:
+    while parent[v] != v:
+        v = parent[v]
+    return v
+
+
+def _pattern_table():
+    r"""Equilibria of every sign pattern of the four payoff differences.
+
+    A 2x2 game's extreme equilibria, and how they connect, depend only on the signs
+    :math:`\sigma = (\operatorname{sgn}\alpha_0, \operatorname{sgn}\alpha_1,
+    \operatorname{sgn}\beta_0, \operatorname{sgn}\beta_1) \in \{-1, 0, 1\}^4`: 81
+    patterns. For each pattern this builds, once, the list of equilibria (as vertex pairs
+    ``3 i + j``, ``i`` indexing ``(0, 1, p*)`` and ``j`` indexing ``(0, 1, q*)``) and their
+    component labels. The batch is then solved by looking its patterns up.
+    """
+    combos = np.full((81, 9), -1, dtype=np.int8)
+    components = np.full((81, 9), -1, dtype=np.int8)
+    counts = np.zeros(81, dtype=np.int64)
+    degenerate = np.zeros(81, dtype=bool)
+    for code in range(81):
+        sa0, sa1, sb0, sb1 = (code // 3**k % 3 - 1 for k in range(4))
+        mixed_p = sb0 * sb1 < 0
+        mixed_q = sa0 * sa1 < 0
+        # sign of the row player's gain at q = 0, 1, q*, and the column's at p = 0, 1, p*
+        gain_row = (sa1, sa0, 0)
+        gain_col = (sb1, sb0, 0)
+        exists_p = (True, True, mixed_p)
+        exists_q = (True, True, mixed_q)
+
+        def best(vertex, gain):
+            # vertex 0: the second action only; 1: the first only; 2: both mixed
+            return (gain <= 0, gain >= 0, gain == 0)[vertex]
+
+        edges = [
+            (i, j)
+            for i in range(3)
+            for j in range(3)
+            if exists_p[i] and exists_q[j] and best(i, gain_row[j]) and best(j, gain_col[i])
+        ]
+        # connected components of the bipartite graph (p vertices 0-2, q vertices 3-5)
+        parent = list(range(6))
+        for i, j in edges:
+            parent[_root(parent, i)] = _root(parent, 3 + j)
+        rank: dict[int, int] = {}
+        for k, (i, j) in enumerate(edges):
+            combos[code, k] = 3 * i + j
+            components[code, k] = rank.setdefault(_root(parent, i), len(rank))
+        counts[code] = len(edges)
+        degenerate[code] = 0 in (sa0, sa1, sb0, sb1)
+    return combos, components, counts, degenerate
+
+
+_COMBOS, _COMPONENTS, _COUNTS, _DEGENERATE = _pattern_table()
+_WIDTH = int(_COUNTS.max())  # at most 4 extreme equilibria (a constant game)
+_COMBOS_FLAT = np.ascontiguousarray(_COMBOS[:, :_WIDTH]).reshape(-1)
+_COMPONENTS_FLAT = np.ascontiguousarray(_COMPONENTS[:, :_WIDTH]).reshape(-1)
+
+
+def _sign_patterns(
+    P: np.ndarray, tol: float, chunk: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per game, the code of the sign pattern of (alpha_0, alpha_1, beta_0, beta_1).
+
+    The code is :math:`\sum_k 3^k (\operatorname{sgn} d_k + 1)`. The batch is worked through
+    in chunks that stay in cache (a loop over memory blocks, each step vectorised over its
+    games); each chunk is transposed so that every operation runs on contiguous vectors.
+    Also returns the indifference points :math:`p^*, q^*` of every game (meaningful only
+    where the pattern has them).
+    """
+    G = P.shape[0]
+    code = np.empty(G, dtype=np.uint8)
+    p_star = np.empty(G)
+    q_star = np.empty(G)
+    # entries: A00 A01 A10 A11 B00 B01 B10 B11
+    pairs = ((0, 2), (1, 3), (4, 5), (6, 7))
+    for s in range(0, G, chunk):
+        c = P[s : s + chunk].T.copy()  # (8, g)
+        # tolerance: tol times each player's payoff range (A: rows 0-3, B: rows 4-7)
+        eps_a = c[:4].max(axis=0)
+        eps_a -= c[:4].min(axis=0)
+        eps_a *= tol
+        eps_b = c[4:].max(axis=0)
+        eps_b -= c[4:].min(axis=0)
+        eps_b *= tol
+        eps = (eps_a, eps_a, eps_b, eps_b)
+        out = code[s : s + chunk]
+        out[:] = 40  # all four signs zero: sum_k 3^k
+        d = [c[x] - c[y] for x, y in pairs]
+        for k in range(4):
+            sign = (d[k] > eps[k]).view(np.int8) - (d[k] < -eps[k]).view(np.int8)
+            sign *= 3**k
+            out += sign.view(np.uint8)  # modular: adds a negative int8 as intended
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(d[3], d[3] - d[2], out=p_star[s : s + chunk])
+            np.divide(d[1], d[1] - d[0], out=q_star[s : s + chunk])
+    return code, p_star, q_star
+
+
+def solve_two_by_two(
+    payoffs: np.ndarray, tol: float = 1e-9, *, chunk: int = 1 << 13
+) -> TwoByTwoSolution:
+    r"""Closed-form extreme equilibria of a flat batch, payoffs of shape ``(G, 2, 2, 2)``.
+
+    This is the vectorised core of :func:`two_by_two` (no validation, no regret); use
+    :func:`two_by_two` unless you need the raw arrays. Each game's sign pattern (81 kinds)
+    is computed with masks and looked up in a table of equilibria built once from the
+    conditions in the module docstring; rows are then expanded with :func:`numpy.repeat`.
+    """
+    P = np.ascontiguousarray(payoffs, dtype=float).reshape(-1, 8)
+    code, p_star, q_star = _sign_patterns(P, float(tol), int(chunk))
+    count = _COUNTS[code]
+    degenerate = _DEGENERATE[code]
+    # expand to one row per equilibrium: slot k < count of each game (at most _WIDTH)
+    slots = np.flatnonzero(np.arange(_WIDTH, dtype=np.uint8) < count[:, None].astype(np.uint8))
+    index_type = np.int32 if slots.size and slots[-1] < 2**31 else np.int64
+    slots = slots.astype(index_type)
+    game_index = slots // _WIDTH
+    table_index = code[game_index].astype(index_type)
+    table_index *= _WIDTH
+    table_index += slots
+    table_index -= game_index * _WIDTH
+    combo = _COMBOS_FLAT[table_index]
+    component = _COMPONENTS_FLAT[table_index]
+    i = combo // 3
+    j = combo - 3 * i
+    p = i.astype(float)
+    q = j.astype(float)
+    star = np.flatnonzero(i == 2)
+    p[star] = p_star[game_index[star]]
+    star = np.flatnonzero(j == 2)
+    q[star] = q_star[game_index[star]]
+    return TwoByTwoSolution(
+        game_index=game_index,
+        p=p,
+        q=q,
+        component=component,
+        degenerate=degenerate,
+        count=count,
+    )
+
+
+def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
+    r"""Every extreme equilibrium of every 2x2 bimatrix game in a batch, in closed form.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players with two actions each; any batch shape.
+    tol : float
+        A payoff difference counts as zero when at most ``tol`` times its player's payoff
+        range (hence at most ``tol`` times the game's range, the scale of the regret check).
+
+    Returns
+    -------
+    Equilibria
+        One row per extreme equilibrium (``complete=True``): pure equilibria, the completely
+        mixed one when it exists, and in degenerate games the extreme points of each continuum,
+        sharing a ``component`` label; ``degenerate`` marks games with a zero payoff
+        difference. Payoffs and regret are computed independently of the closed form.
+
+    Raises
+    ------
+    GameValueError
+        If the game is not a batch of 2x2 bimatrix games.
+    ValueError
+        If ``tol`` is negative or not finite.
+    """
+    tol = _check(game, tol)
+    solution = solve_two_by_two(game.payoffs.reshape(-1, 2, 2, 2), tol)
+    p, q = solution.p, solution.q
+    x = np.empty((p.size, 2))
+    x[:, 0] = p
+    x[:, 1] = 1.0 - p
+    y = np.empty((q.size, 2))
+    y[:, 0] = q
+    y[:, 1] = 1.0 - q
+    return Equilibria.from_profiles(
+        game,
+        solution.game_index,
+        (x, y),
+        method="two_by_two",
+        tolerance=tol,
+        complete=True,
+        degenerate=solution.degenerate.reshape(game.batch_shape),
+        component=solution.component,
+        options={"tol": tol},
+    )
