@@ -354,3 +354,20 @@ def test_tree_bad_arguments():
         agent_logit_qre(tree, -2.0)
     with pytest.raises(GameValueError, match="ExtensiveFormGame"):
         agent_logit_qre(ig.NormalFormGame.zero_sum([[1]]), 1.0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_branch_limit_matches_pygambit_logit_solve(seed):
+    gbt = pytest.importorskip("pygambit")
+    from irgames.io.convert import to_pygambit
+
+    rng = np.random.default_rng(seed)
+    shape = [(2, 2), (2, 3), (3, 3)][seed % 3]
+    game = ig.NormalFormGame.bimatrix(rng.normal(size=shape), rng.normal(size=shape))
+    eq = gbt.nash.logit_solve(to_pygambit(game)).equilibria[0]
+    players = list(eq.game.players)
+    theirs = [np.array([float(eq[s]) for s in p.strategies]) for p in players]
+    path = logit_qre_path(game, [1e5 / float(game.payoff_scale)])
+    assert path.converged.all()
+    for i in range(2):
+        assert path.strategies[i][-1] == pytest.approx(theirs[i], abs=1e-3)
