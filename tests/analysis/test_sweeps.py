@@ -126,3 +126,18 @@ def test_sweep_errors():
         sweep(COERCION, B_t=[0.5, 2.0])
     with pytest.raises(ParameterError, match="unknown parameter 'x'"):
         sweep(COERCION, x=3)
+
+
+def test_working_memory_stays_within_the_budget():
+    import tracemalloc
+
+    budget = 1_000_000
+    tracemalloc.start()
+    try:
+        result = sweep(COERCION, c_s=40, c_t=40, B_s=8, B_t=8, memory_budget=budget)
+        _, peak = tracemalloc.get_traced_memory()  # peak since the probe reset it
+    finally:
+        tracemalloc.stop()
+    result_bytes = result.info["result_bytes"] + result.valid.nbytes
+    assert result.n_chunks > 1
+    assert peak - result_bytes <= 1.25 * budget, (peak - result_bytes, budget)

@@ -66,7 +66,8 @@ class Outcome(Mapping):
     Parameters
     ----------
     data : mapping of str to array_like
-        The outcomes; all are broadcast to one shape (read-only copies are stored).
+        The outcomes; all are broadcast to one shape. Arrays that already have it are stored
+        as read-only views (no copy: do not modify them afterwards); others are copied.
     regime : array_like of int, optional
         Index into ``regime_names`` at each point, ``-1`` where no regime applies.
     regime_names : sequence of str, optional
@@ -99,7 +100,9 @@ class Outcome(Mapping):
                     regime_arr = regime_arr.astype(np.int64)
                 else:
                     raise OutcomeError(f"regime must be integers, got dtype {regime_arr.dtype}")
-            arrays.append(regime_arr.astype(np.int64))
+            if regime_arr.dtype.kind != "i":
+                regime_arr = regime_arr.astype(np.int64)
+            arrays.append(regime_arr)
         try:
             shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
         except ValueError:
@@ -107,20 +110,17 @@ class Outcome(Mapping):
             raise OutcomeError(f"outcome arrays do not broadcast together: {shapes}") from None
         stored = {}
         for k, a in zip(names, arrays, strict=False):
-            b = np.array(np.broadcast_to(a, shape))
-            b.flags.writeable = False
-            stored[k] = b
+            stored[k] = _read_only(a, shape)
         reg = None
         rnames: tuple[str, ...] = ()
         if regime is not None:
             rnames = tuple(str(r) for r in regime_names)
-            reg = np.array(np.broadcast_to(arrays[-1], shape))
+            reg = _read_only(arrays[-1], shape)
             if reg.size and (reg.min() < -1 or reg.max() >= len(rnames)):
                 raise OutcomeError(
                     f"regime labels must lie in -1..{len(rnames) - 1}, got "
                     f"{int(reg.min())}..{int(reg.max())}"
                 )
-            reg.flags.writeable = False
         elif regime_names is not None:
             rnames = tuple(str(r) for r in regime_names)
         object.__setattr__(self, "data", stored)
@@ -201,8 +201,15 @@ class Outcome(Mapping):
         return f"Outcome(shape={self.shape}, fields={list(self.data)}{regime})"
 
 
+def _read_only(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A read-only array of ``shape``: a view when ``a`` has it, else a broadcast copy."""
+    b = a.view() if a.shape == shape else np.array(np.broadcast_to(a, shape))
+    b.flags.writeable = False
+    return b
+
+
 def as_outcome(result: Any, shape: tuple[int, ...] | None = None) -> Outcome:
-    """An :class:`Outcome` from an Outcome or a mapping of arrays."""
+    """An :class:`Outcome` from an Outcome or a mapping of arrays, broadcast to ``shape``."""
     if isinstance(result, Outcome):
         out = result
     elif isinstance(result, Mapping):

@@ -552,7 +552,9 @@ class ParameterSpace:
             )
         return np.asarray(values, dtype=float)
 
-    def grid(self, *, fixed: Mapping[str, Any] | None = None, **axes) -> Grid:
+    def grid(
+        self, *, fixed: Mapping[str, Any] | None = None, check_constraints: bool = True, **axes
+    ) -> Grid:
         """A labelled grid over the given axes, other parameters held fixed.
 
         Parameters
@@ -564,6 +566,11 @@ class ParameterSpace:
             points of the domain, :meth:`Parameter.points`), a ``tuple`` ``(low, high, n)``
             (linear or log spacing, by the parameter's scale), or a list / array of explicit
             values.
+
+        check_constraints : bool
+            Evaluate the constraints on the whole grid now (``valid``); with False, ``valid``
+            is a broadcast True and the caller checks chunks itself (as sweeps do, to keep
+            memory per chunk).
 
         Returns
         -------
@@ -595,6 +602,8 @@ class ParameterSpace:
             else:
                 params[p.name] = np.asarray(held[p.name], dtype=float)
         shape = tuple(coords[d].size for d in dims)
+        if not check_constraints:
+            return Grid(dims=dims, coords=coords, params=params, valid=np.broadcast_to(True, shape))
         valid = np.ones(shape, dtype=bool)
         with np.errstate(all="ignore"):
             for c in self._all_constraints():

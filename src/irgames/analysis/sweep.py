@@ -52,6 +52,7 @@ __all__ = ["SweepError", "SweepResult", "sweep"]
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 _PROBE = 1024
 _REGIME = "__regime__"
+_VALID = "__valid__"
 
 
 class SweepError(ValueError):
@@ -185,7 +186,8 @@ class SweepResult:
 
 # ---------------------------------------------------------------------------------- chunks
 class _Chunker:
-    """Parameters of a slice of a grid's flat (C-order) points, built on demand."""
+    """Parameters of a slice of a grid's flat (C-order) points, built on demand; the
+    constraints are checked chunk by chunk and recorded in ``valid``."""
 
     def __init__(self, model: Model, grid: Grid):
         self.model = model
@@ -193,6 +195,7 @@ class _Chunker:
         self.size = grid.size
         self.shape = grid.shape
         self.constraints = model.space._all_constraints()
+        self.valid = np.ones(self.size, dtype=bool)
 
     def params(self, index: np.ndarray) -> dict[str, np.ndarray]:
         multi = np.unravel_index(index, self.shape) if self.shape else ()
@@ -207,7 +210,11 @@ class _Chunker:
 
     def solve(self, index: np.ndarray) -> Outcome:
         params = self.params(index)
-        valid = self.grid.valid.reshape(-1)[index]
+        valid = np.ones(index.size, dtype=bool)
+        with np.errstate(all="ignore"):
+            for c in self.constraints:
+                valid &= np.broadcast_to(c(params), valid.shape)
+        self.valid[index] = valid
         return evaluate_valid(self.model, params, valid)
 
 
@@ -219,14 +226,13 @@ def _fields(outcome: Outcome) -> dict[str, np.ndarray]:
 
 
 def _measure(chunker: _Chunker, n: int) -> tuple[Outcome, float]:
-    index = np.arange(n)
     started = tracemalloc.is_tracing()
     if not started:
         tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
-        out = chunker.solve(index)
+        out = chunker.solve(np.arange(n))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         if not started:
@@ -275,7 +281,7 @@ def sweep(
         raise ParameterError(
             f"give at least one axis to sweep; the parameters are {', '.join(model.space.names)}"
         )
-    grid = model.space.grid(fixed=fixed, **axes)
+    grid = model.space.grid(fixed=fixed, check_constraints=False, **axes)
     chunker = _Chunker(model, grid)
     size = grid.size
     probe_n = min(_PROBE, size)
@@ -288,15 +294,19 @@ def sweep(
             raise SweepError(f"chunk_size must be >= 1, got {chunk_size}")
     n_chunks = math.ceil(size / chunk_size)
     template = _fields(probe)
-    all_valid = bool(grid.valid.all())
+    # whether any point violates a constraint (then int and bool outcomes become float to
+    # hold NaN): known only after solving, so decided by the constraints' cheap check
+    all_valid = not chunker.constraints or _all_valid(chunker, chunk_size)
     dtypes = {
         k: (v.dtype if (all_valid or v.dtype.kind in "fc" or k == _REGIME) else np.float64)
         for k, v in template.items()
     }
     if backend == "numpy":
         results = _run_numpy(chunker, size, chunk_size, dtypes, probe, progress)
+        valid = chunker.valid
     else:
         results = _run_dask(chunker, size, chunk_size, dtypes)
+        valid = results.pop(_VALID).astype(bool)
     shape = grid.shape
     regime = results.pop(_REGIME, None)
     outcome = Outcome(
@@ -314,7 +324,7 @@ def sweep(
         coords=dict(grid.coords),
         fixed=fixed_values,
         outcome=outcome,
-        valid=grid.valid,
+        valid=valid.reshape(shape),
         backend=backend,
         chunk_size=chunk_size,
         n_chunks=n_chunks,
@@ -322,6 +332,18 @@ def sweep(
         parameters=model.space.names,
         info={"result_bytes": int(result_bytes), "memory_budget": int(memory_budget)},
     )
+
+
+def _all_valid(chunker: _Chunker, chunk_size: int) -> bool:
+    """Whether every grid point satisfies the constraints (checked chunk by chunk)."""
+    for start in range(0, chunker.size, chunk_size):
+        index = np.arange(start, min(chunker.size, start + chunk_size))
+        params = chunker.params(index)
+        with np.errstate(all="ignore"):
+            for c in chunker.constraints:
+                if not np.all(c(params)):
+                    return False
+    return True
 
 
 def _progress_bar(progress: bool | None, size: int, n_chunks: int) -> Callable | None:
@@ -351,6 +373,7 @@ def _run_numpy(chunker, size, chunk_size, dtypes, probe, progress) -> dict[str, 
                 if k not in fields:
                     raise SweepError(f"chunk at point {start} lacks the outcome {k!r}")
                 out[k][start:stop] = fields[k]
+            del fields  # free the chunk before solving the next one
             if bar is not None:
                 bar.update(stop - start)
     finally:
@@ -365,17 +388,21 @@ def _run_dask(chunker, size, chunk_size, dtypes) -> dict[str, np.ndarray]:
     names = list(dtypes)
 
     def block(index):
-        fields = _fields(chunker.solve(np.asarray(index)))
-        return np.stack([np.asarray(fields[k], dtype=np.float64) for k in names])
+        index = np.asarray(index)
+        fields = _fields(chunker.solve(index))
+        fields[_VALID] = chunker.valid[index]
+        return np.stack([np.asarray(fields[k], dtype=np.float64) for k in [*names, _VALID]])
 
     index = da.arange(size, chunks=chunk_size, dtype=np.int64)
     stacked = da.map_blocks(
         block,
         index,
         new_axis=0,
-        chunks=((len(names),), index.chunks[0]),
+        chunks=((len(names) + 1,), index.chunks[0]),
         dtype=np.float64,
         meta=np.empty((0, 0), dtype=np.float64),
     )
     values = stacked.compute()
-    return {k: values[i].astype(dtypes[k]) for i, k in enumerate(names)}
+    out = {k: values[i].astype(dtypes[k]) for i, k in enumerate(names)}
+    out[_VALID] = values[-1]
+    return out
