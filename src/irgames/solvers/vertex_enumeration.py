@@ -173,7 +173,9 @@ def polytope_vertices(
     Parameters
     ----------
     C : ndarray, shape (G, r, d)
-        Positive constraint matrices, one per game.
+        Constraint matrices, one per game, with nonnegative entries and every column nonzero
+        (so that each polytope is bounded); :func:`vertex_enumeration` passes payoffs
+        normalised to ``[1, 2]``.
     tol : float
         Feasibility and label tolerance.
 
@@ -219,10 +221,14 @@ def polytope_vertices(
     zero = np.concatenate([p[2] for p in parts])
     tight = np.concatenate([p[3] for p in parts])
     # A vertex is determined by its set of tight constraints: keep one copy per label set.
-    keys = np.stack([game, zero, tight], axis=1)
-    _, first = np.unique(keys, axis=0, return_index=True)
-    first = np.sort(first)
-    order = first[np.argsort(game[first], kind="stable")]
+    if r + d <= 40 and G < (1 << (62 - r - d)):
+        key = (game << np.int64(r + d)) | (zero << np.int64(r)) | tight
+        _, order = np.unique(key, return_index=True)  # sorted by game, then label sets
+    else:
+        keys = np.stack([game, zero, tight], axis=1)
+        _, first = np.unique(keys, axis=0, return_index=True)
+        first = np.sort(first)
+        order = first[np.argsort(game[first], kind="stable")]
     return game[order], z[order], zero[order], tight[order]
 
 
@@ -293,6 +299,22 @@ class _MinorPlan:
                 ).reshape(len(S), k)
             )
 
+        # The same tables laid out for arrays with the batch axis last: (k, nT * nC) gathers
+        # of entries and of minors of size k - 1, and (nT * nS) / (k, nT * nS) gathers of the
+        # determinants and Cramer numerators from the minors of size k.
+        self.lead_idx = [None]
+        self.rest_idx = [None]
+        self.det_idx = [None]
+        self.num_idx = [None]
+        for k in range(1, K + 1):
+            nT, nC = len(self.rows[k]), len(self.cols[k])
+            self.lead_idx.append(self.lead_flat[k].reshape(nT * nC, k).T.copy())
+            self.rest_idx.append(self.rest_flat[k].reshape(nT * nC, k).T.copy())
+            t = np.arange(nT)[:, None] * nC
+            self.det_idx.append((t + self.support_index[k][None, :]).reshape(-1))
+            num = t[:, :, None] + self.numerator_index[k][None, :, :]  # (nT, nS, k)
+            self.num_idx.append(np.moveaxis(num, -1, 0).reshape(k, -1).copy())
+
     @classmethod
     def get(cls, r: int, c: int) -> _MinorPlan:
         if (r, c) not in cls._cache:
@@ -314,36 +336,41 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
     """
     G, r, d = C.shape
     K = min(r, d)
-    aug = np.concatenate([C, np.ones((G, r, 1))], axis=2).reshape(G, -1)
-    minors = np.ones((G, 1, 1))
+    # Batch axis last, so that every elementwise step runs over contiguous memory.
+    aug = np.ascontiguousarray(
+        np.concatenate([C, np.ones((G, r, 1))], axis=2).reshape(G, -1).T
+    )  # (r * (d + 1), G)
+    # Every feasible z has sum(z) <= bound: from a row j with C_j > 0, sum(z) <= 1 / min C_j.
+    row_min = C.min(axis=2).max(axis=1)
+    with np.errstate(divide="ignore"):
+        bound = np.where(row_min > 0, 1.0 / row_min, np.inf) * (1.0 + _SCREEN)
+    minors = np.ones((1, G))
     for k in range(1, K + 1):
-        T, Sc = plan.rows[k], plan.cols[k]
-        shape = (G, len(T), len(Sc), k)
-        lead = np.take(aug, plan.lead_flat[k], axis=1).reshape(shape)
-        rest = np.take(minors.reshape(G, -1), plan.rest_flat[k], axis=1).reshape(shape)
-        lead *= rest
-        minors = lead[..., 0].copy()
+        lead = aug[plan.lead_idx[k]]  # (k, nT * nC, G)
+        lead *= minors[plan.rest_idx[k]]
+        minors = lead[0]
         for a in range(1, k):
             if a % 2:
-                minors -= lead[..., a]
+                minors -= lead[a]
             else:
-                minors += lead[..., a]
-        S = plan.supports[k]
-        det = minors[:, :, plan.support_index[k]]  # (G, nT, nS)
-        num = minors[:, :, plan.numerator_index[k]]  # (G, nT, nS, k)
-        num = num * np.where((k - 1 - np.arange(k)) % 2 == 0, 1.0, -1.0)
-        scale = np.abs(num).max(axis=-1, initial=0.0)
-        ok = det != 0.0
-        # z >= 0 within the screen, and z bounded (a feasible z has sum(z) <= 1).
-        ok &= np.all(num * np.sign(det)[..., None] >= -_SCREEN * np.abs(det)[..., None], axis=-1)
-        ok &= scale <= (1.0 + _SCREEN) * np.abs(det)
-        gi, ti, si = np.nonzero(ok)
+                minors += lead[a]
+        T, S = plan.rows[k], plan.supports[k]
+        nS = len(S)
+        det = minors[plan.det_idx[k]]  # (nT * nS, G)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = minors[plan.num_idx[k]] / det  # (k, nT * nS, G), up to the signs below
+            if k > 1:
+                z[(k - 2) :: -2] *= -1.0  # Cramer's sign (-1)^(k - 1 - i)
+            # Screen: z >= 0 and sum(z) <= bound, within a loose margin. NaN and inf
+            # (singular systems) fail the comparisons.
+            ok = z.min(axis=0) >= -_SCREEN
+            ok &= z.sum(axis=0) <= bound
+        qi, gi = np.nonzero(ok)
         if gi.size == 0:
             continue
-        zS = num[gi, ti, si] / det[gi, ti, si][:, None]
+        ti, si = qi // nS, qi % nS
         z = np.zeros((gi.size, d))
-        rows_v = np.arange(gi.size)[:, None]
-        z[rows_v, S[si]] = zS
+        z[np.arange(gi.size)[:, None], S[si]] = z_kept(minors, plan, k, qi, gi)
         Cz = np.einsum("vrd,vd->vr", C[gi], z)
         keep = np.all(Cz <= 1.0 + _SCREEN, axis=-1)
         gi, ti, si = gi[keep], ti[keep], si[keep]
@@ -358,6 +385,14 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
         feasible = solved & np.all(z >= -tol, axis=-1) & np.all(Cz <= 1.0 + tol, axis=-1)
         gi, z, Cz = gi[feasible], z[feasible], Cz[feasible]
         yield gi, z, _bits(z <= tol), _bits(Cz >= 1.0 - tol)
+
+
+def z_kept(minors, plan, k, qi, gi):
+    """Cramer's solution z_S of the kept candidates, shape (V, k)."""
+    num = minors[plan.num_idx[k][:, qi], gi] / minors[plan.det_idx[k][qi], gi]  # (k, V)
+    if k > 1:
+        num[(k - 2) :: -2] *= -1.0
+    return num.T
 
 
 def _segment_pairs(count_a: np.ndarray, count_b: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -385,12 +420,13 @@ def _components(game: np.ndarray, p: np.ndarray, q: np.ndarray, n_p: int) -> np.
         np.minimum.at(label, nodes_q, edge)
         if np.array_equal(before, label):
             break
+    # A component's label is its smallest node id, a vertex of P; vertices of P are sorted by
+    # game, so sorting the labels sorts the components by game.
     comp = label[p]
-    pairs = np.stack([game, comp], axis=1)
-    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    first_of_game = np.searchsorted(uniq[:, 0], uniq[:, 0], side="left")
-    return np.arange(len(uniq))[inverse] - first_of_game[inverse]
+    uniq, first, inverse = np.unique(comp, return_index=True, return_inverse=True)
+    game_of = game[first]
+    first_of_game = np.searchsorted(game_of, game_of, side="left")
+    return np.arange(uniq.size)[inverse] - first_of_game[inverse]
 
 
 def _maximal_bicliques(edges: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
@@ -455,7 +491,8 @@ def _match(m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, 
     group = np.concatenate([p[0] for p in parts])
     ip = np.concatenate([p[1] for p in parts])
     iq = np.concatenate([p[2] for p in parts])
-    order = np.lexsort((iq, ip, group))
+    # Vertices of P are sorted by game: sorting by (P vertex, Q vertex) sorts by game.
+    order = np.argsort(ip * np.int64(gq.size + 1) + iq, kind="stable")
     return group[order], ip[order], iq[order]
 
 
