@@ -75,8 +75,13 @@ def random_tree(
     p_chance: float = 0.0,
     integer_payoffs: bool = False,
     dyadic_chance: bool = True,
+    p_merge: float = 0.0,
 ) -> ExtensiveFormGame:
-    """A random perfect-information tree (with chance nodes if ``p_chance > 0``).
+    """A random tree (with chance nodes if ``p_chance > 0``).
+
+    With ``p_merge > 0`` a decision node joins, with that probability, an existing information
+    set of the same player with the same number of actions and the same own history (so the
+    game keeps perfect recall); otherwise every information set is a single node.
 
     ``integer_payoffs`` draws payoffs from ``{-2, ..., 2}`` so that ties are frequent;
     ``dyadic_chance`` draws chance probabilities that are multiples of 1/4 (exact in binary
@@ -104,6 +109,7 @@ def random_tree(
             depth.extend([d + 1] * k)
         v += 1
     mover_arr = np.array(mover)
+    infoset = _random_infosets(parent, mover, widths, n_players, p_merge, rng)
     n_t = int(np.sum(mover_arr == TERMINAL))
     shape = (*tuple(batch_shape), n_t, n_players)
     if integer_payoffs:
@@ -135,7 +141,50 @@ def random_tree(
         [f"P{i}" for i in range(n_players)],
         parent,
         mover_arr,
+        infoset=infoset,
         payoffs=payoffs,
         chance_probs=probs,
         title="random tree",
     )
+
+
+def _random_infosets(parent, mover, widths, n_players, p_merge, rng):
+    """Information sets that respect perfect recall, merged at random (breadth-first order).
+
+    A node's own history (per player: the sequence of that player's information sets and
+    actions on its path) depends only on its ancestors' information sets, so one pass in
+    breadth-first order can merge nodes whose owner's history agrees.
+    """
+    n = len(parent)
+    intern: dict = {}
+    history = [(0,) * n_players] * n
+    infoset = [-1] * n
+    groups: dict[tuple, list[int]] = {}
+    count = 0
+    action = [0] * n
+    seen = [0] * n
+    for v in range(1, n):
+        u = parent[v]
+        action[v] = seen[u]
+        seen[u] += 1
+    for v in range(n):
+        if v > 0:
+            u = parent[v]
+            h = list(history[u])
+            p = mover[u]
+            if p >= 0:
+                key = (h[p], infoset[u], action[v])
+                h[p] = intern.setdefault(key, len(intern) + 1)
+            history[v] = tuple(h)
+        p = mover[v]
+        if p < 0:
+            continue
+        key = (p, widths[v], history[v][p])
+        options = groups.setdefault(key, [])
+        if options and p_merge > 0 and rng.random() < p_merge:
+            infoset[v] = options[int(rng.integers(len(options)))]
+        else:
+            infoset[v] = count
+            options.append(count)
+            count += 1
+    return infoset
