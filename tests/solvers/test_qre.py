@@ -371,3 +371,32 @@ def test_branch_limit_matches_pygambit_logit_solve(seed):
     assert path.converged.all()
     for i in range(2):
         assert path.strategies[i][-1] == pytest.approx(theirs[i], abs=1e-3)
+
+
+# Games whose principal branch turns back in lambda twice before reaching the limit (found by
+# a search over random integer 3x3 games); natural continuation in lambda would stall here.
+FOLDING = [
+    [[[4, -4, 1], [5, 2, -1], [-4, 5, 0]], [[-2, 4, -4], [-3, -4, 5], [2, 3, -1]]],
+    [[[0, 1, -3], [2, 0, 1], [5, -1, 4]], [[5, -1, -1], [-5, 2, -4], [5, 5, 0]]],
+]
+
+
+@pytest.mark.parametrize("payoffs", FOLDING)
+def test_branch_is_followed_through_turning_points(payoffs):
+    game = ig.NormalFormGame(payoffs, n_players=2)
+    lambdas = np.geomspace(0.01, 1e4, 25)
+    path = logit_qre_path(game, lambdas)
+    assert int(path.turning_points) >= 1
+    assert path.converged.all()
+    assert np.all(path.residual < 1e-9)
+    for k, lam in enumerate(lambdas):
+        sigma = tuple(s[k] for s in path.strategies)
+        assert fixed_point_residual(game, lam, sigma, 0) < 1e-9
+        assert np.all(ig.regret(game, sigma) <= np.log(3) / lam * (1 + 1e-6))
+    gbt = pytest.importorskip("pygambit")
+    from irgames.io.convert import to_pygambit
+
+    eq = gbt.nash.logit_solve(to_pygambit(game)).equilibria[0]
+    for i, player in enumerate(eq.game.players):
+        theirs = [float(eq[s]) for s in player.strategies]
+        assert path.strategies[i][-1] == pytest.approx(theirs, abs=1e-3)

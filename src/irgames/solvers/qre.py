@@ -133,6 +133,9 @@ class LogitQREPath:
     scale : ndarray, shape batch_shape
     steps : ndarray of int, shape batch_shape
         Continuation steps taken per game.
+    turning_points : ndarray of int, shape batch_shape
+        Number of times the branch turned back in :math:`\lambda` before the last precision
+        was reached (where it did, a requested precision is taken at its first crossing).
     """
 
     lambdas: np.ndarray
@@ -142,6 +145,7 @@ class LogitQREPath:
     scale: np.ndarray
     converged: np.ndarray
     steps: np.ndarray
+    turning_points: np.ndarray
     method: str = "logit_qre_path"
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -271,7 +275,8 @@ def _trace(
     """Follow the branch from s = 0 through the sorted ``targets`` (N, L) of every game.
 
     Returns the log-probabilities at each target ``(N, L, D)``, a convergence mask ``(N, L)``
-    and the number of steps per game.
+    the number of steps per game and the number of turning points (where the branch's
+    direction in the precision reverses).
     """
     N, L = targets.shape
     D = system.D
@@ -293,8 +298,12 @@ def _trace(
     _, J = system.jacobian(y, np.arange(N))
     t = np.concatenate([-J[:, :, D], np.ones((N, 1))], axis=1)
     t /= np.linalg.norm(t, axis=1, keepdims=True)
+    # Orientation: the sign of det([dH; t^T]) is constant along a branch traversed in one
+    # direction; a step that lands on another arm of a hairpin (and would turn back) flips it.
+    orient = np.sign(np.linalg.det(np.concatenate([J, t[:, None, :]], axis=1)))
     h = np.full(N, h0)
     steps = np.zeros(N, dtype=np.int64)
+    turns = np.zeros(N, dtype=np.int64)
     active = nxt < L
     e_last = np.zeros(D + 1)
     e_last[-1] = 1.0
@@ -338,7 +347,11 @@ def _trace(
             tn = _solve(A, rhs)
             tn /= np.linalg.norm(tn, axis=1, keepdims=True)
             cos = (tn * tk[acc]).sum(axis=1)
-            turn_ok = cos > 0.8
+            same_way = np.sign(np.linalg.det(np.concatenate([J, tn[:, None, :]], axis=1)))
+            # a flip that persists at tiny steps is a bifurcation point of a degenerate game
+            # (the branch crosses another one): go straight through it
+            turn_ok = (cos > 0.8) & ((same_way == orient[idx[acc]]) | (hk[acc] < 1e-4))
+            same_way = same_way[turn_ok]
             good[acc[~turn_ok]] = False
             acc_ok = acc[turn_ok]
             tn = tn[turn_ok]
@@ -356,7 +369,9 @@ def _trace(
         gi = idx[acc_ok]
         y_old = y[gi].copy()
         y[gi] = z[acc_ok]
+        turns[gi] += (np.sign(tn[:, -1]) != np.sign(t[gi, -1])).astype(np.int64)
         t[gi] = tn
+        orient[gi] = np.where(same_way != 0, same_way, orient[gi])
         fast = (iters[acc_ok] <= 3) & (cos > 0.99)
         h[gi] = np.where(fast, h[gi] * 2.0, h[gi])
         h[gi] = np.minimum(h[gi], 1.0 + 0.5 * np.abs(y[gi, -1]))
@@ -376,7 +391,7 @@ def _trace(
             ok[g, nxt[g]] = conv
             nxt[g] += 1
         active[gi] &= nxt[gi] < L
-    return out, ok, steps
+    return out, ok, steps, turns
 
 
 def _newton_at(
@@ -460,7 +475,7 @@ def logit_qre_path(
     system = _System(payoffs, game.num_actions)
     targets = lam[None, :] * scale[:, None]
     with np.errstate(all="ignore"):
-        x, ok, steps = _trace(system, targets, tol=tol, max_steps=max_steps)
+        x, ok, steps, turns = _trace(system, targets, tol=tol, max_steps=max_steps)
     N, L = targets.shape
     strategies = []
     for i, xi in enumerate(system.split(x.reshape(N * L, -1))):
@@ -480,6 +495,7 @@ def logit_qre_path(
         scale=scale.reshape(game.batch_shape),
         converged=converged,
         steps=steps.reshape(game.batch_shape),
+        turning_points=turns.reshape(game.batch_shape),
         options={"tol": tol, "max_steps": max_steps},
     )
 
@@ -521,7 +537,7 @@ def logit_qre(
     system = _System(payoffs, game.num_actions)
     targets = (lam.reshape(-1) * scale)[:, None]
     with np.errstate(all="ignore"):
-        x, ok, _ = _trace(system, targets, tol=tol, max_steps=max_steps)
+        x, ok, _, _ = _trace(system, targets, tol=tol, max_steps=max_steps)
     strategies = []
     for i, xi in enumerate(system.split(x[:, 0])):
         p = np.exp(xi)
@@ -819,7 +835,7 @@ def agent_logit_qre(
         scale = np.where(np.ptp(payoffs, axis=(1, 2)) > 0, np.ptp(payoffs, axis=(1, 2)), 1.0)
         system = _TreeSystem(tree, payoffs / scale[:, None, None], chance)
         with np.errstate(all="ignore"):
-            x, ok, _ = _trace(system, (lam_flat * scale)[:, None], tol=tol, max_steps=max_steps)
+            x, ok, _, _ = _trace(system, (lam_flat * scale)[:, None], tol=tol, max_steps=max_steps)
         pi = system.behaviour(x[:, 0])
         pi /= np.where(tree.infoset_valid[None], pi, 0.0).sum(axis=-1, keepdims=True)
         converged = ok[:, 0]
