@@ -400,3 +400,32 @@ def test_branch_is_followed_through_turning_points(payoffs):
     for i, player in enumerate(eq.game.players):
         theirs = [float(eq[s]) for s in player.strategies]
         assert path.strategies[i][-1] == pytest.approx(theirs, abs=1e-3)
+
+
+@st.composite
+def small_signalling_games(draw):
+    T, M, R = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    prior = rng.dirichlet(np.ones(T))
+    return SignallingGame(prior, rng.normal(size=(T, M, R)), rng.normal(size=(T, M, R)))
+
+
+@given(small_signalling_games(), st.floats(0.0, 8.0))
+def test_agent_qre_of_signalling_trees_is_a_fixed_point(game, dimensionless):
+    # Imperfect information (the receiver does not see the type): the fixed point is checked
+    # here from the signalling game's own payoffs, with beliefs by Bayes' rule from the
+    # sender's behaviour.
+    lam = dimensionless / float(game.payoff_scale)
+    T, M, R = game.num_types, game.num_messages, game.num_responses
+    q = agent_logit_qre(game.to_tree(), lam)
+    assert q.converged
+    sender = q.behaviour[:T, :M]
+    receiver = q.behaviour[T : T + M, :R]
+    for t in range(T):
+        v = [receiver[m] @ game.sender_payoffs[t, m] for m in range(M)]
+        assert sender[t] == pytest.approx(softmax(lam * np.array(v)), abs=1e-8)
+    for m in range(M):
+        mu = game.prior * sender[:, m]
+        mu = mu / mu.sum()
+        w = mu @ game.receiver_payoffs[:, m, :]
+        assert receiver[m] == pytest.approx(softmax(lam * w), abs=1e-8)
