@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames.games.normal_form import GameValueError
-from irgames.games.signalling import SignallingGame, pbe_regret
+from irgames.games.signalling import SignallingGame, pbe_regret, screening_tree
 
 # Beer-Quiche as in Gambit's contrib/games/e17.efg (types wimp 1/10, surly 9/10):
 # (type, message, response) -> (sender, receiver); beer=0, quiche=1; duel=0, don't=1.
@@ -223,3 +223,28 @@ def test_from_tree_refuses_other_shapes():
         SignallingGame.from_tree(B.build(root))
     with pytest.raises(GameValueError, match="ExtensiveFormGame"):
         SignallingGame.from_tree(SignallingGame.beer_quiche())
+
+
+# ---------------------------------------------------------------------- screening
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3))
+def test_screening_tree_solved_by_backward_induction(seed, T, C, A):
+    from irgames.solvers.backward_induction import backward_induction
+
+    rng = np.random.default_rng(seed)
+    B = 3
+    prior = rng.dirichlet(np.ones(T), size=B)
+    up = rng.normal(size=(B, T, C, A))
+    ua = rng.normal(size=(B, T, C, A))
+    spe = backward_induction(screening_tree(prior, up, ua))
+    for b in range(B):
+        # each type's best response to each offer, then the principal's best offer
+        best = ua[b].argmax(axis=-1)  # (T, C)
+        value = [sum(prior[b, t] * up[b, t, c, best[t, c]] for t in range(T)) for c in range(C)]
+        c = int(np.argmax(value))
+        agent = sum(prior[b, t] * ua[b, t, c, best[t, c]] for t in range(T))
+        assert spe.payoffs[b] == pytest.approx([value[c], agent], abs=1e-12)
+
+
+def test_screening_tree_validates_its_input():
+    with pytest.raises(GameValueError, match="sum to one"):
+        screening_tree([0.5, 0.6], np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))

@@ -55,7 +55,7 @@ import numpy as np
 
 from .normal_form import GameValueError, NormalFormGame, _as_finite_array
 
-__all__ = ["SignallingGame", "pbe_regret"]
+__all__ = ["SignallingGame", "pbe_regret", "screening_tree"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -534,3 +534,94 @@ def pbe_regret(game: SignallingGame, sender, receiver, beliefs) -> PBERegret:
     gap = np.abs(posterior - beliefs).max(axis=-1)
     bayes = np.where(on_path, gap, 0.0)
     return PBERegret(sender_regret, receiver_regret, bayes, on_path)
+
+
+def screening_tree(
+    prior,
+    principal_payoffs,
+    agent_payoffs,
+    *,
+    players: Sequence[str] = ("Principal", "Agent"),
+    types: Sequence[str] | None = None,
+    offers: Sequence[str] | None = None,
+    responses: Sequence[str] | None = None,
+):
+    r"""A batch of screening games as a game tree.
+
+    The uninformed principal makes an offer :math:`c \in C` (a contract, or a menu of them);
+    Nature draws the agent's type :math:`t \sim p`; the agent, knowing :math:`t` and
+    :math:`c`, responds with :math:`a \in A` (accept, reject, or an item of the menu). Payoffs
+    :math:`u_P(t, c, a)` and :math:`u_A(t, c, a)` have shape ``(*batch, T, C, A)``. Since the
+    principal moves knowing nothing, putting its move before Nature's gives the same game
+    with perfect information, so backward induction
+    (:func:`irgames.solvers.backward_induction.backward_induction`) and the agent QRE solve it
+    for the whole batch.
+
+    Returns
+    -------
+    ExtensiveFormGame
+        Nodes: the principal's root, :math:`C` chance nodes, :math:`CT` agent nodes
+        (offer-major), then the :math:`CTA` terminals.
+
+    Examples
+    --------
+    A candidate of type q (her chance of winning) accepts support 0.3 for a public
+    endorsement that costs her a fraction 0.5 of a prize 1 iff 0.3 >= 0.5 q:
+
+    >>> import numpy as np
+    >>> q = np.array([0.2, 0.8])
+    >>> agent = np.zeros((2, 2, 2))
+    >>> agent[:, 1, 0] = q                 # no offer: keep her chances
+    >>> agent[:, 1, 1] = q
+    >>> agent[:, 0, 0] = 0.3 + 0.5 * q     # offer accepted: support, halved chances
+    >>> agent[:, 0, 1] = q                 # offer refused
+    >>> principal = np.zeros((2, 2, 2))
+    >>> principal[:, 0, 0] = 1.0 - 0.3     # an endorsement is worth 1 to the patron
+    >>> tree = screening_tree([0.5, 0.5], principal, agent, offers=["offer", "none"],
+    ...                       responses=["accept", "refuse"])
+    >>> tree.n_nodes, tree.is_perfect_information
+    (15, True)
+    """
+    from .extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
+
+    prior = _as_finite_array(prior, "prior")
+    up = _as_finite_array(principal_payoffs, "principal_payoffs")
+    ua = _as_finite_array(agent_payoffs, "agent_payoffs")
+    # validate through the signalling game's checks (same shapes: type, move, response)
+    game = SignallingGame(prior, up, ua, types=types, messages=offers, responses=responses)
+    T, C, A = game.num_types, game.num_messages, game.num_responses
+    first_chance = 1
+    first_agent = first_chance + C
+    first_leaf = first_agent + C * T
+    n = first_leaf + C * T * A
+    parent = np.empty(n, dtype=np.int64)
+    mover = np.empty(n, dtype=np.int64)
+    parent[0], mover[0] = -1, 0
+    parent[first_chance:first_agent] = 0
+    mover[first_chance:first_agent] = CHANCE
+    ct = np.arange(C * T)
+    parent[first_agent:first_leaf] = first_chance + ct // T
+    mover[first_agent:first_leaf] = 1
+    parent[first_leaf:] = first_agent + np.arange(C * T * A) // A
+    mover[first_leaf:] = TERMINAL
+    labels = [game.messages] + [game.types] * C + [game.responses] * (C * T) + [()] * (C * T * A)
+    # terminals are ordered (offer, type, response); the game's arrays are (type, offer, ...)
+    k = len(game.batch_shape)
+    order = (*range(k), k + 1, k, k + 2)
+    pay = np.stack(
+        [
+            np.transpose(game.sender_payoffs, order).reshape(*game.batch_shape, -1),
+            np.transpose(game.receiver_payoffs, order).reshape(*game.batch_shape, -1),
+        ],
+        axis=-1,
+    )
+    chance = np.broadcast_to(game.prior[..., None, :], (*game.batch_shape, C, T))
+    return ExtensiveFormGame(
+        players,
+        parent,
+        mover,
+        action_labels=labels,
+        payoffs=pay,
+        chance_probs=chance,
+        title="screening game",
+    )
