@@ -131,7 +131,7 @@ def test_batched_result_equals_per_game_results(seed, m, n):
     A = np.concatenate([rng.normal(size=(3, m, n)), rng.integers(-1, 2, size=(3, m, n))])
     B = np.concatenate([rng.normal(size=(3, m, n)), rng.integers(-1, 2, size=(3, m, n))])
     batch = ig.NormalFormGame.bimatrix(A.reshape(2, 3, m, n), B.reshape(2, 3, m, n))
-    eq = vertex_enumeration(batch, memory_floats=50)  # tiny chunks: exercises chunking
+    eq = vertex_enumeration(batch, memory_floats=600)  # tiny chunks: exercises chunking
     assert eq.batch_shape == (2, 3)
     for flat_index in range(6):
         position = np.unravel_index(flat_index, (2, 3))
@@ -252,3 +252,9 @@ def test_rejects_bad_tolerances(tol):
     game = ig.NormalFormGame.bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
     with pytest.raises(ValueError, match="tol"):
         vertex_enumeration(game, tol=tol)
+
+
+def test_games_too_large_for_the_memory_bound_get_a_clear_error():
+    game = ig.NormalFormGame.bimatrix(np.eye(6), np.eye(6))
+    with pytest.raises(ig.GameValueError, match="memory_floats >= "):
+        vertex_enumeration(game, memory_floats=1000)

@@ -50,9 +50,17 @@ Components and maximal Nash subsets
     is an equilibrium, Winkels 1979; Jansen 1981), and the connected components of the graph
     are the connected components of the set of equilibria (Avis, Rosenberg, Savani and von
     Stengel 2010). ``Equilibria.component`` labels each row with its connected component within
-    its game, and ``options["cliques"]`` lists the maximal bicliques as :class:`Clique` records.
+    its game. ``options["isolated"]`` (bool per row) marks the extreme equilibria that share
+    no strategy with another extreme equilibrium: each is an isolated equilibrium, a maximal
+    Nash subset and a component of its own. ``options["cliques"]`` lists the maximal
+    bicliques of every game that has non-isolated rows, as :class:`Clique` records (a tuple
+    ordered by game), each naming its rows; together with the isolated rows they are all the
+    maximal Nash subsets. The bicliques are found by closing the family of neighbourhoods
+    under intersection, with a Python loop over the games that have shared strategies (and
+    only those: each such graph is small, but a batch of many degenerate games pays a loop
+    over them; components, by contrast, are labelled for the whole batch at once).
     In a nondegenerate game every equilibrium is isolated: each row is its own component and
-    its own clique.
+    its own maximal Nash subset (not listed in ``options["cliques"]``).
 
 Tolerances are relative: payoffs are rescaled to a range of one per player, so ``tol`` is a
 fraction of each player's payoff range, and the regret stored in the result (computed
@@ -203,6 +211,13 @@ def polytope_vertices(
     # Memory per game: the minors of the augmented matrix [C | 1] of every size.
     plan = _MinorPlan.get(r, d + 1)
     per_game = max(1, sum(len(plan.rows[k]) * len(plan.cols[k]) * (k + 2) for k in range(K + 1)))
+    if per_game > memory_floats:
+        raise GameValueError(
+            f"enumerating the vertices of one {d}-dimensional polytope with {r} inequalities "
+            f"needs about {per_game:,} floats at once, more than memory_floats="
+            f"{memory_floats:,}; pass memory_floats >= {per_game:,} if that fits in memory, "
+            "or use a method that finds some equilibria (Lemke-Howson)"
+        )
     step = max(1, int(memory_floats // per_game))
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(0, G, step):
@@ -517,8 +532,9 @@ def vertex_enumeration(
     Equilibria
         One row per extreme equilibrium (``complete=True``), with ``degenerate`` per game,
         ``component`` (connected component of the set of equilibria, numbered within each
-        game) and ``options["cliques"]``: the maximal Nash subsets as a tuple of
-        :class:`Clique`.
+        game), ``options["isolated"]`` (bool per row) and ``options["cliques"]``: the maximal
+        Nash subsets with more than one extreme equilibrium, as a tuple of :class:`Clique`;
+        ``options["vertices"]``: the numbers of vertices of P and of Q per game.
 
     Raises
     ------
