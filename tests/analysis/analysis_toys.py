@@ -91,3 +91,21 @@ COERCION = Model(
 )
 
 ORDERED_SPACE = COERCION_SPACE.subspace(Constraint("c_s < c_t", lambda p: p["c_s"] < p["c_t"]))
+
+
+def _erosion_model():
+    """A model with a vector outcome: B_t eroding over three rounds, B_t (1 - r)^k."""
+    space = ParameterSpace(
+        [Parameter("B_t", 0, 1, default=0.5), Parameter("r", 0, 1, default=0.1)],
+        constraints=[("r <= B_t", lambda p: p["r"] <= p["B_t"])],
+    )
+
+    def solve(B_t, r):
+        k = np.arange(3)
+        path = B_t[..., None] * (1 - r[..., None]) ** k
+        return Outcome({"final": path[..., -1], "path": path}, axes={"path": ("round",)})
+
+    return Model("erosion", "erosion", space, solve)
+
+
+EROSION = _erosion_model()

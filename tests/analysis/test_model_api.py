@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from analysis_toys import COERCION, coercion_solve
+from analysis_toys import COERCION, EROSION, coercion_solve
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,3 +150,23 @@ def test_coercion_toy_is_self_consistent():
     # the credible-threat condition and the concession formula, independently of the model
     out = coercion_solve(np.array([1.0, 2.0]), np.array([3.0, 3.0]), 0.5, 0.5)
     assert out["credible"].tolist() == [True, False]
+
+
+def test_outcomes_with_trailing_axes():
+    model = EROSION
+    out = model(B_t=np.array([0.5, 1.0]), r=0.5)
+    assert out.shape == (2,) and out["path"].shape == (2, 3)
+    assert out.trailing_shape("path") == (3,) and out.trailing_shape("final") == ()
+    np.testing.assert_allclose(out["path"][1], [1.0, 0.5, 0.25])
+    assert list(out.columns()) == ["final", "path[0]", "path[1]", "path[2]"]
+    with pytest.raises(OutcomeError, match="trailing axes"):
+        out.scalar("path")
+    # points outside the space get NaN rows of the right shape
+    masked = evaluate_valid(model, {"B_t": np.array([0.5, 0.2]), "r": np.array([0.1, 0.5])})
+    assert masked["path"].shape == (2, 3) and np.isnan(masked["path"][1]).all()
+    with pytest.raises(OutcomeError, match="fewer than its trailing axes"):
+        Outcome({"path": np.zeros(2)}, axes={"path": ("round", "player")})
+    from irgames.analysis.statics import derivative
+
+    with pytest.raises(OutcomeError, match="pick a scalar outcome"):
+        derivative(model, "path", "r")

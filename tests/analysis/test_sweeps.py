@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from analysis_toys import COERCION, ORDERED_SPACE, coercion_solve
+from analysis_toys import COERCION, EROSION, ORDERED_SPACE, coercion_solve
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -141,3 +141,28 @@ def test_working_memory_stays_within_the_budget():
     result_bytes = result.info["result_bytes"] + result.valid.nbytes
     assert result.n_chunks > 1
     assert peak - result_bytes <= 1.25 * budget, (peak - result_bytes, budget)
+
+
+def test_sweeps_of_vector_outcomes_on_both_backends():
+    model = EROSION
+    result = sweep(model, B_t=6, r=5, chunk_size=7)
+    assert result["path"].shape == (6, 5, 3)
+    P = result.params()
+    expected = P["B_t"][..., None] * (1 - P["r"][..., None]) ** np.arange(3)
+    inside = result.valid
+    np.testing.assert_allclose(result["path"][inside], expected[inside], rtol=1e-12)
+    assert np.isnan(result["path"][~inside]).all()
+    ds = result.to_xarray()
+    assert ds["path"].dims == ("B_t", "r", "round")
+    assert "path[2]" in result.to_pandas().columns
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        on_dask = sweep(model, backend="dask", B_t=6, r=5, chunk_size=7)
+    for name in result.outcome:
+        np.testing.assert_array_equal(on_dask[name], result[name])
+    np.testing.assert_array_equal(on_dask.valid, result.valid)

@@ -209,11 +209,7 @@ class Claim:
                 holds = np.broadcast_to(np.asarray(self.holds(arrays, outcome), bool), shape)
             elif self.kind == "aggregate":
                 sub = {k: np.broadcast_to(v, shape)[given] for k, v in arrays.items()}
-                sub_out = Outcome(
-                    {k: v[given] for k, v in outcome.data.items()},
-                    regime=None if outcome.regime is None else outcome.regime[given],
-                    regime_names=outcome.regime_names if outcome.regime is not None else None,
-                )
+                sub_out = outcome.select(given)
                 holds = np.asarray(bool(np.all(self.holds(sub, sub_out))))
             else:
                 holds = self._statics_holds(model, arrays, shape, valid)

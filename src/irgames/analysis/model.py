@@ -66,12 +66,17 @@ class Outcome(Mapping):
     Parameters
     ----------
     data : mapping of str to array_like
-        The outcomes; all are broadcast to one shape. Arrays that already have it are stored
-        as read-only views (no copy: do not modify them afterwards); others are copied.
+        The outcomes; all are broadcast to one shape (the *batch* shape, one value per
+        parameter point). Arrays that already have it are stored as read-only views (no copy:
+        do not modify them afterwards); others are copied.
     regime : array_like of int, optional
         Index into ``regime_names`` at each point, ``-1`` where no regime applies.
     regime_names : sequence of str, optional
         Names of the regimes; required with ``regime``.
+    axes : mapping of str to tuple of str, optional
+        Trailing axes of vector-valued outcomes: ``axes={"path": ("round",)}`` says that
+        ``data["path"]`` has shape ``(*batch, n_rounds)`` (a path of play, a mixed strategy).
+        Only the leading dimensions broadcast.
 
     Notes
     -----
@@ -82,13 +87,19 @@ class Outcome(Mapping):
     data: dict[str, np.ndarray]
     regime: np.ndarray | None
     regime_names: tuple[str, ...]
+    axes: dict[str, tuple[str, ...]]
 
-    def __init__(self, data: Mapping[str, Any], regime=None, regime_names=None):
+    def __init__(self, data: Mapping[str, Any], regime=None, regime_names=None, axes=None):
         names = list(data)
         for name in names:
             if not isinstance(name, str):
                 raise OutcomeError(f"outcome names must be strings, got {name!r}")
+        axes = {k: tuple(v) for k, v in (axes or {}).items() if tuple(v)}
+        for k in axes:
+            if k not in data:
+                raise OutcomeError(f"axes names {k!r}, which is not an outcome")
         arrays = [np.asarray(data[k]) for k in names]
+        trailing = [len(axes.get(k, ())) for k in names]
         if regime is not None:
             if regime_names is None:
                 raise OutcomeError("regime labels need regime_names")
@@ -103,14 +114,22 @@ class Outcome(Mapping):
             if regime_arr.dtype.kind != "i":
                 regime_arr = regime_arr.astype(np.int64)
             arrays.append(regime_arr)
+            trailing.append(0)
+        for k, a, t in zip([*names, "regime"], arrays, trailing, strict=False):
+            if a.ndim < t:
+                raise OutcomeError(
+                    f"outcome {k!r} has {a.ndim} dimension(s), fewer than its trailing axes "
+                    f"{axes[k]}"
+                )
+        leads = [a.shape[: a.ndim - t] for a, t in zip(arrays, trailing, strict=True)]
         try:
-            shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+            shape = np.broadcast_shapes(*leads) if arrays else ()
         except ValueError:
             shapes = {k: a.shape for k, a in zip([*names, "regime"], arrays, strict=False)}
             raise OutcomeError(f"outcome arrays do not broadcast together: {shapes}") from None
         stored = {}
-        for k, a in zip(names, arrays, strict=False):
-            stored[k] = _read_only(a, shape)
+        for k, a, t in zip(names, arrays, trailing, strict=False):
+            stored[k] = _read_only(a, shape + (a.shape[a.ndim - t :] if t else ()))
         reg = None
         rnames: tuple[str, ...] = ()
         if regime is not None:
@@ -126,6 +145,7 @@ class Outcome(Mapping):
         object.__setattr__(self, "data", stored)
         object.__setattr__(self, "regime", reg)
         object.__setattr__(self, "regime_names", rnames)
+        object.__setattr__(self, "axes", axes)
         object.__setattr__(self, "_shape", shape)
 
     # ------------------------------------------------------------------ mapping
@@ -144,8 +164,22 @@ class Outcome(Mapping):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The common shape of the outcome arrays."""
+        """The batch shape: one value of each scalar outcome per parameter point."""
         return self._shape  # type: ignore[attr-defined]
+
+    def trailing_shape(self, name: str) -> tuple[int, ...]:
+        """The shape of the trailing axes of outcome ``name`` (``()`` for a scalar one)."""
+        return self.data[name].shape[len(self.shape) :]
+
+    def scalar(self, name: str) -> np.ndarray:
+        """Outcome ``name``, which must have no trailing axes (a clear error otherwise)."""
+        if name not in self.data and not (name == "regime" and self.regime is not None):
+            self[name]  # raises the KeyError listing the outcomes
+        if name in self.axes:
+            raise OutcomeError(
+                f"outcome {name!r} has trailing axes {self.axes[name]}: pick a scalar outcome"
+            )
+        return self[name]
 
     @property
     def has_regime(self) -> bool:
@@ -160,15 +194,27 @@ class Outcome(Mapping):
 
     # ------------------------------------------------------------------ reshaping
     def reshape(self, shape) -> Outcome:
-        """The same outcome with arrays reshaped."""
+        """The same outcome with the batch dimensions reshaped."""
+        shape = tuple(np.empty(self.shape, dtype=np.bool_).reshape(shape).shape)
         return Outcome(
-            {k: v.reshape(shape) for k, v in self.data.items()},
+            {k: v.reshape(shape + self.trailing_shape(k)) for k, v in self.data.items()},
             regime=None if self.regime is None else self.regime.reshape(shape),
             regime_names=self.regime_names if self.regime is not None else None,
+            axes=self.axes,
         )
 
     def flatten(self) -> Outcome:
         return self.reshape(-1)
+
+    def select(self, mask) -> Outcome:
+        """The points where a boolean mask of the batch shape holds (a 1-D outcome)."""
+        mask = np.asarray(mask, dtype=bool)
+        return Outcome(
+            {k: v[mask] for k, v in self.data.items()},
+            regime=None if self.regime is None else self.regime[mask],
+            regime_names=self.regime_names if self.regime is not None else None,
+            axes=self.axes,
+        )
 
     def fields(self) -> dict[str, np.ndarray]:
         """All arrays, with the regime (if any) under the key ``"regime"``."""
@@ -177,24 +223,33 @@ class Outcome(Mapping):
             out["regime"] = self.regime
         return out
 
-    def to_pandas(self, params: Mapping[str, Any] | None = None):
-        """A flat :class:`pandas.DataFrame`: one row per point.
-
-        Parameters given in ``params`` (broadcast to the outcome's shape) come first; a
-        ``regime`` column holds the regime names when there are labels.
-        """
-        import pandas as pd
-
+    def columns(self, params: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+        """Flat columns, one row per point: ``params`` (broadcast), then each outcome (an
+        outcome with trailing axes gives one column per position, ``path[0]``, ``path[1]``,
+        ...), then the regime names under ``regime``."""
         columns: dict[str, np.ndarray] = {}
+        n = int(np.prod(self.shape, dtype=np.int64))
         for k, v in (params or {}).items():
             columns[k] = np.broadcast_to(np.asarray(v), self.shape).reshape(-1)
         for k, v in self.data.items():
-            columns[k] = v.reshape(-1)
+            trail = self.trailing_shape(k)
+            if not trail:
+                columns[k] = v.reshape(-1)
+                continue
+            flat = v.reshape(n, -1)
+            for j, index in enumerate(np.ndindex(*trail)):
+                columns[f"{k}[{','.join(map(str, index))}]"] = flat[:, j]
         if self.regime is not None:
             columns["regime" if "regime" not in columns else "regime_label"] = (
                 self.regime_labels().reshape(-1)
             )
-        return pd.DataFrame(columns)
+        return columns
+
+    def to_pandas(self, params: Mapping[str, Any] | None = None):
+        """A flat :class:`pandas.DataFrame` of :meth:`columns`: one row per point."""
+        import pandas as pd
+
+        return pd.DataFrame(self.columns(params))
 
     def __repr__(self) -> str:
         regime = f", regimes={list(self.regime_names)}" if self.regime is not None else ""
@@ -229,9 +284,16 @@ def as_outcome(result: Any, shape: tuple[int, ...] | None = None) -> Outcome:
                 f"the outcome has shape {out.shape}, but the parameters broadcast to {shape}"
             )
         out = Outcome(
-            {k: np.broadcast_to(v, shape) for k, v in out.data.items()},
+            {
+                k: np.broadcast_to(
+                    v.reshape((1,) * (len(shape) - len(out.shape)) + v.shape),
+                    shape + out.trailing_shape(k),
+                )
+                for k, v in out.data.items()
+            },
             regime=None if out.regime is None else np.broadcast_to(out.regime, shape),
             regime_names=out.regime_names if out.regime is not None else None,
+            axes=out.axes,
         )
     return out
 
@@ -444,14 +506,18 @@ def evaluate_valid(
     data = {}
     for k, v in inner.data.items():
         dtype = v.dtype if (keep.all() or v.dtype.kind in "fc") else np.float64
-        full = np.full(keep.size, fill, dtype=dtype)
+        trail = inner.trailing_shape(k)
+        full = np.full((keep.size, *trail), fill, dtype=dtype)
         full[keep] = v
-        data[k] = full.reshape(shape)
+        data[k] = full.reshape(shape + trail)
     regime = None
     if inner.regime is not None:
         regime = np.full(keep.size, -1, dtype=np.int64)
         regime[keep] = inner.regime
         regime = regime.reshape(shape)
     return Outcome(
-        data, regime=regime, regime_names=inner.regime_names if regime is not None else None
+        data,
+        regime=regime,
+        regime_names=inner.regime_names if regime is not None else None,
+        axes=inner.axes,
     )

@@ -180,9 +180,7 @@ def derivative(
     valid = space.contains(**stacked)
     valid[2] = True
     out = evaluate_valid(model, stacked, valid)
-    if outcome not in out:
-        raise KeyError(f"model {model.name!r} has no outcome {outcome!r}; it has {list(out)}")
-    f = np.asarray(out[outcome], dtype=float)
+    f = np.asarray(out.scalar(outcome), dtype=float)
     fm2, fm1, f0, fp1, fp2 = f
     with np.errstate(invalid="ignore", divide="ignore"):
         left = (f0 - fm1) / h
@@ -298,7 +296,7 @@ def monotone(
     params = {k: np.broadcast_to(v, (n, line.size)) for k, v in params.items()}
     valid = space.contains(**params)
     out = evaluate_valid(model, params, valid)
-    y = np.asarray(out[outcome], dtype=float)
+    y = np.asarray(out.scalar(outcome), dtype=float)
     if given is not None:
         with np.errstate(all="ignore"):
             cond = np.broadcast_to(np.asarray(given(params, out), dtype=bool), y.shape)

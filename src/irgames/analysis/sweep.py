@@ -125,7 +125,10 @@ class SweepResult:
         """
         import xarray as xr
 
-        data_vars: dict[str, Any] = {k: (self.dims, v) for k, v in self.outcome.data.items()}
+        data_vars: dict[str, Any] = {
+            k: ((*self.dims, *self.outcome.axes.get(k, ())), v)
+            for k, v in self.outcome.data.items()
+        }
         if self.outcome.regime is not None:
             data_vars["regime"] = (
                 self.dims,
@@ -139,7 +142,9 @@ class SweepResult:
     def to_pandas(self, only_valid: bool = True):
         """A flat :class:`pandas.DataFrame`: every parameter, then every outcome, one row per
         grid point (only the points inside the space unless ``only_valid`` is False)."""
-        frame = self.outcome.to_pandas(params=self.params())
+        import pandas as pd
+
+        frame = pd.DataFrame(self.outcome.columns(self.params()))
         if only_valid:
             frame = frame[self.valid.reshape(-1)].reset_index(drop=True)
         else:
@@ -148,11 +153,7 @@ class SweepResult:
 
     def columns(self, only_valid: bool = True) -> dict[str, np.ndarray]:
         """The flat columns of :meth:`to_pandas`, without pandas."""
-        cols = {k: np.ascontiguousarray(v).reshape(-1) for k, v in self.params().items()}
-        for k, v in self.outcome.data.items():
-            cols[k] = v.reshape(-1)
-        if self.outcome.regime is not None:
-            cols["regime"] = self.outcome.regime_labels().reshape(-1)
+        cols = self.outcome.columns(self.params())
         if only_valid:
             keep = self.valid.reshape(-1)
             cols = {k: v[keep] for k, v in cols.items()}
@@ -301,18 +302,20 @@ def sweep(
         k: (v.dtype if (all_valid or v.dtype.kind in "fc" or k == _REGIME) else np.float64)
         for k, v in template.items()
     }
+    trailing = {k: v.shape[1:] for k, v in template.items()}
     if backend == "numpy":
-        results = _run_numpy(chunker, size, chunk_size, dtypes, probe, progress)
+        results = _run_numpy(chunker, size, chunk_size, dtypes, trailing, probe, progress)
         valid = chunker.valid
     else:
-        results = _run_dask(chunker, size, chunk_size, dtypes)
+        results = _run_dask(chunker, size, chunk_size, dtypes, trailing)
         valid = results.pop(_VALID).astype(bool)
     shape = grid.shape
     regime = results.pop(_REGIME, None)
     outcome = Outcome(
-        {k: v.reshape(shape) for k, v in results.items()},
+        {k: v.reshape(shape + v.shape[1:]) for k, v in results.items()},
         regime=None if regime is None else regime.reshape(shape),
         regime_names=probe.regime_names if regime is not None else None,
+        axes=probe.axes,
     )
     fixed_values = {k: float(v) for k, v in grid.params.items() if k not in grid.coords}
     result_bytes = sum(v.nbytes for v in results.values()) + (
@@ -357,8 +360,10 @@ def _progress_bar(progress: bool | None, size: int, n_chunks: int) -> Callable |
     return tqdm
 
 
-def _run_numpy(chunker, size, chunk_size, dtypes, probe, progress) -> dict[str, np.ndarray]:
-    out = {k: np.empty(size, dtype=dt) for k, dt in dtypes.items()}
+def _run_numpy(
+    chunker, size, chunk_size, dtypes, trailing, probe, progress
+) -> dict[str, np.ndarray]:
+    out = {k: np.empty((size, *trailing[k]), dtype=dt) for k, dt in dtypes.items()}
     n_chunks = math.ceil(size / chunk_size)
     bar_cls = _progress_bar(progress, size, n_chunks)
     bar = bar_cls(total=size, unit="pt", desc=f"sweep {chunker.model.name}") if bar_cls else None
@@ -382,27 +387,34 @@ def _run_numpy(chunker, size, chunk_size, dtypes, probe, progress) -> dict[str, 
     return out
 
 
-def _run_dask(chunker, size, chunk_size, dtypes) -> dict[str, np.ndarray]:
+def _run_dask(chunker, size, chunk_size, dtypes, trailing) -> dict[str, np.ndarray]:
     import dask.array as da
 
     names = list(dtypes)
+    widths = [int(np.prod(trailing[k], dtype=np.int64)) for k in names]
+    rows = sum(widths) + 1  # every outcome's columns, then the validity flag
 
     def block(index):
         index = np.asarray(index)
         fields = _fields(chunker.solve(index))
-        fields[_VALID] = chunker.valid[index]
-        return np.stack([np.asarray(fields[k], dtype=np.float64) for k in [*names, _VALID]])
+        parts = [np.asarray(fields[k], dtype=np.float64).reshape(index.size, -1).T for k in names]
+        parts.append(chunker.valid[index][None, :].astype(np.float64))
+        return np.concatenate(parts, axis=0)
 
     index = da.arange(size, chunks=chunk_size, dtype=np.int64)
     stacked = da.map_blocks(
         block,
         index,
         new_axis=0,
-        chunks=((len(names) + 1,), index.chunks[0]),
+        chunks=((rows,), index.chunks[0]),
         dtype=np.float64,
         meta=np.empty((0, 0), dtype=np.float64),
     )
     values = stacked.compute()
-    out = {k: values[i].astype(dtypes[k]) for i, k in enumerate(names)}
+    out = {}
+    start = 0
+    for k, w in zip(names, widths, strict=True):
+        out[k] = values[start : start + w].T.reshape((size, *trailing[k])).astype(dtypes[k])
+        start += w
     out[_VALID] = values[-1]
     return out
