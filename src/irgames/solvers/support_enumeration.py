@@ -136,7 +136,13 @@ def _solve_side(M: np.ndarray, square: bool) -> tuple[np.ndarray, np.ndarray, np
     rhs = np.zeros(K.shape[:-1])
     rhs[..., -1] = 1.0
     if square:
-        sol, ok = solve_batched(K, rhs)
+        try:
+            # LAPACK's LU is fastest; it refuses a stack holding an exactly singular matrix,
+            # and then the elimination that reports singular systems one by one takes over.
+            sol = np.linalg.solve(K, rhs[..., None])[..., 0]
+            ok = np.all(np.isfinite(sol), axis=-1)
+        except np.linalg.LinAlgError:
+            sol, ok = solve_batched(K, rhs)
     else:
         sol = np.einsum("...ij,...j->...i", np.linalg.pinv(K), rhs)
         residual = np.abs(np.einsum("...ij,...j->...i", K, sol) - rhs).max(axis=-1)
