@@ -198,6 +198,8 @@ def _polytope_vertices(rows: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, n
     vertices ``(N, V, T)`` and a mask ``(N, V)`` of those that are feasible.
     """
     N, K, T = rows.shape
+    if T <= 2:
+        return _interval_vertices(rows, tol)
     eye = np.broadcast_to(np.eye(T), (N, T, T))
     constraints = np.concatenate([rows, eye], axis=1)  # (N, K + T, T)
     norms = np.linalg.norm(constraints, axis=-1, keepdims=True)
@@ -219,6 +221,36 @@ def _polytope_vertices(rows: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, n
         mu /= mu.sum(axis=-1, keepdims=True)
         vertices[ok, c] = mu
         valid[ok, c] = feasible
+    return vertices, valid
+
+
+def _interval_vertices(rows: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r""":func:`_polytope_vertices` for one or two types, without linear algebra.
+
+    With two types a belief is :math:`\mu = (m, 1 - m)` and each inequality reads
+    :math:`d_k m + c_k \ge 0` with :math:`d_k = a_{k0} - a_{k1}`, :math:`c_k = a_{k1}`. The
+    candidate extreme points are :math:`m = 0`, :math:`m = 1` and the roots
+    :math:`m = -c_k / d_k`, each kept if every inequality holds within ``tol``: the same
+    candidates and test as the general method, so the set is the interval between the
+    smallest and largest valid candidate.
+    """
+    N, _, T = rows.shape
+    if T == 1:
+        vertices = np.ones((N, 1, 1))
+        valid = np.all(rows[..., 0] >= -tol[:, None], axis=-1)[:, None]
+        return vertices, valid
+    d = rows[..., 0] - rows[..., 1]  # (N, K)
+    c = rows[..., 1]
+    norms = np.linalg.norm(rows, axis=-1)
+    solvable = np.abs(d) > 1e-10 * np.where(norms > 0, norms, 1.0)
+    root = np.divide(-c, d, out=np.zeros_like(d), where=solvable)
+    m = np.concatenate([root, np.zeros((N, 1)), np.ones((N, 1))], axis=1)  # (N, K + 2)
+    exists = np.concatenate([solvable, np.ones((N, 2), dtype=bool)], axis=1)
+    slack = d[:, None, :] * m[:, :, None] + c[:, None, :]  # (N, K + 2, K)
+    inside = (m >= -1e-9) & (m <= 1 + 1e-9)
+    valid = exists & inside & np.all(slack >= -tol[:, None, None], axis=-1)
+    m = np.clip(m, 0.0, 1.0)
+    vertices = np.stack([m, 1.0 - m], axis=-1)
     return vertices, valid
 
 
