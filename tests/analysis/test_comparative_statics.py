@@ -18,7 +18,9 @@ from irgames.analysis.statics import (
     implicit_derivative,
     monotone,
     sign_under,
+    statics_table,
     symbolic_derivative,
+    symbols,
 )
 
 c_s, c_t, B_s, B_t = sp.symbols("c_s c_t B_s B_t")
@@ -144,3 +146,20 @@ def test_signs_under_the_space():
     assert mixed.sign is None and 0 < mixed.share_positive < 1
     with pytest.raises(ParameterError, match="not parameters"):
         sign_under(sp.Symbol("zeta") + c_s, space)
+
+
+def test_statics_table_of_the_concession():
+    # D* rises with B_t and c_t, falls with c_s (Drezner's comparative statics)
+    table = statics_table(D_STAR, COERCION.space)
+    assert [row[0] for row in table.rows] == ["c_s", "c_t", "B_t"]
+    assert (table.sign("B_t"), table.sign("c_t"), table.sign("c_s")) == (1, 1, -1)
+    assert all(sign.proved for _, _, sign in table.rows)
+    assert "d/dB_t: + (proved)" in table.to_text()
+
+
+def test_symbols_carry_the_domain_assumptions():
+    s = symbols(COERCION.space)
+    assert s["c_s"].is_positive and s["B_t"].is_nonnegative and s["B_t"].is_real
+    # with these assumptions sympy decides the sign of dD*/dB_t directly
+    d = symbolic_derivative(D_STAR.subs({c_s: s["c_s"], c_t: s["c_t"], B_t: s["B_t"]}), "B_t")
+    assert sign_under(d, COERCION.space).sign == 1

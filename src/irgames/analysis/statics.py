@@ -80,7 +80,9 @@ __all__ = [
     "implicit_derivative",
     "monotone",
     "sign_under",
+    "statics_table",
     "symbolic_derivative",
+    "symbols",
 ]
 
 _EPS = np.finfo(float).eps
@@ -505,6 +507,85 @@ def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> 
     if pos == 0.0 and neg > 0.0:
         return SignResult(-1, False, pos, neg, strict=neg == 1.0)
     return SignResult(None, False, pos, neg, strict=False)
+
+
+def symbols(space: ParameterSpace) -> dict[str, Any]:
+    """Sympy symbols for the space's parameters, with the assumptions their domains imply.
+
+    Every symbol is real; a parameter with ``low > 0`` (or ``low = 0`` open) is positive, one
+    with ``low = 0`` closed nonnegative; integer parameters are integer. Expressions built on
+    these symbols simplify under those assumptions.
+
+    >>> from irgames.analysis.parameters import Parameter, ParameterSpace
+    >>> s = symbols(ParameterSpace([Parameter("c", 0, 5, default=1, closed=(False, True)),
+    ...                             Parameter("B", 0, 1, default=0.5)]))
+    >>> s["c"].is_positive, s["B"].is_nonnegative, s["B"].is_positive
+    (True, True, None)
+    """
+    import sympy as sp
+
+    out = {}
+    for p in space.parameters:
+        assumptions: dict[str, bool] = {"real": True}
+        if p.low > 0 or (p.low == 0 and not p.closed[0]):
+            assumptions["positive"] = True
+        elif p.low == 0:
+            assumptions["nonnegative"] = True
+        if p.high < 0 or (p.high == 0 and not p.closed[1]):
+            assumptions["negative"] = True
+        elif p.high == 0:
+            assumptions["nonpositive"] = True
+        if p.integer:
+            assumptions["integer"] = True
+        out[p.name] = sp.Symbol(p.name, **assumptions)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class StaticsTable:
+    """Symbolic comparative statics of one expression: per parameter, the derivative and its
+    sign over the space (see :func:`statics_table`)."""
+
+    expression: Any
+    rows: tuple[tuple[str, Any, SignResult], ...]
+
+    def sign(self, parameter: str) -> int | None:
+        for name, _, sign in self.rows:
+            if name == parameter:
+                return sign.sign
+        raise KeyError(f"no row for {parameter!r}")
+
+    def to_text(self) -> str:
+        marks = {1: "+", -1: "-", 0: "0", None: "?"}
+        lines = []
+        for name, d, sign in self.rows:
+            how = "proved" if sign.proved else "sampled"
+            lines.append(f"d/d{name}: {marks[sign.sign]} ({how})   {d}")
+        return "\n".join(lines)
+
+
+def statics_table(
+    expr, space: ParameterSpace, parameters=None, *, n: int = 2000, seed: int = 0
+) -> StaticsTable:
+    """Derivative of ``expr`` with respect to each parameter and its sign over the space.
+
+    >>> import sympy as sp
+    >>> from irgames.analysis.parameters import Parameter, ParameterSpace
+    >>> space = ParameterSpace([Parameter("B_t", 0, 1, default=0.5),
+    ...                         Parameter("c_s", 0, 5, default=1, closed=(False, True)),
+    ...                         Parameter("c_t", 0, 5, default=3, closed=(False, True))])
+    >>> B_t, c_s, c_t = sp.symbols("B_t c_s c_t")
+    >>> table = statics_table((c_t - (1 - B_t) * c_s) / (2 - B_t), space)
+    >>> [table.sign(p) for p in ("B_t", "c_s", "c_t")]
+    [1, -1, 1]
+    """
+    names = [s.name for s in expr.free_symbols] if parameters is None else list(parameters)
+    names = [n_ for n_ in space.names if n_ in names]
+    rows = []
+    for name in names:
+        d = symbolic_derivative(expr, name)
+        rows.append((name, d, sign_under(d, space, n=n, seed=seed)))
+    return StaticsTable(expr, tuple(rows))
 
 
 @dataclass(frozen=True, eq=False)
