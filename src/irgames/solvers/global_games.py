@@ -174,13 +174,14 @@ def regime_threshold(cutoff, noise) -> np.ndarray:
     x = _as_finite_array(cutoff, "cutoff")
     sigma = _positive(noise, "noise")
     x, sigma = np.broadcast_arrays(x, sigma)
-    # theta - Phi((x - theta)/sigma) increases in theta, from -Phi(..) at 0 to 1 - Phi(..) at 1.
-    res = elementwise.find_root(
-        lambda t, x, s: t - ndtr((x - t) / s),
-        (np.zeros_like(x), np.ones_like(x)),
-        args=(x, sigma),
-    )
-    return np.asarray(res.x)
+    # g(theta) = theta - Phi((x - theta)/sigma) increases in theta, with g(0) < 0 < g(1):
+    # bisection halves the bracket 64 times (below the spacing of doubles in [0, 1]).
+    lo, hi = np.zeros(x.shape), np.ones(x.shape)
+    for _ in range(64):
+        mid = 0.5 * (lo + hi)
+        up = mid - ndtr((x - mid) / sigma) >= 0
+        lo, hi = np.where(up, lo, mid), np.where(up, mid, hi)
+    return 0.5 * (lo + hi)
 
 
 def best_response_cutoff(
