@@ -361,3 +361,20 @@ def test_mixed_pbe_continuous_payoffs(seed):
     result = mixed_pbe_2x2x2(game)
     assert_rows_are_pbe(game, result)
     assert not result.degenerate.any()
+
+
+@given(signalling_games(max_batch=5))
+def test_chunked_batches_give_the_same_equilibria(game):
+    T, M, R = game.num_types, game.num_messages, game.num_responses
+    one_game = 8 * M**T * R**M * M * R
+    whole = pure_pbe(game, refine="intuitive")
+    chunked = pure_pbe(game, refine="intuitive", max_bytes=2 * one_game)
+    assert as_set(chunked) == as_set(whole)
+    assert chunked.count.tolist() == whole.count.tolist()
+    assert np.allclose(chunked.beliefs, whole.beliefs)
+
+
+def test_a_game_too_large_for_memory_is_refused():
+    game = SignallingGame(np.ones(4) / 4, np.zeros((4, 4, 4)), np.zeros((4, 4, 4)))
+    with pytest.raises(GameValueError, match="MiB"):
+        pure_pbe(game, max_bytes=2**20)

@@ -327,7 +327,11 @@ def _check_tol(tol: float) -> float:
 
 
 def pure_pbe(
-    game: SignallingGame, *, tol: float = 1e-9, refine: str | None = None
+    game: SignallingGame,
+    *,
+    tol: float = 1e-9,
+    refine: str | None = None,
+    max_bytes: int = 2**28,
 ) -> PerfectBayesian:
     r"""All pure-strategy perfect Bayesian equilibria of every game in the batch.
 
@@ -340,16 +344,16 @@ def pure_pbe(
     refine : {None, "intuitive"}
         With ``"intuitive"``, only equilibria that survive the intuitive criterion are
         returned (the flag ``intuitive`` is computed either way).
+    max_bytes : int
+        Memory budget of the largest intermediate array. Each game needs about
+        ``8 * M**T * R**M * M * R`` bytes; the batch is solved in chunks that fit, and a
+        :class:`GameValueError` says so when a single game does not.
 
     Returns
     -------
     PerfectBayesian
         One row per equilibrium (pure sender and receiver strategies), with beliefs on the
         path, the range of beliefs off the path, the classification and the regrets.
-
-    Notes
-    -----
-    Memory grows as ``batch * M**T * R**M * M * R``; chunk very large batches.
 
     Examples
     --------
@@ -364,12 +368,42 @@ def pure_pbe(
     if refine not in (None, "intuitive"):
         raise ValueError(f"refine must be None or 'intuitive', got {refine!r}")
     tol = _check_tol(tol)
+    T, M, R = game.num_types, game.num_messages, game.num_responses
+    per_game = 8 * M**T * R**M * M * R
+    if per_game > max_bytes:
+        raise GameValueError(
+            f"enumerating the {M}**{T} sender and {R}**{M} receiver strategies of one game "
+            f"needs about {per_game / 2**20:.0f} MiB, over max_bytes={max_bytes / 2**20:.0f} "
+            "MiB; raise max_bytes or use a smaller game"
+        )
     flat = game.flatten()
-    B, T, M, R = flat.batch_size, game.num_types, game.num_messages, game.num_responses
+    B = flat.batch_size
+    chunk = max(1, max_bytes // per_game)
+    parts = []
+    for start in range(0, max(B, 1), chunk):
+        piece = flat[start : start + chunk] if chunk < B else flat
+        rows = _pure_chunk(piece, tol)
+        rows["b"] = rows["b"] + start
+        parts.append(rows)
+    rows = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    result = _assemble(
+        game, rows["b"], rows["sender"], rows["receiver"], rows["beliefs"], rows["lower"],
+        rows["upper"], rows["path"], rows["kind"], rows["intuitive"],
+        degenerate=np.zeros(B, dtype=bool), method="pure_pbe", tol=tol,
+        options={"refine": refine, "max_bytes": max_bytes},
+    )  # fmt: skip
+    if refine == "intuitive":
+        result = result.select(result.intuitive)
+    return result
+
+
+def _pure_chunk(flat: SignallingGame, tol: float) -> dict[str, np.ndarray]:
+    """The pure PBE of a flat batch, as arrays of rows (``b`` indexes the batch)."""
+    T, M, R = flat.num_types, flat.num_messages, flat.num_responses
     prior, us, ur = flat.prior, flat.sender_payoffs, flat.receiver_payoffs
     tol_abs = tol * flat.payoff_scale  # (B,)
-    senders = game.pure_sender_strategies()  # (nS, T)
-    receivers = game.pure_receiver_strategies()  # (nQ, M)
+    senders = flat.pure_sender_strategies()  # (nS, T)
+    receivers = flat.pure_receiver_strategies()  # (nQ, M)
     m_idx = np.arange(M)
     t_idx = np.arange(T)
 
@@ -411,21 +445,18 @@ def pure_pbe(
     lower = np.where(ok[..., None], vert, np.inf).min(axis=2)
     upper = np.where(ok[..., None], vert, -np.inf).max(axis=2)
     post = posterior[b, s]  # (k, M, T)
-    beliefs = np.where(path[..., None], post, representative)
-    lower = np.where(path[..., None], post, lower)
-    upper = np.where(path[..., None], post, upper)
-
     u_star = chosen[b, s, q]  # (k, T)
-    intuitive = _intuitive(flat, b, u_star, path, tol_abs, vertices_full=valid)
-    kind = _classify(msg, prior[b] > 0, M)
-    result = _assemble(
-        game, b, sender, receiver, beliefs, lower, upper, path, kind, intuitive,
-        degenerate=np.zeros(B, dtype=bool), method="pure_pbe", tol=tol,
-        options={"refine": refine},
-    )  # fmt: skip
-    if refine == "intuitive":
-        result = result.select(result.intuitive)
-    return result
+    return {
+        "b": b,
+        "sender": sender,
+        "receiver": receiver,
+        "beliefs": np.where(path[..., None], post, representative),
+        "lower": np.where(path[..., None], post, lower),
+        "upper": np.where(path[..., None], post, upper),
+        "path": path,
+        "kind": _classify(msg, prior[b] > 0, M),
+        "intuitive": _intuitive(flat, b, u_star, path, tol_abs, vertices_full=valid),
+    }
 
 
 def _classify(messages: np.ndarray, positive: np.ndarray, M: int) -> np.ndarray:
