@@ -137,3 +137,17 @@ def test_claims_report_text_and_json():
     assert "always_coerce" in text and "FAILS" in text and "counterexample" in text
     frame = report.to_pandas()
     assert frame.shape[0] == len(COERCION.claims)
+
+
+def test_segments_do_not_compare_across_a_gap_in_the_condition():
+    space = ParameterSpace([Parameter("x", 0, 1, default=0.2)])
+    two_pieces = Model(
+        "pieces", "two rising pieces", space, lambda x: Outcome({"y": np.where(x < 0.5, x, x - 1)})
+    )
+    outside = lambda p, o: (p["x"] < 0.4) | (p["x"] > 0.6)  # noqa: E731
+    claim = Claim.increasing("up", "y", "x", quote="q", source="s", given=outside)
+    assert check(two_pieces, claim, n=300).holds
+    # without the gap in the condition the drop at 1/2 is found
+    whole = Claim.increasing("up_all", "y", "x", quote="q", source="s")
+    result = check(two_pieces, whole, n=300)
+    assert not result.holds and "from 0.475 to 0.5" in result.note

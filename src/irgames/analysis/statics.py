@@ -26,8 +26,8 @@ Elasticities
 Monotone comparative statics
     :func:`monotone` tests whether :math:`f` is monotone in :math:`\theta_j` over the space:
     from random base points it solves :math:`f` along the whole segment of :math:`\theta_j`'s
-    domain (one batched call), and reports every base point where some later value falls below
-    an earlier one by more than the tolerance (a rise, for "decreasing").
+    domain (one batched call), and reports every base point along whose segment a value falls
+    below the previous one by more than the tolerance (a rise, for "decreasing").
 
 Symbolic comparative statics
     For a sympy expression :math:`x^*(\theta)`, :func:`symbolic_derivative` differentiates, and
@@ -281,8 +281,10 @@ def monotone(
     From ``n`` random base points, ``parameter`` runs over ``steps`` evenly spread values of its
     domain with the others held fixed (points violating a constraint are skipped); the whole
     ``n x steps`` batch is solved in one call. Along each segment, the outcome must never fall
-    (rise, for "decreasing") below the running maximum (minimum) of earlier values by more than
-    ``atol + rtol * scale``, where ``scale`` is the outcome's range over the batch.
+    (rise, for "decreasing") from one point to the next by more than ``atol + rtol * scale``,
+    where ``scale`` is the larger of the outcome's range and magnitude over the batch. Only
+    neighbours that both lie in the space (and satisfy ``given``) are compared: a gap
+    separates runs.
 
     ``given(params, outcome) -> bool array`` restricts the check to points where it holds
     (evaluated at every point of the segments).
@@ -307,26 +309,20 @@ def monotone(
     if direction == "decreasing":
         y = -y
     finite = y[np.isfinite(y)]
-    scale = float(np.ptp(finite)) if finite.size else 0.0
-    tol = (atol if atol is not None else 0.0) + rtol * max(scale, 1.0)
+    scale = max(float(np.ptp(finite)), float(np.abs(finite).max())) if finite.size else 0.0
+    tol = (atol if atol is not None else 0.0) + rtol * scale
     with np.errstate(invalid="ignore"):
-        running = np.fmax.accumulate(np.where(np.isnan(y), -np.inf, y), axis=1)
-        previous = np.concatenate([np.full((n, 1), -np.inf), running[:, :-1]], axis=1)
-        drop = previous - y
-        bad = np.isfinite(y) & (drop > tol)
+        # compare neighbours along the segment, both inside the space and the condition:
+        # a gap (a constraint, or where the claim is not made) separates runs
+        drop = np.concatenate([np.full((n, 1), np.nan), y[:, :-1] - y[:, 1:]], axis=1)
+        bad = np.isfinite(drop) & (drop > tol)
     failed = bad.any(axis=1)
-    checked = valid.sum(axis=1) >= 2
+    checked = (np.isfinite(y[:, 1:]) & np.isfinite(y[:, :-1])).any(axis=1)
     rows = np.flatnonzero(failed)
     failures: dict[str, np.ndarray] = {k: v[rows] for k, v in base.items()}
     if rows.size:
         j = np.argmax(bad[rows], axis=1)
-        i_prev = np.argmax(
-            np.where(np.isnan(y[rows]), -np.inf, y[rows])
-            * (np.arange(line.size)[None, :] < j[:, None])
-            + np.where(np.arange(line.size)[None, :] < j[:, None], 0, -np.inf),
-            axis=1,
-        )
-        failures[f"{parameter}_from"] = line[i_prev]
+        failures[f"{parameter}_from"] = line[j - 1]
         failures[f"{parameter}_to"] = line[j]
         failures[parameter] = line[j]
         failures["drop"] = drop[rows, j]
