@@ -98,10 +98,11 @@ def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
     r"""Whether each two-player game of the batch is degenerate.
 
     A bimatrix game is degenerate when some mixed strategy with :math:`k` actions in its support
-    has more than :math:`k` pure best responses. Equivalently (von Stengel 2002, Thm. 3.x), a
-    vertex of the best-response polytope :math:`P` has more than :math:`m` labels or one of
-    :math:`Q` more than :math:`n`; that is what is computed, with label tolerance ``tol``
-    relative to each player's payoff range.
+    has more than :math:`k` pure best responses. Equivalently (von Stengel 2002, Handbook of
+    Game Theory vol. 3, ch. 45), a vertex of the best-response polytope :math:`P` has more
+    than :math:`m` labels or one of :math:`Q` more than :math:`n`: a point with more labels
+    lies on a face whose vertices all keep those labels. That is what is computed, with label
+    tolerance ``tol`` relative to each player's payoff range.
 
     Examples
     --------

@@ -385,7 +385,7 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
             continue
         ti, si = qi // nS, qi % nS
         z = np.zeros((gi.size, d))
-        z[np.arange(gi.size)[:, None], S[si]] = z_kept(minors, plan, k, qi, gi)
+        z[np.arange(gi.size)[:, None], S[si]] = _cramer_kept(minors, plan, k, qi, gi)
         Cz = np.einsum("vrd,vd->vr", C[gi], z)
         keep = np.all(Cz <= 1.0 + _SCREEN, axis=-1)
         gi, ti, si = gi[keep], ti[keep], si[keep]
@@ -402,7 +402,7 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
         yield gi, z, _bits(z <= tol), _bits(Cz >= 1.0 - tol)
 
 
-def z_kept(minors, plan, k, qi, gi):
+def _cramer_kept(minors, plan, k, qi, gi):
     """Cramer's solution z_S of the kept candidates, shape (V, k)."""
     num = minors[plan.num_idx[k][:, qi], gi] / minors[plan.det_idx[k][qi], gi]  # (k, V)
     if k > 1:
