@@ -378,3 +378,18 @@ def test_a_game_too_large_for_memory_is_refused():
     game = SignallingGame(np.ones(4) / 4, np.zeros((4, 4, 4)), np.zeros((4, 4, 4)))
     with pytest.raises(GameValueError, match="MiB"):
         pure_pbe(game, max_bytes=2**20)
+
+
+def test_front_door_joins_pure_and_mixed_rows():
+    from irgames.solvers.pbe import perfect_bayesian_equilibria
+
+    game = SignallingGame.beer_quiche(prior_wimp=np.array([0.1, 0.7, 0.3]))
+    both = perfect_bayesian_equilibria(game)
+    pure, hybrid = pure_pbe(game), mixed_pbe_2x2x2(game)
+    assert len(both) == len(pure) + len(hybrid)
+    assert both.count.tolist() == (pure.count + hybrid.count).tolist()
+    assert np.all(np.diff(both.game_index) >= 0)
+    assert_rows_are_pbe(game, both)
+    assert len(perfect_bayesian_equilibria(game, mixed=False)) == len(pure)
+    table = both.to_pandas()
+    assert list(table["kind"]) == both.kind.tolist()

@@ -64,7 +64,13 @@ import numpy as np
 from ..games.normal_form import GameValueError
 from ..games.signalling import SignallingGame, pbe_regret
 
-__all__ = ["PerfectBayesian", "belief_polytope", "mixed_pbe_2x2x2", "pure_pbe"]
+__all__ = [
+    "PerfectBayesian",
+    "belief_polytope",
+    "mixed_pbe_2x2x2",
+    "perfect_bayesian_equilibria",
+    "pure_pbe",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +183,34 @@ class PerfectBayesian:
         if isinstance(index, tuple):
             index = int(np.ravel_multi_index(index, self.batch_shape))
         return self.select(self.game_index == int(index))
+
+    def to_pandas(self):
+        """A :class:`pandas.DataFrame` with one row per equilibrium.
+
+        Columns: ``game``, ``kind``, ``intuitive``, ``sender`` (each type's message
+        distribution as a tuple of tuples), ``receiver``, ``beliefs``, ``on_path``, the
+        payoffs and the regrets.
+        """
+        import pandas as pd
+
+        def nested(a):
+            return [tuple(tuple(float(x) for x in row) for row in item) for item in a]
+
+        return pd.DataFrame(
+            {
+                "game": self.game_index,
+                "kind": self.kind,
+                "intuitive": self.intuitive,
+                "sender": nested(self.sender),
+                "receiver": nested(self.receiver),
+                "beliefs": nested(self.beliefs),
+                "on_path": [tuple(bool(x) for x in row) for row in self.on_path],
+                "sender_payoff": self.payoffs[:, 0],
+                "receiver_payoff": self.payoffs[:, 1],
+                "sender_regret": self.sender_regret,
+                "receiver_regret": self.receiver_regret,
+            }
+        )
 
     def __repr__(self) -> str:
         games = int(np.prod(self.batch_shape, dtype=np.int64))
@@ -672,3 +706,53 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
         np.full(k, "semi-separating"), np.ones(k, dtype=bool),
         degenerate=degenerate, method="mixed_pbe_2x2x2", tol=tol, options={},
     )  # fmt: skip
+
+
+_ROW_FIELDS = (
+    "game_index", "sender", "receiver", "beliefs", "belief_lower", "belief_upper", "on_path",
+    "kind", "intuitive", "type_payoffs", "payoffs", "sender_regret", "receiver_regret",
+    "bayes_gap", "scale",
+)  # fmt: skip
+
+
+def perfect_bayesian_equilibria(
+    game: SignallingGame,
+    *,
+    tol: float = 1e-9,
+    refine: str | None = None,
+    mixed: bool | None = None,
+) -> PerfectBayesian:
+    """The pure PBE and, for two types, messages and responses, the semi-separating ones.
+
+    The front door: :func:`pure_pbe`, joined (when ``mixed`` is true, by default whenever the
+    game is 2 x 2 x 2) with :func:`mixed_pbe_2x2x2`, rows ordered by game. ``refine``
+    applies to the pure rows (mixed rows have every message on the path, so the intuitive
+    criterion does not restrict them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irgames.games.signalling import SignallingGame
+    >>> res = perfect_bayesian_equilibria(SignallingGame.beer_quiche(np.array([0.1, 0.7])))
+    >>> res.game_index.tolist(), res.kind.tolist()
+    ([0, 0, 1], ['pooling', 'pooling', 'semi-separating'])
+    """
+    shape = (game.num_types, game.num_messages, game.num_responses)
+    if mixed is None:
+        mixed = shape == (2, 2, 2)
+    pure = pure_pbe(game, tol=tol, refine=refine)
+    if not mixed:
+        return pure
+    hybrid = mixed_pbe_2x2x2(game, tol=tol)
+    rows = {name: np.concatenate([getattr(pure, name), getattr(hybrid, name)])
+            for name in _ROW_FIELDS}  # fmt: skip
+    order = np.argsort(rows["game_index"], kind="stable")
+    rows = {name: value[order] for name, value in rows.items()}
+    return replace(
+        pure,
+        count=pure.count + hybrid.count,
+        degenerate=pure.degenerate | hybrid.degenerate,
+        method="pure_pbe + mixed_pbe_2x2x2",
+        options={"refine": refine, "mixed": True},
+        **rows,
+    )
