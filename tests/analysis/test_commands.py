@@ -93,3 +93,15 @@ def test_run_sweep_errors(toy_registry, tmp_path):
     for args, message in cases:
         with pytest.raises(CommandError, match=message):
             run_sweep(*args, stream=io.StringIO())
+
+
+def test_run_figures(toy_registry, tmp_path):
+    out = io.StringIO()
+    assert commands.run_figures("coercion_toy", tmp_path, stream=out) == 0
+    csv = tmp_path / "coercion_toy" / "concession.csv"
+    assert csv.is_file() and (tmp_path / "coercion_toy" / "concession.png").is_file()
+    first = csv.read_bytes()
+    commands.run_figures(None, tmp_path, stream=io.StringIO())
+    assert csv.read_bytes() == first
+    with pytest.raises(CommandError, match="unknown model"):
+        commands.run_figures("nope", tmp_path)

@@ -166,3 +166,12 @@ def test_sweeps_of_vector_outcomes_on_both_backends():
     for name in result.outcome:
         np.testing.assert_array_equal(on_dask[name], result[name])
     np.testing.assert_array_equal(on_dask.valid, result.valid)
+
+
+def test_progress_bar_does_not_change_the_result(capsys):
+    pytest.importorskip("tqdm")
+    quiet = sweep(COERCION, c_s=10, B_t=10, chunk_size=13, progress=False)
+    shown = sweep(COERCION, c_s=10, B_t=10, chunk_size=13, progress=True)
+    assert "sweep coercion_toy" in capsys.readouterr().err
+    for name in quiet.outcome:
+        np.testing.assert_array_equal(quiet[name], shown[name])

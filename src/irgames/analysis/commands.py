@@ -11,6 +11,10 @@ one line that the CLI prints as is.
     conditioned, the verdict, and a shrunk counterexample where it fails. Returns 0 when every
     claim holds and 1 otherwise (like a test runner).
 
+``run_figures(model_name=None, outdir="docs/figures")``
+    Renders every figure of one model (or of all) into ``outdir/<model>/<figure>.png`` and
+    ``.csv``, deterministically.
+
 ``run_sweep(model_name, ["B_t=0:1:101", "c_s=1", "B_s=0.2,0.5,0.8"], "out.csv")``
     Sweeps a model and writes the result: ``name=lo:hi:n`` is an axis of ``n`` points from
     ``lo`` to ``hi`` (log-spaced for log-scale parameters), ``name=v1,v2,...`` an axis of
@@ -42,7 +46,7 @@ from .parameters import ParameterError
 from .registry import UnknownModelError, all_models, get_model
 from .sweep import SweepError, sweep
 
-__all__ = ["CommandError", "parse_assignment", "run_claims", "run_sweep"]
+__all__ = ["CommandError", "parse_assignment", "run_claims", "run_figures", "run_sweep"]
 
 _FORMAT = "use name=lo:hi:n (an axis), name=v1,v2,... (explicit values) or name=v (fixed)"
 
@@ -172,4 +176,26 @@ def run_sweep(
         f"swept {model.name} over {grid} = {int(result.valid.sum())} points in the space; "
         f"wrote {path}\n"
     )
+    return 0
+
+
+def run_figures(
+    model_name: str | None = None,
+    outdir="docs/figures",
+    *,
+    stream: TextIO | None = None,
+) -> int:
+    """Render the figures of one model (or all) into ``outdir/<model>/``; returns 0."""
+    from .model import render_figure
+
+    stream = stream or sys.stdout
+    models = [_model(model_name)] if model_name else list(all_models().values())
+    count = 0
+    for model in models:
+        for figure in model.figures:
+            png, csv = render_figure(figure, Path(outdir) / model.name)
+            stream.write(f"{model.name}: wrote {png} and {csv}\n")
+            count += 1
+    if not count:
+        stream.write("no figures to render\n")
     return 0
