@@ -221,7 +221,7 @@ def test_beer_quiche_from_gambit_file(gambit_corpus):
     assert sorted(result.messages_sent().tolist()) == [[0, 0], [1, 1]]
     assert set(result.kind.tolist()) == {"pooling"}
     assert_rows_are_pbe(game, result)
-    refined = pure_pbe(game, refine="intuitive")
+    refined = pure_pbe(tree, refine="intuitive")  # the tree itself is accepted
     assert len(refined) == 1
     assert game.messages[int(refined.messages_sent()[0, 0])] == "beer"
 

@@ -353,6 +353,20 @@ def belief_polytope(
 
 
 # ---------------------------------------------------------------------- pure PBE
+def _as_signalling(game, name: str) -> SignallingGame:
+    """A SignallingGame, read off an ExtensiveFormGame of that shape if need be."""
+    if isinstance(game, SignallingGame):
+        return game
+    from ..games.extensive_form import ExtensiveFormGame
+
+    if isinstance(game, ExtensiveFormGame):
+        return SignallingGame.from_tree(game)
+    raise GameValueError(
+        f"{name} needs a SignallingGame (or a sender-receiver ExtensiveFormGame), got "
+        f"{type(game).__name__}"
+    )
+
+
 def _check_tol(tol: float) -> float:
     tol = float(tol)
     if not (np.isfinite(tol) and 0 <= tol < 1):
@@ -371,7 +385,8 @@ def pure_pbe(
 
     Parameters
     ----------
-    game : SignallingGame
+    game : SignallingGame or ExtensiveFormGame
+        A tree is read with :meth:`SignallingGame.from_tree`.
     tol : float
         Relative tolerance: a best response may fall short of the best by ``tol`` times the
         game's payoff range, so ties are kept (and both sides of a tie reported).
@@ -397,8 +412,7 @@ def pure_pbe(
     >>> pure_pbe(sweep).count.tolist()   # with mostly wimps, no pooling on beer or quiche
     [2, 0]
     """
-    if not isinstance(game, SignallingGame):
-        raise GameValueError(f"pure_pbe needs a SignallingGame, got {type(game).__name__}")
+    game = _as_signalling(game, "pure_pbe")
     if refine not in (None, "intuitive"):
         raise ValueError(f"refine must be None or 'intuitive', got {refine!r}")
     tol = _check_tol(tol)
@@ -631,8 +645,7 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
     >>> bool(res.relative_regret.max() < 1e-9)
     True
     """
-    if not isinstance(game, SignallingGame):
-        raise GameValueError(f"mixed_pbe_2x2x2 needs a SignallingGame, got {type(game).__name__}")
+    game = _as_signalling(game, "mixed_pbe_2x2x2")
     if (game.num_types, game.num_messages, game.num_responses) != (2, 2, 2):
         raise GameValueError(
             "mixed_pbe_2x2x2 needs two types, two messages and two responses; got "
@@ -737,6 +750,7 @@ def perfect_bayesian_equilibria(
     >>> res.game_index.tolist(), res.kind.tolist()
     ([0, 0, 1], ['pooling', 'pooling', 'semi-separating'])
     """
+    game = _as_signalling(game, "perfect_bayesian_equilibria")
     shape = (game.num_types, game.num_messages, game.num_responses)
     if mixed is None:
         mixed = shape == (2, 2, 2)
