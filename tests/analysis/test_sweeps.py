@@ -175,3 +175,18 @@ def test_progress_bar_does_not_change_the_result(capsys):
     assert "sweep coercion_toy" in capsys.readouterr().err
     for name in quiet.outcome:
         np.testing.assert_array_equal(quiet[name], shown[name])
+
+
+@given(small_models(), st.integers(1, 6), st.integers(4, 40))
+def test_dask_and_numpy_backends_agree_on_random_models(model, n, chunk):
+    pytest.importorskip("dask.array")
+    import dask
+
+    axes = {p.name: n for p in model.space}
+    reference = sweep(model, chunk_size=chunk, **axes)
+    with dask.config.set(scheduler="synchronous"):
+        on_dask = sweep(model, backend="dask", chunk_size=chunk, **axes)
+    for name in reference.outcome:
+        np.testing.assert_array_equal(on_dask[name], reference[name])
+        assert on_dask[name].dtype == reference[name].dtype
+    np.testing.assert_array_equal(on_dask.outcome.regime, reference.outcome.regime)
