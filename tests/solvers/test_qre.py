@@ -429,3 +429,23 @@ def test_agent_qre_of_signalling_trees_is_a_fixed_point(game, dimensionless):
         mu = mu / mu.sum()
         w = mu @ game.receiver_payoffs[:, m, :]
         assert receiver[m] == pytest.approx(softmax(lam * w), abs=1e-8)
+
+
+def test_beer_quiche_file_agent_qre_matches_pygambit(gambit_corpus):
+    gbt = pytest.importorskip("pygambit")
+    from irgames.io.efg import read_efg
+
+    path = gambit_corpus / "contrib" / "games" / "e17.efg"
+    tree = read_efg(path)
+    q = agent_logit_qre(tree, 200.0)
+    assert q.converged
+    eq = gbt.nash.logit_solve(gbt.read_efg(str(path))).equilibria[0]
+    theirs = {
+        (player.label, infoset.label): [float(eq[a]) for a in infoset.actions]
+        for player in eq.game.players
+        for infoset in player.infosets
+    }
+    for h, label in enumerate(tree.infoset_labels):
+        player = tree.players[int(tree.infoset_player[h])]
+        k = len(theirs[player, label])
+        assert q.behaviour[h, :k] == pytest.approx(theirs[player, label], abs=1e-4)
