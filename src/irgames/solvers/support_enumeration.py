@@ -1,11 +1,11 @@
 r"""All equilibria of two-player games by support enumeration, batched over games and supports.
 
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
-:math:`n` actions and matrix :math:`B`; payoffs are first mapped affinely to :math:`[1, 2]` per
-player (which changes no equilibrium), so tolerances are fractions of each player's payoff
-range. A profile :math:`(x, y)` with supports :math:`I = \operatorname{supp} x` and
-:math:`J = \operatorname{supp} y` is a Nash equilibrium iff every action in a support is a best
-response:
+:math:`n` actions and matrix :math:`B`; each player's payoffs are first shifted and divided by
+the game's payoff range (``payoff_scale``, which changes no equilibrium), so tolerances are
+fractions of that range. A profile :math:`(x, y)` with supports
+:math:`I = \operatorname{supp} x` and :math:`J = \operatorname{supp} y` is a Nash equilibrium
+iff every action in a support is a best response:
 
 .. math::
 
@@ -102,7 +102,7 @@ def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
     Game Theory vol. 3, ch. 45), a vertex of the best-response polytope :math:`P` has more
     than :math:`m` labels or one of :math:`Q` more than :math:`n`: a point with more labels
     lies on a face whose vertices all keep those labels. That is what is computed, with label
-    tolerance ``tol`` relative to each player's payoff range.
+    tolerance ``tol`` relative to the game's payoff range.
 
     Examples
     --------
@@ -221,8 +221,8 @@ def support_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance of the nonnegativity, best-response and label checks, as a fraction of each
-        player's payoff range.
+        Tolerance of the nonnegativity, best-response and label checks, as a fraction of the
+        game's payoff range (``game.payoff_scale``).
     chunk_size : int, optional
         Number of games solved per stack; by default chosen so that a stack holds about
         ``8e6`` floats.

@@ -2,9 +2,11 @@ r"""All extreme equilibria of two-player games by vertex enumeration, batched.
 
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
 :math:`n` actions and matrix :math:`B`. Nash equilibria are unchanged by a positive affine
-transformation of each player's payoffs, so the payoffs are first mapped to :math:`[1, 2]`:
-:math:`A' = 1 + (A - \min A)/(\max A - \min A)` (and :math:`A' = 1` when :math:`A` is
-constant), likewise :math:`B'`. The *best-response polytopes* are
+transformation of each player's payoffs, so the payoffs are first mapped into :math:`[1, 2]`:
+:math:`A' = 1 + (A - \min A)/s` and :math:`B' = 1 + (B - \min B)/s`, where :math:`s` is the
+game's payoff range (:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`, the
+range over both players, the scale every tolerance in irgames refers to). The
+*best-response polytopes* are
 
 .. math::
 
@@ -62,8 +64,8 @@ Components and maximal Nash subsets
     In a nondegenerate game every equilibrium is isolated: each row is its own component and
     its own maximal Nash subset (not listed in ``options["cliques"]``).
 
-Tolerances are relative: payoffs are rescaled to a range of one per player, so ``tol`` is a
-fraction of each player's payoff range, and the regret stored in the result (computed
+Tolerances are relative: payoffs are rescaled by the game's payoff range, so ``tol`` is a
+fraction of that range, and the regret stored in the result (computed
 independently by :func:`irgames.games.regret.regret`) is in the game's own units.
 
 References: D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria
@@ -145,14 +147,17 @@ def _check_two_player(game: NormalFormGame, tol: float) -> None:
 
 
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
-    """Each player's payoffs mapped affinely onto ``[1, 2]``; shapes ``(batch_size, m, n)``."""
+    """Payoffs ``1 + (A - min A) / s`` and ``1 + (B - min B) / s``, in ``[1, 2]``.
+
+    ``s`` is the game's payoff range (``game.payoff_scale``), so that tolerances on the
+    normalised game are fractions of it. Shapes ``(batch_size, m, n)``.
+    """
     flat = game.flatten()
+    scale = flat.payoff_scale[:, None, None]
     out = []
     for player in (0, 1):
         M = flat.player_payoffs(player)
-        low = M.min(axis=(-2, -1), keepdims=True)
-        spread = M.max(axis=(-2, -1), keepdims=True) - low
-        out.append(1.0 + (M - low) / np.where(spread > 0, spread, 1.0))
+        out.append(1.0 + (M - M.min(axis=(-2, -1), keepdims=True)) / scale)
     return out[0], out[1]
 
 
@@ -521,8 +526,8 @@ def vertex_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance for feasibility and for reading labels, as a fraction of each player's
-        payoff range.
+        Tolerance for feasibility and for reading labels, as a fraction of the game's payoff
+        range (``game.payoff_scale``).
     memory_floats : int
         Upper bound on the number of floats in one stack of linear systems; the batch is
         chunked to respect it.
