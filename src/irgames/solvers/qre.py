@@ -605,8 +605,11 @@ class _Tree:
         self.valid = game.children >= 0  # (n_nodes, A)
         self.kids = np.where(self.valid, game.children, 0)
         h = game.infoset[self.decision]
-        self.membership = np.zeros((game.n_infosets, self.decision.size))
-        self.membership[h, np.arange(self.decision.size)] = 1.0
+        # decision nodes grouped by information set, for sums with np.add.reduceat
+        self.by_infoset = np.argsort(h, kind="stable")
+        self.infoset_of = h
+        counts = np.bincount(h, minlength=game.n_infosets)
+        self.infoset_starts = np.r_[0, np.cumsum(counts)[:-1]]
         first = game.infoset_nodes_first
         self.infoset_valid = self.valid[first]  # (n_infosets, A)
 
@@ -662,13 +665,17 @@ class _Tree:
         q = V[:, self.kids[d], g.mover[d][:, None]]  # (N, n_dec, A)
         q = np.where(self.valid[d], q, 0.0)
         weight = P[:, d]  # (N, n_dec)
-        total = weight @ self.membership.T  # (N, n_infosets)
+        total = self.infoset_sum(weight)  # (N, n_infosets)
         # an information set reached with probability zero: equal weights on its nodes
         unreached = total <= 0
-        weight = weight + (unreached @ self.membership)
-        total = weight @ self.membership.T
-        num = np.einsum("nd,hd,nda->nha", weight, self.membership, q)
+        weight = weight + unreached[:, self.infoset_of]
+        total = self.infoset_sum(weight)
+        num = self.infoset_sum(weight[..., None] * q)
         return num / total[..., None]
+
+    def infoset_sum(self, x: np.ndarray) -> np.ndarray:
+        """Sum an array over decision nodes (axis 1) within each information set."""
+        return np.add.reduceat(x[:, self.by_infoset], self.infoset_starts, axis=1)
 
     def respond(self, pi, lam, payoffs, chance):
         probs = self.node_probs(pi, chance)
