@@ -419,6 +419,49 @@ def _newton_on_supports(
     return split(x), np.abs(F).max(axis=1)
 
 
+def _polish_path(
+    unit: np.ndarray, path, lam: np.ndarray, n: int, tol: float
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Polish the branch's points, lowest precision first; per game the first that passes."""
+    G = unit.shape[0]
+    converged = np.zeros(G, dtype=bool)
+    at = np.full(G, np.nan)
+    chosen = [np.zeros((G, s.shape[-1])) for s in path.strategies]
+    for k in range(lam.size):
+        todo = np.flatnonzero(~converged & path.converged[k].reshape(G))
+        if todo.size == 0:
+            continue
+        start = [path.strategies[i][k].reshape(G, -1)[todo] for i in range(n)]
+        for threshold in (1e-2, 1e-4):
+            pending = np.flatnonzero(~converged[todo])
+            if pending.size == 0:
+                break
+            rows = todo[pending]
+            begin = [s[pending] for s in start]
+            masks = [s >= threshold * s.max(axis=1, keepdims=True) for s in begin]
+            guess = [np.where(m, s, 0.0) for m, s in zip(masks, begin, strict=True)]
+            guess = [s / s.sum(axis=1, keepdims=True) for s in guess]
+            sub = unit[rows]
+            with np.errstate(all="ignore"):
+                polished, residual = _newton_on_supports(sub, guess, masks, n)
+            polished = [np.where(m, s, 0.0) for m, s in zip(masks, polished, strict=True)]
+            ok = residual <= tol
+            for s in polished:
+                ok &= np.isfinite(s).all(axis=1) & (s >= -tol).all(axis=1)
+            clean = [np.clip(np.nan_to_num(s), 0.0, None) for s in polished]
+            totals = [s.sum(axis=1, keepdims=True) for s in clean]
+            clean = [s / np.where(t > 0, t, 1.0) for s, t in zip(clean, totals, strict=True)]
+            values = _values(sub, clean, n)
+            for v, s in zip(values, clean, strict=True):
+                ok &= (v * s).sum(axis=1) >= v.max(axis=1) - tol
+            accepted = rows[ok]
+            for i in range(n):
+                chosen[i][accepted] = clean[i][ok]
+            converged[accepted] = True
+            at[accepted] = lam[k]
+    return converged, at, chosen
+
+
 def logit_homotopy(
     game: NormalFormGame,
     *,
@@ -467,48 +510,33 @@ def logit_homotopy(
     shape = (-1,) + (1,) * (n + 1)
     low = flat.payoffs.reshape(G, -1).min(axis=1)
     unit = (flat.payoffs - low.reshape(shape)) / scale.reshape(shape)
-    normalised = NormalFormGame(unit, n_players=n)
     lam = np.asarray(
         10.0 ** np.arange(1.0, 4.6, 0.5) if lambdas is None else lambdas, dtype=float
     ).reshape(-1)
     if lam.size == 0 or np.any(lam <= 0) or np.any(np.diff(lam) <= 0):
         raise ValueError("lambdas must be positive and increasing")
-    path = logit_qre_path(normalised, lam, max_steps=max_steps)
     converged = np.zeros(G, dtype=bool)
-    chosen = [path.strategies[i][-1].reshape(G, -1).copy() for i in range(n)]
+    chosen = [np.full((G, a), np.nan) for a in game.num_actions]
     chosen_lambda = np.full(G, np.nan)
-    for k in range(lam.size):
-        todo = np.flatnonzero(~converged & path.converged[k].reshape(G))
-        if todo.size == 0:
-            continue
-        start = [path.strategies[i][k].reshape(G, -1)[todo] for i in range(n)]
-        for threshold in (1e-2, 1e-4):
-            pending = np.flatnonzero(~converged[todo])
-            if pending.size == 0:
-                break
-            rows = todo[pending]
-            begin = [s[pending] for s in start]
-            masks = [s >= threshold * s.max(axis=1, keepdims=True) for s in begin]
-            guess = [np.where(m, s, 0.0) for m, s in zip(masks, begin, strict=True)]
-            guess = [s / s.sum(axis=1, keepdims=True) for s in guess]
-            sub = unit[rows]
-            with np.errstate(all="ignore"):
-                polished, residual = _newton_on_supports(sub, guess, masks, n)
-            polished = [np.where(m, s, 0.0) for m, s in zip(masks, polished, strict=True)]
-            ok = residual <= tol
-            for s in polished:
-                ok &= np.isfinite(s).all(axis=1) & (s >= -tol).all(axis=1)
-            clean = [np.clip(np.nan_to_num(s), 0.0, None) for s in polished]
-            totals = [s.sum(axis=1, keepdims=True) for s in clean]
-            clean = [s / np.where(t > 0, t, 1.0) for s, t in zip(clean, totals, strict=True)]
-            values = _values(sub, clean, n)
-            for v, s in zip(values, clean, strict=True):
-                ok &= (v * s).sum(axis=1) >= v.max(axis=1) - tol
-            accepted = rows[ok]
-            for i in range(n):
-                chosen[i][accepted] = clean[i][ok]
-            converged[accepted] = True
-            chosen_lambda[accepted] = lam[k]
+    # Most games are polished at moderate precision: trace to 100 first, then trace the rest
+    # (from the centroid again) through all the precisions.
+    stages = [lam[lam <= 100.0], lam] if np.any(lam <= 100.0) and lam[-1] > 100.0 else [lam]
+    for stage in stages:
+        rest = np.flatnonzero(~converged)
+        if rest.size == 0:
+            break
+        sub_game = NormalFormGame(unit[rest], n_players=n)
+        path = logit_qre_path(sub_game, stage, max_steps=max_steps)
+        for i in range(n):
+            chosen[i][rest] = path.strategies[i][-1].reshape(rest.size, -1)
+        done, at, polished = _polish_path(unit[rest], path, stage, n, tol)
+        converged[rest[done]] = True
+        chosen_lambda[rest[done]] = at[done]
+        for i in range(n):
+            chosen[i][rest[done]] = polished[i][done]
+    for i, a in enumerate(game.num_actions):  # a branch that broke down: report the centroid
+        broken = ~np.isfinite(chosen[i]).all(axis=1)
+        chosen[i][broken] = 1.0 / a
     return Equilibria.from_profiles(
         game,
         np.arange(G),
