@@ -8,9 +8,9 @@ when absent) with irgames' own reader. For each two-player ``.nfg`` file:
   comparison is of sets, entries within 1e-7), with relative regret <= 1e-9;
 * support enumeration (which hands degenerate games to vertex enumeration) gives the same set;
 * exact (rational) enumeration, on the payoffs exactly as written in the file, gives exactly
-  pygambit's rational set, for games with at most
-  ``EXACT_MAX_SYSTEMS`` label sets: the pure-Python rational solver is skipped on larger games
-  (in the current catalog only ``contrib/games/8x8.nfg``, 12,870 label sets, about 10 s).
+  pygambit's rational set; games with more than ``EXACT_MAX_SYSTEMS`` label sets would be
+  skipped (none in the current catalog: the largest, ``contrib/games/8x8.nfg``, has 12,870
+  and takes under a second).
 
 The 6x6 game of von Stengel (1999) has exactly 75 equilibria (nashpy's support enumeration
 finds 10 of them).
@@ -31,7 +31,7 @@ from irgames.solvers.exact import exact_equilibria
 from irgames.solvers.support_enumeration import support_enumeration
 from irgames.solvers.vertex_enumeration import vertex_enumeration
 
-EXACT_MAX_SYSTEMS = 1000
+EXACT_MAX_SYSTEMS = 20_000
 SEVENTY_FIVE = "catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq.nfg"
 
 

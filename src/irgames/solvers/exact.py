@@ -16,10 +16,12 @@ them exactly. Payoffs are converted to :class:`fractions.Fraction`:
 :mod:`irgames.solvers.vertex_enumeration`) in rational arithmetic: payoffs are shifted to be
 positive, :math:`A' = A - \min A + 1`, :math:`B' = B - \min B + 1`; every vertex of
 :math:`P = \{x \ge 0, B'^\top x \le 1\}` and :math:`Q = \{y \ge 0, A' y \le 1\}` is found by
-solving the tight system of each label set by Gaussian elimination on fractions, and the
+solving the tight system of each label set exactly (the matrix is scaled to integers and
+eliminated fraction-free, Bareiss' method, so every quantity is an integer minor), and the
 completely labelled pairs are the extreme equilibria, exactly. Its cost grows as
 :math:`\binom{m+n}{m}` systems per game in pure Python, so it is meant for small games (a 6x6
-game takes about a second); games of a batch are solved one after another.
+game takes about 0.05 s, an 8x8 game about 0.4 s); games of a batch are solved one after
+another.
 
 :func:`exact_regret` and :func:`certify` check a profile exactly:
 :math:`r_1 = \max_i (A y)_i - x^\top A y`, :math:`r_2 = \max_j (x^\top B)_j - x^\top B y`,
@@ -46,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from itertools import combinations
+from math import gcd
 from numbers import Rational
 
 import numpy as np
@@ -120,44 +123,77 @@ def _bimatrices(game, max_denominator: int | None) -> list[tuple[Matrix, Matrix]
     )
 
 
-def _solve(M: Matrix, rhs: list[Fraction]) -> list[Fraction] | None:
-    """Exact solution of the square system M z = rhs, or None when M is singular."""
+def _bareiss(M: list[list[int]], rhs: int) -> tuple[list[int], int] | None:
+    """Integer solution of ``M z = rhs * 1`` as Cramer numerators: ``(X, D)`` with ``z = X / D``.
+
+    Fraction-free (Bareiss) elimination: every intermediate entry is an integer minor of the
+    augmented matrix and every division is exact, so no gcd is ever taken. Returns None when
+    ``M`` is singular.
+    """
     k = len(M)
-    aug = [[*row, r] for row, r in zip(M, rhs, strict=True)]
+    a = [[*row, rhs] for row in M]
+    previous = 1
     for c in range(k):
-        pivot = next((r for r in range(c, k) if aug[r][c] != 0), None)
+        pivot = next((r for r in range(c, k) if a[r][c] != 0), None)
         if pivot is None:
             return None
-        aug[c], aug[pivot] = aug[pivot], aug[c]
-        p = aug[c][c]
-        aug[c] = [v / p for v in aug[c]]
-        for r in range(k):
-            if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c], strict=True)]
-    return [aug[r][k] for r in range(k)]
+        a[c], a[pivot] = a[pivot], a[c]
+        acc = a[c][c]
+        row_c = a[c]
+        for i in range(c + 1, k):
+            row_i = a[i]
+            aic = row_i[c]
+            for j in range(c + 1, k + 1):
+                row_i[j] = (row_i[j] * acc - aic * row_c[j]) // previous
+            row_i[c] = 0
+        previous = acc
+    D = a[k - 1][k - 1]  # +-det(M): the sign of the row swaps does not matter for X / D
+    X = [0] * k
+    for i in range(k - 1, -1, -1):
+        total = a[i][k] * D - sum(a[i][j] * X[j] for j in range(i + 1, k))
+        X[i] = total // a[i][i]
+    return X, D
 
 
 def _vertices(C: Matrix) -> list[tuple[tuple[Fraction, ...], frozenset[int], frozenset[int]]]:
-    """Nonzero vertices of {z >= 0, C z <= 1} with their zero and tight index sets."""
+    """Nonzero vertices of {z >= 0, C z <= 1} with their zero and tight index sets.
+
+    ``C`` is scaled to integers (by the least common multiple ``L`` of its denominators, so the
+    system reads ``L C z = L``) and every tight system is solved by fraction-free elimination;
+    feasibility and labels are decided on the integer numerators, and Fractions are built only
+    for the vertices kept.
+    """
     r, d = len(C), len(C[0])
+    L = 1
+    for row in C:
+        for v in row:
+            L = L * v.denominator // gcd(L, v.denominator)
+    Ci = [[int(v * L) for v in row] for row in C]
     found: dict[tuple[frozenset[int], frozenset[int]], tuple[Fraction, ...]] = {}
-    one = Fraction(1)
     for k in range(1, min(r, d) + 1):
         for S in combinations(range(d), k):
+            columns = [[Ci[t][s] for s in S] for t in range(r)]
             for T in combinations(range(r), k):
-                zS = _solve([[C[t][s] for s in S] for t in T], [one] * k)
-                if zS is None or any(v < 0 for v in zS):
+                solved = _bareiss([columns[t] for t in T], L)
+                if solved is None:
                     continue
-                z = [Fraction(0)] * d
-                for s, v in zip(S, zS, strict=True):
-                    z[s] = v
-                Cz = [sum((C[t][s] * z[s] for s in S), Fraction(0)) for t in range(r)]
-                if any(v > 1 for v in Cz):
+                X, D = solved
+                if D < 0:
+                    X, D = [-x for x in X], -D
+                if any(x < 0 for x in X):
                     continue
-                zero = frozenset(i for i in range(d) if z[i] == 0)
-                tight = frozenset(j for j in range(r) if Cz[j] == 1)
-                found.setdefault((zero, tight), tuple(z))
+                CX = [sum(c * x for c, x in zip(columns[t], X, strict=True)) for t in range(r)]
+                if any(v > L * D for v in CX):  # (C z)_t = CX_t / (L D) <= 1
+                    continue
+                zero = frozenset(set(range(d)) - set(S)) | frozenset(
+                    s for s, x in zip(S, X, strict=True) if x == 0
+                )
+                tight = frozenset(t for t in range(r) if CX[t] == L * D)
+                if (zero, tight) not in found:
+                    z = [Fraction(0)] * d
+                    for s, x in zip(S, X, strict=True):
+                        z[s] = Fraction(x, D)
+                    found[(zero, tight)] = tuple(z)
     return [(z, zero, tight) for (zero, tight), z in found.items()]
 
 
