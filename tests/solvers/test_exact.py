@@ -23,7 +23,7 @@ def _partition(labels) -> set[frozenset[int]]:
     return {frozenset(g) for g in groups.values()}
 
 
-@given(integer_bimatrix(max_actions=3))
+@given(integer_bimatrix(max_actions=4))
 def test_every_exact_equilibrium_is_certified_and_agrees_with_floats(game):
     eq = exact_equilibria(game)
     assert eq.exact and eq.complete
@@ -48,7 +48,7 @@ def test_every_exact_equilibrium_is_certified_and_agrees_with_floats(game):
     assert _partition(eq.component) == _partition(floats.component[order])
 
 
-@given(integer_bimatrix(max_actions=3))
+@given(integer_bimatrix(max_actions=4))
 def test_same_rational_equilibria_as_pygambit(game):
     gbt = pytest.importorskip("pygambit")
     A, B = game.player_payoffs(0).astype(int), game.player_payoffs(1).astype(int)
