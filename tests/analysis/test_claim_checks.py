@@ -151,3 +151,39 @@ def test_segments_do_not_compare_across_a_gap_in_the_condition():
     whole = Claim.increasing("up_all", "y", "x", quote="q", source="s")
     result = check(two_pieces, whole, n=300)
     assert not result.holds and "from 0.475 to 0.5" in result.note
+
+
+def test_single_peaked_claims():
+    space = ParameterSpace([Parameter("x", 0, 1, default=0.2), Parameter("a", 0.5, 2, default=1)])
+    model = Model(
+        "peaks",
+        "a hump and a wave",
+        space,
+        lambda x, a: Outcome({"hump": -a * (x - 0.3) ** 2, "wave": np.cos(4 * np.pi * x) * a}),
+    )
+    hump = Claim.single_peaked("hump", "hump", "x", quote="q", source="s")
+    assert check(model, hump, n=100).holds
+    wave = Claim.single_peaked("wave", "wave", "x", quote="q", source="s")
+    result = check(model, wave, n=100)
+    assert not result.holds and result.share == 0.0
+    assert "rises again after falling" in result.note
+    # monotone outcomes are single-peaked too (the peak sits at an end)
+    assert check(model, Claim.single_peaked("a", "hump", "a", quote="q", source="s"), n=50).holds
+
+
+def test_comparative_statics_in_an_integer_parameter():
+    space = ParameterSpace(
+        [Parameter("N", 2, 12, default=3, integer=True), Parameter("c", 0.1, 0.9, default=0.5)]
+    )
+    # chance that nobody volunteers, c^(N/(N-1)): rises with N (volunteer's dilemma)
+    model = Model(
+        "volunteer",
+        "volunteer's dilemma",
+        space,
+        lambda N, c: Outcome({"nobody": c ** (N / (N - 1)), "bowl": (N - 5.0) ** 2}),
+    )
+    rises = Claim.increasing("nobody_rises", "nobody", "N", quote="q", source="s")
+    assert check(model, rises, n=200).holds
+    bowl = Claim.increasing("bowl_rises", "bowl", "N", quote="q", source="s")
+    result = check(model, bowl, n=200)
+    assert not result.holds and result.counterexample["N"] <= 5

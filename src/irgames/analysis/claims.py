@@ -13,6 +13,11 @@ Kinds of claim
         :math:`\partial o / \partial \theta_j \ge 0` (resp. :math:`\le 0`) at each point, by
         the numeric derivative of :mod:`irgames.analysis.statics` (at a kink, both one-sided
         differences must have the sign), within a tolerance relative to the outcome's scale.
+    ``"single_peaked"``
+        built with :meth:`Claim.single_peaked`: at each point, the outcome along the whole
+        segment of the parameter's domain through it (``steps`` points, the other parameters
+        held) never rises again after it has fallen (quasi-concavity), within the tolerance;
+        points of the segment outside the space or the condition are skipped.
     ``"aggregate"``
         ``holds(params, outcome) -> bool`` once for the whole sample (e.g. "threats are made
         mostly against adversaries"); it has no pointwise counterexample.
@@ -64,7 +69,7 @@ __all__ = [
     "claims_report",
 ]
 
-Kind = Literal["pointwise", "increasing", "decreasing", "aggregate"]
+Kind = Literal["pointwise", "increasing", "decreasing", "single_peaked", "aggregate"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +98,10 @@ class Claim:
     rtol : float
         For comparative-statics claims: the derivative may have the wrong sign by
         ``rtol * scale`` (``scale``: the outcome's range over the batch divided by the
-        parameter's domain width, at least ``1e-12``).
+        parameter's domain width, at least ``1e-12``); for single-peaked claims a step may
+        go the wrong way by ``rtol`` times the outcome's scale.
+    steps : int
+        For single-peaked claims: points per segment.
     """
 
     name: str
@@ -106,11 +114,12 @@ class Claim:
     outcome: str | None = None
     parameter: str | None = None
     rtol: float = 1e-6
+    steps: int = 41
 
     def __post_init__(self) -> None:
-        if self.kind not in ("pointwise", "increasing", "decreasing", "aggregate"):
+        if self.kind not in ("pointwise", "increasing", "decreasing", "single_peaked", "aggregate"):
             raise ValueError(f"claim {self.name!r}: unknown kind {self.kind!r}")
-        if self.kind in ("increasing", "decreasing"):
+        if self.kind in ("increasing", "decreasing", "single_peaked"):
             if not (self.outcome and self.parameter):
                 raise ValueError(
                     f"claim {self.name!r}: a {self.kind} claim needs outcome and parameter"
@@ -176,6 +185,34 @@ class Claim:
             rtol=rtol,
         )
 
+    @classmethod
+    def single_peaked(
+        cls,
+        name: str,
+        outcome: str,
+        parameter: str,
+        statement: str | None = None,
+        *,
+        quote: str,
+        source: str,
+        given=None,
+        rtol: float = 1e-6,
+        steps: int = 41,
+    ) -> Claim:
+        """The claim that ``outcome`` is single-peaked (quasi-concave) in ``parameter``."""
+        return cls(
+            name,
+            statement or f"{outcome} is single-peaked in {parameter}",
+            given=given,
+            quote=quote,
+            source=source,
+            kind="single_peaked",
+            outcome=outcome,
+            parameter=parameter,
+            rtol=rtol,
+            steps=steps,
+        )
+
     def restricted(self, condition, name: str | None = None) -> Claim:
         """The same claim under a further condition (``condition(params, outcome)``)."""
         old = self.given
@@ -211,6 +248,8 @@ class Claim:
                 sub = {k: np.broadcast_to(v, shape)[given] for k, v in arrays.items()}
                 sub_out = outcome.select(given)
                 holds = np.asarray(bool(np.all(self.holds(sub, sub_out))))
+            elif self.kind == "single_peaked":
+                holds = self._single_peaked_holds(model, arrays, shape, valid)
             else:
                 holds = self._statics_holds(model, arrays, shape, valid)
         holds = np.asarray(holds, dtype=bool)
@@ -242,10 +281,58 @@ class Claim:
         with np.errstate(invalid="ignore"):
             ok = sign * d.value >= -tol
             sides = np.fmin(sign * d.left, sign * d.right)
-            ok = np.where(d.kink, np.where(np.isnan(sides), ok, sides >= -tol), ok)
+            # at a kink, and for an integer parameter (unit steps), both sides must hold
+            both = d.kink | p.integer
+            ok = np.where(both, np.where(np.isnan(sides), ok, sides >= -tol), ok)
             ok = np.where(np.isnan(d.value), True, ok)
         holds.reshape(-1)[keep] = ok
         return holds
+
+    def _single_peaked_holds(self, model, arrays, shape, valid) -> np.ndarray:
+        holds = np.ones(shape, dtype=bool)
+        if not valid.any():
+            return holds
+        keep = valid.reshape(-1)
+        flat = {k: np.broadcast_to(v, shape).reshape(-1)[keep] for k, v in arrays.items()}
+        holds.reshape(-1)[keep] = ~_peak_violations(
+            model, flat, self.outcome, self.parameter, self.steps, self.given, self.rtol
+        )[0]
+        return holds
+
+
+def _peak_violations(model, base, outcome, parameter, steps, given, rtol):
+    """For each base point: whether the outcome rises again after falling along the segment
+    of ``parameter`` through it, and the parameter values where that rise happens."""
+    line = model.space[parameter].points(steps)
+    m = next(iter(base.values())).size
+    params = {
+        k: np.broadcast_to(np.asarray(v, float)[:, None], (m, line.size)) for k, v in base.items()
+    }
+    params[parameter] = np.broadcast_to(line[None, :], (m, line.size))
+    inside = model.space.contains(**params)
+    out = evaluate_valid(model, params, inside)
+    y = np.asarray(out.scalar(outcome), dtype=float)
+    use = inside.copy()
+    if given is not None:
+        with np.errstate(all="ignore"):
+            use &= np.broadcast_to(np.asarray(given(params, out), dtype=bool), y.shape)
+    y = np.where(use, y, np.nan)
+    # carry the last used value over skipped points, so that they add no step
+    idx = np.where(use, np.arange(line.size)[None, :], 0)
+    np.maximum.accumulate(idx, axis=1, out=idx)
+    filled = np.take_along_axis(y, idx, axis=1)
+    finite = filled[np.isfinite(filled)]
+    scale = max(float(np.ptp(finite)), float(np.abs(finite).max())) if finite.size else 0.0
+    tol = rtol * scale
+    with np.errstate(invalid="ignore"):
+        step = np.diff(filled, axis=1)
+        rise = np.isfinite(step) & (step > tol)
+        fall = np.isfinite(step) & (step < -tol)
+    fallen = np.logical_or.accumulate(fall, axis=1)
+    again = rise[:, 1:] & fallen[:, :-1]
+    bad = again.any(axis=1)
+    where = line[np.argmax(again, axis=1) + 2]
+    return bad, where
 
 
 # ---------------------------------------------------------------------------------- results
@@ -572,6 +659,22 @@ def check(
                 counterexample = {k: float(v) for k, v in found.items()}
         if shrink:
             counterexample = _polish(model, claim, counterexample, space)
+        if claim.kind == "single_peaked":
+            point = {k: np.asarray([v]) for k, v in counterexample.items()}
+            bad, where = _peak_violations(
+                model,
+                point,
+                claim.outcome,
+                claim.parameter,
+                claim.steps,
+                claim.given,
+                claim.rtol,
+            )
+            if bad[0]:
+                note = (
+                    f"along {claim.parameter}, {claim.outcome} rises again after falling "
+                    f"(at {claim.parameter} = {where[0]:.6g})"
+                )
     return ClaimCheck(
         model=model.name,
         claim=claim.name,
@@ -586,6 +689,7 @@ def check(
         quote=claim.quote,
         source=claim.source,
         seed=seed,
+        note=note,
     )
 
 

@@ -20,6 +20,11 @@ Kinks
     A point is flagged as a kink when :math:`|d(h)|` is above rounding noise and
     :math:`|d(2h)| < 1.5 |d(h)|`, or when the regime label changes across the stencil.
 
+Integer parameters
+    (a number of states, of rounds) have no derivative; for them the step is 1, ``left`` and
+    ``right`` are the backward and forward unit differences :math:`f(\theta) - f(\theta - 1)`
+    and :math:`f(\theta + 1) - f(\theta)`, and ``value`` is their mean (no kink test).
+
 Elasticities
     :math:`\varepsilon = \partial_j f \cdot \theta_j / f`.
 
@@ -129,7 +134,7 @@ class Derivative:
 def _step(space: ParameterSpace, parameter: str, x: np.ndarray, rel_step: float) -> np.ndarray:
     p = space[parameter]
     if p.integer:
-        raise ParameterError(f"cannot differentiate with respect to the integer {parameter!r}")
+        return np.ones_like(x)
     if p.bounded and p.high > p.low:
         if p.scale == "log" and p.low > 0:
             h = rel_step * np.abs(x) * max(1.0, math.log(p.high / p.low))
@@ -198,6 +203,8 @@ def derivative(
             np.abs(d2) < 1.5 * np.abs(d1)
         )
     kink = np.where(np.isnan(d1) | np.isnan(d2), False, rough)
+    if space[parameter].integer:  # unit differences: no limit, so no kink test
+        kink = np.zeros_like(kink, dtype=bool)
     if out.regime is not None:
         reg = out.regime
         both = valid[1] & valid[3]
