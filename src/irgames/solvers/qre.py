@@ -609,7 +609,7 @@ class _Tree:
         self.by_infoset = np.argsort(h, kind="stable")
         self.infoset_of = h
         counts = np.bincount(h, minlength=game.n_infosets)
-        self.infoset_starts = np.r_[0, np.cumsum(counts)[:-1]]
+        self.infoset_starts = np.cumsum(counts) - counts
         first = game.infoset_nodes_first
         self.infoset_valid = self.valid[first]  # (n_infosets, A)
 
@@ -675,6 +675,8 @@ class _Tree:
 
     def infoset_sum(self, x: np.ndarray) -> np.ndarray:
         """Sum an array over decision nodes (axis 1) within each information set."""
+        if self.infoset_starts.size == 0:  # no decision nodes (only chance and terminals)
+            return np.zeros((x.shape[0], 0, *x.shape[2:]))
         return np.add.reduceat(x[:, self.by_infoset], self.infoset_starts, axis=1)
 
     def respond(self, pi, lam, payoffs, chance):
