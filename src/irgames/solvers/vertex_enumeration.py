@@ -215,7 +215,14 @@ def polytope_vertices(
     K = min(r, d)
     # Memory per game: the minors of the augmented matrix [C | 1] of every size.
     plan = _MinorPlan.get(r, d + 1)
-    per_game = max(1, sum(len(plan.rows[k]) * len(plan.cols[k]) * (k + 2) for k in range(K + 1)))
+    per_game = max(
+        1,
+        max(
+            len(plan.rows[k]) * len(plan.cols[k]) * (k + 2)
+            + len(plan.rows[k]) * len(plan.supports[k]) * (r - k + 2) * k
+            for k in range(K + 1)
+        ),
+    )
     if per_game > memory_floats:
         raise GameValueError(
             f"enumerating the vertices of one {d}-dimensional polytope with {r} inequalities "
@@ -334,6 +341,16 @@ class _MinorPlan:
             self.det_idx.append((t + self.support_index[k][None, :]).reshape(-1))
             num = t[:, :, None] + self.numerator_index[k][None, :, :]  # (nT, nS, k)
             self.num_idx.append(np.moveaxis(num, -1, 0).reshape(k, -1).copy())
+        # For the screen of the rows that are not tight by construction: entry (o, i, q) is
+        # the flat index in [C | 1] of row "o-th row outside T" and column S_i of candidate q.
+        self.other_idx = [None]
+        for k in range(1, K + 1):
+            T, S = self.rows[k], self.supports[k]
+            mask = np.ones((len(T), r), dtype=bool)
+            mask[np.arange(len(T))[:, None], T] = False
+            others = np.nonzero(mask)[1].reshape(len(T), r - k)  # (nT, r - k), ascending
+            idx = others.T[:, None, :, None] * c + S.T[None, :, None, :]  # (r-k, k, nT, nS)
+            self.other_idx.append(idx.reshape(r - k, k, len(T) * len(S)))
 
     @classmethod
     def get(cls, r: int, c: int) -> _MinorPlan:
@@ -385,17 +402,14 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
             # (singular systems) fail the comparisons.
             ok = z.min(axis=0) >= -_SCREEN
             ok &= z.sum(axis=0) <= bound
+            if k < r:
+                # The rows outside T must satisfy (C z)_o <= 1 (the rows in T are tight).
+                Cz = (aug[plan.other_idx[k]] * z[None]).sum(axis=1)  # (r - k, nT * nS, G)
+                ok &= Cz.max(axis=0) <= 1.0 + _SCREEN
         qi, gi = np.nonzero(ok)
         if gi.size == 0:
             continue
         ti, si = qi // nS, qi % nS
-        z = np.zeros((gi.size, d))
-        z[np.arange(gi.size)[:, None], S[si]] = _cramer_kept(minors, plan, k, qi, gi)
-        Cz = np.einsum("vrd,vd->vr", C[gi], z)
-        keep = np.all(Cz <= 1.0 + _SCREEN, axis=-1)
-        gi, ti, si = gi[keep], ti[keep], si[keep]
-        if gi.size == 0:
-            continue
         # Polish: solve the surviving systems by LU with partial pivoting.
         sub = C[gi[:, None, None], T[ti][:, :, None], S[si][:, None, :]]  # (V, k, k)
         zS, solved = solve_batched(sub, np.ones(k))
@@ -405,14 +419,6 @@ def _vertices_chunk(C: np.ndarray, plan: _MinorPlan, tol: float):
         feasible = solved & np.all(z >= -tol, axis=-1) & np.all(Cz <= 1.0 + tol, axis=-1)
         gi, z, Cz = gi[feasible], z[feasible], Cz[feasible]
         yield gi, z, _bits(z <= tol), _bits(Cz >= 1.0 - tol)
-
-
-def _cramer_kept(minors, plan, k, qi, gi):
-    """Cramer's solution z_S of the kept candidates, shape (V, k)."""
-    num = minors[plan.num_idx[k][:, qi], gi] / minors[plan.det_idx[k][qi], gi]  # (k, V)
-    if k > 1:
-        num[(k - 2) :: -2] *= -1.0
-    return num.T
 
 
 def _segment_pairs(count_a: np.ndarray, count_b: np.ndarray) -> tuple[np.ndarray, ...]:
