@@ -25,13 +25,18 @@ every equilibrium is a convex combination of extreme ones within a maximal Nash 
 Vertices by linear algebra over label sets
     A vertex of :math:`P` has :math:`m` linearly independent tight constraints. If its support
     has :math:`k` elements :math:`S`, and :math:`T` are :math:`k` tight columns, then
-    :math:`B'[S, T]^\top x_S = 1`. For each :math:`k` the solver gathers the :math:`k \times k`
-    matrices of *every* game in the batch and *every* pair :math:`(S, T)` into one stack, solves
-    them with batched Gaussian elimination (singular ones are discarded; every vertex has a
-    nonsingular choice), keeps the feasible solutions, reads off their labels with tolerance
-    ``tol`` and removes repeated vertices (in a degenerate polytope a vertex is reached from
-    several label sets; a vertex is determined by its label set). There are
-    :math:`\sum_k \binom{m}{k}\binom{n}{k} = \binom{m+n}{m}` systems per game and polytope.
+    :math:`B'[S, T]^\top x_S = 1`. There are
+    :math:`\sum_k \binom{m}{k}\binom{n}{k} = \binom{m+n}{m}` such systems per game and
+    polytope, and they share their minors: the solver computes every minor of the augmented
+    matrix :math:`[C \mid \mathbf 1]` (:math:`C = B'^\top` or :math:`A'`) size by size by
+    Laplace expansion, vectorised over the whole batch (batch axis last, contiguous), which
+    gives by Cramer's rule the candidate vertex of *every* pair :math:`(S, T)` of *every* game
+    at once. A loose screen (nonnegative, and the rows outside :math:`T` at most one, within
+    ``1e-4``) discards all but the near-feasible candidates; those are re-solved by Gaussian
+    elimination with partial pivoting (singular systems are discarded; every vertex has a
+    nonsingular choice) and checked with tolerance ``tol``; their labels are read off with
+    ``tol``, and repeated vertices are removed (in a degenerate polytope a vertex is reached
+    from several label sets; a vertex is determined by its label set).
 
 Matching
     Within each game every vertex of :math:`P` is paired with every vertex of :math:`Q` at
