@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from analysis_toys import COERCION
 
-from irgames.analysis.testing import ClaimFailure, assert_claim, claim_cases, claim_test
+from irgames.analysis.testing import (
+    ClaimFailure,
+    ClosedFormMismatch,
+    assert_claim,
+    assert_closed_form,
+    claim_cases,
+    claim_test,
+)
 
 test_threat_needs_low_cost_batch = claim_test(COERCION, "threat_needs_low_cost")
 test_threat_needs_low_cost_points = claim_test(COERCION, "threat_needs_low_cost", mode="points")
@@ -30,3 +37,18 @@ def test_claim_cases_names_every_claim():
     cases = claim_cases([COERCION])
     assert [c.id for c in cases] == [f"coercion_toy-{c.name}" for c in COERCION.claims]
     assert cases[0].values == (COERCION, COERCION.claims[0])
+
+
+def test_assert_closed_form():
+    import sympy as sp
+
+    c_s, c_t, B_t = sp.symbols("c_s c_t B_t")
+    credible = lambda p: p["c_s"] <= (1 - p["B_s"]) * p["c_t"]  # noqa: E731
+    d_star = (c_t - (1 - B_t) * c_s) / (2 - B_t)
+    assert assert_closed_form(COERCION, "D", d_star, given=credible, n=400) > 50
+    with pytest.raises(ClosedFormMismatch, match="differs from"):
+        assert_closed_form(COERCION, "D", d_star * 1.001, given=credible, n=400)
+    with pytest.raises(ClosedFormMismatch, match="worst at"):
+        assert_closed_form(COERCION, "D", d_star, n=400)  # not the closed form off its regime
+    with pytest.raises(ValueError, match="not parameters"):
+        assert_closed_form(COERCION, "D", sp.Symbol("q"), n=10)

@@ -11,6 +11,11 @@ Two ways to test a claim (:class:`irgames.analysis.claims.Claim`):
     and shrinks a failure itself; points outside the claim's condition are discarded with
     ``assume``). A failure reports the claim, its quote and a shrunk counterexample.
 
+``assert_closed_form(model, outcome, expr, given=...)``
+    compares an outcome of the model (solved by the generic engine) with a closed form (a
+    sympy expression in the parameters' names) at random points of the space, within a
+    tolerance relative to the outcome's scale; a mismatch names the worst point.
+
 ``claim_cases(models=None)``
     the ``(model, claim)`` pairs of every registered model (or of the given ones) as
     ``pytest.param`` objects with readable ids, for ``@pytest.mark.parametrize``.
@@ -40,7 +45,14 @@ import numpy as np
 from .claims import Claim, ClaimCheck, check
 from .model import Model
 
-__all__ = ["ClaimFailure", "assert_claim", "claim_cases", "claim_test"]
+__all__ = [
+    "ClaimFailure",
+    "ClosedFormMismatch",
+    "assert_claim",
+    "assert_closed_form",
+    "claim_cases",
+    "claim_test",
+]
 
 
 class ClaimFailure(AssertionError):
@@ -148,3 +160,64 @@ def claim_cases(models: Iterable[Model] | None = None) -> list:
 
         models = list(all_models().values())
     return [pytest.param(m, c, id=f"{m.name}-{c.name}") for m in models for c in m.claims]
+
+
+class ClosedFormMismatch(AssertionError):
+    """A model's outcome differs from its closed form; the message gives the worst point."""
+
+
+def assert_closed_form(
+    model: Model,
+    outcome: str,
+    expr,
+    *,
+    given=None,
+    n: int = 500,
+    seed: int = 0,
+    rtol: float = 1e-9,
+) -> int:
+    r"""Check that ``outcome`` equals the closed form ``expr`` at ``n`` random points.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        In the names of the model's parameters.
+    given : callable, optional
+        ``given(params) -> bool array``: where the closed form applies (e.g. a regime).
+    rtol : float
+        Tolerance relative to the scale of the outcome (its largest magnitude over the points,
+        at least 1): ``|model - closed form| <= rtol * scale``.
+
+    Returns
+    -------
+    int
+        The number of points compared (an error if none).
+    """
+    import sympy as sp
+
+    points = model.space.sample(n, seed)
+    if given is not None:
+        keep = np.broadcast_to(np.asarray(given(points), dtype=bool), (n,))
+        points = {k: v[keep] for k, v in points.items()}
+    m = next(iter(points.values())).size if points else 0
+    if m == 0:
+        raise ClosedFormMismatch(f"no point of {model.name!r} satisfies the condition")
+    unknown = sorted(s.name for s in expr.free_symbols if s.name not in model.space)
+    if unknown:
+        raise ValueError(f"the closed form uses symbols that are not parameters: {unknown}")
+    by_name = {s.name: s for s in expr.free_symbols}
+    f = sp.lambdify([by_name.get(k, sp.Symbol(k)) for k in model.space.names], expr, "numpy")
+    with np.errstate(all="ignore"):
+        exact = np.broadcast_to(np.asarray(f(*(points[k] for k in model.space.names)), float), (m,))
+    got = np.asarray(model.evaluate(points).scalar(outcome), dtype=float)
+    scale = max(float(np.nanmax(np.abs(exact))) if np.isfinite(exact).any() else 0.0, 1.0)
+    err = np.abs(got - exact)
+    bad = ~(err <= rtol * scale)  # NaN counts as a mismatch
+    if bad.any():
+        i = int(np.argmax(np.where(bad, np.nan_to_num(err, nan=np.inf), -1.0)))
+        point = ", ".join(f"{k}={v[i]:.10g}" for k, v in points.items())
+        raise ClosedFormMismatch(
+            f"{model.name}.{outcome} differs from {expr} at {int(bad.sum())} of {m} points; "
+            f"worst at {point}: model {got[i]!r}, closed form {exact[i]!r}"
+        )
+    return m
