@@ -326,3 +326,41 @@ def test_bad_input_is_rejected():
         equilibrium_payoffs(RepeatedGame(three, 0.9))
     # a punishment no worse than cooperation deters nothing: no threshold below one
     assert np.isinf(grim_trigger(game, (0, 0), [3.0, 3.0]).threshold)
+
+
+# ---------------------------------------------------------------- invariance and cross-checks
+@given(pd_payoffs(), st.floats(0.1, 10), st.floats(-10, 10), st.floats(0.1, 10), st.floats(-5, 5))
+def test_thresholds_are_invariant_under_positive_affine_transformations(payoffs, a0, b0, a1, b1):
+    game = pd(*payoffs)
+    u = game.payoffs.copy()
+    u[0] = a0 * u[0] + b0
+    u[1] = a1 * u[1] + b1
+    moved = NormalFormGame(u, n_players=2)
+    before = grim_trigger(game, (0, 0), nash_reversion(game, (1, 1)))
+    after = grim_trigger(moved, (0, 0), nash_reversion(moved, (1, 1)))
+    assert np.allclose(before.player_threshold, after.player_threshold, rtol=1e-9)
+    # relabelling the actions moves the target and the punishment with them
+    swapped = NormalFormGame(game.payoffs[:, ::-1, ::-1], n_players=2)
+    relabelled = grim_trigger(swapped, (1, 1), nash_reversion(swapped, (0, 0)))
+    assert np.allclose(before.player_threshold, relabelled.player_threshold, rtol=1e-12)
+
+
+def test_spe_payoff_set_contains_mutual_cooperation_iff_grim_trigger_sustains_it():
+    rng = np.random.default_rng(0)
+    k = 40
+    S = rng.uniform(-2, 0, k)
+    P = S + rng.uniform(0.5, 2, k)
+    R = P + rng.uniform(0.5, 2, k)
+    T = R + rng.uniform(0.1, 2, k)
+    T = np.minimum(T, 2 * R - S - 0.1)  # 2R > T + S: (R, R) is an extreme feasible payoff
+    delta = rng.uniform(0.05, 0.95, k)
+    game = pd(T, R, P, S)
+    threshold = grim_trigger(game, (0, 0), nash_reversion(game, (1, 1))).threshold
+    result = equilibrium_payoffs(RepeatedGame(game, delta), directions=64)
+    assert result.converged.all()
+    inside = result.contains(np.stack([R, R], axis=-1), tolerance=1e-7)
+    clear = np.abs(delta - threshold) > 0.02
+    assert clear.sum() > 30
+    assert np.array_equal(inside[clear], (delta >= threshold)[clear])
+    # the stage equilibrium (P, P) is always an SPE payoff, and the worst one
+    assert np.allclose(result.worst_payoffs, np.stack([P, P], -1), atol=1e-6)
