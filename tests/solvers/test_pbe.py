@@ -393,3 +393,41 @@ def test_front_door_joins_pure_and_mixed_rows():
     assert len(perfect_bayesian_equilibria(game, mixed=False)) == len(pure)
     table = both.to_pandas()
     assert list(table["kind"]) == both.kind.tolist()
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_mixed_pbe_are_all_the_hybrid_nash_equilibria_of_the_ex_ante_form(seed):
+    # Completeness, by an independent method: with both messages on the path, a PBE is a Nash
+    # equilibrium of the ex-ante normal form. Vertex enumeration of that 4 x 4 game finds every
+    # extreme equilibrium; those whose behaviour has exactly one type strictly mixing are the
+    # semi-separating PBE, which must be exactly what mixed_pbe_2x2x2 returns (generic payoffs).
+    from irgames.solvers.vertex_enumeration import vertex_enumeration
+
+    rng = np.random.default_rng(seed)
+    B = 40
+    game = SignallingGame(
+        rng.dirichlet([1, 1], size=B), rng.normal(size=(B, 2, 2, 2)), rng.normal(size=(B, 2, 2, 2))
+    )
+    eq = vertex_enumeration(game.to_normal_form())
+    senders, receivers = game.pure_sender_strategies(), game.pure_receiver_strategies()
+    expected = []
+    for k in range(len(eq)):
+        x, y = eq.strategies[0][k], eq.strategies[1][k]
+        sigma = np.zeros((2, 2))
+        rho = np.zeros((2, 2))
+        for i, s in enumerate(senders):
+            sigma[[0, 1], s] += x[i]
+        for j, q in enumerate(receivers):
+            rho[[0, 1], q] += y[j]
+        if ((sigma > 1e-9).all(axis=1)).sum() == 1:
+            expected.append((int(eq.game_index[k]), np.r_[sigma[:, 0], rho[:, 0]]))
+    result = mixed_pbe_2x2x2(game)
+    found = [
+        (int(b), np.r_[s[:, 0], r[:, 0]])
+        for b, s, r in zip(result.game_index, result.sender, result.receiver, strict=True)
+    ]
+    assert len(found) == len(expected)
+    for b, point in found:  # each found equilibrium is one of the expected ones
+        assert any(c == b and np.allclose(point, other, atol=1e-7) for c, other in expected)
+    for b, point in expected:  # and vice versa
+        assert any(c == b and np.allclose(point, other, atol=1e-7) for c, other in found)
