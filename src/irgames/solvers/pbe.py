@@ -39,6 +39,12 @@ types, two messages and two responses by the indifference conditions: one type m
 needs the receiver to mix at the message both types send, which needs the posterior there to
 make the receiver indifferent.
 
+:func:`perfect_bayesian_equilibria` is the front door: the pure equilibria and, for 2 x 2 x 2
+games, the semi-separating ones, in one result. Every solver also accepts a sender-receiver
+:class:`~irgames.games.extensive_form.ExtensiveFormGame` (read with
+:meth:`~irgames.games.signalling.SignallingGame.from_tree`). In the intuitive criterion the
+type set is all of :math:`T`, types of prior zero included.
+
 Every result is checked against the definition by
 :func:`irgames.games.signalling.pbe_regret`, which shares no code with the solvers.
 
