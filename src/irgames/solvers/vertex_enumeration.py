@@ -126,7 +126,9 @@ class Clique:
         The connected component (within the game) that contains the clique.
     rows : tuple of int
         Rows of the :class:`Equilibria` result that are the extreme equilibria
-        :math:`X \\times Y` of the clique (``len(player1) * len(player2)`` rows).
+        :math:`X \\times Y` of the clique (``len(player1) * len(player2)`` rows). They index the
+        result that :func:`vertex_enumeration` returned (``Equilibria.select`` and ``for_game``
+        keep ``options`` as they are, so they do not renumber them).
     player1, player2 : tuple of tuple of float
         The extreme strategies :math:`X` of the row player and :math:`Y` of the column player;
         any mixture of ``player1`` against any mixture of ``player2`` is an equilibrium.
