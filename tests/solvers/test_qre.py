@@ -103,7 +103,7 @@ def scalar_qre_2x2(A, B, lam):
         d = (q * A[0, 0] + (1 - q) * A[0, 1]) - (q * A[1, 0] + (1 - q) * A[1, 1])
         return p - 1.0 / (1.0 + np.exp(-lam * d))
 
-    grid = np.linspace(0.0, 1.0, 2001)
+    grid = np.linspace(0.0, 1.0, 20001)
     values = f(grid)
     roots = []
     for lo, hi, flo, fhi in zip(grid[:-1], grid[1:], values[:-1], values[1:], strict=True):
