@@ -32,13 +32,14 @@ def game_batches(draw, max_players=3, max_actions=4, max_games=4):
     return NormalFormGame(payoffs, n_players=n)
 
 
-def dominated_in(u: np.ndarray, rows: list[int], cols_alive: np.ndarray, s: int, mixed: bool):
+def dominated_in(
+    u: np.ndarray, rows: list[int], cols_alive: np.ndarray, s: int, mixed: bool, spread: float
+):
     """Reference check for one action of one single game, written directly: u is (a_i, R)."""
     others = [t for t in rows if t != s]
     if not others:
         return False
     diff = u[others][:, cols_alive] - u[s, cols_alive]  # (k, R')
-    spread = np.ptp(u) if np.ptp(u) > 0 else 1.0
     if not mixed or len(others) == 1:
         return bool(np.any(diff.min(axis=1) > TOL * spread))
     k = len(others)
@@ -59,6 +60,7 @@ def sequential_reference(payoffs: np.ndarray, n: int, mixed: bool, order: list[i
     """Remove one dominated action at a time, choosing among them by ``order``."""
     actions = payoffs.shape[1:]
     alive = [list(range(a)) for a in actions]
+    spread = np.ptp(payoffs) if np.ptp(payoffs) > 0 else 1.0  # the game's payoff range
     step = 0
     while True:
         found = []
@@ -72,7 +74,7 @@ def sequential_reference(payoffs: np.ndarray, n: int, mixed: bool, order: list[i
                 np.logical_and.reduce([g.reshape(-1) for g in grids]) if grids else np.ones(1, bool)
             )
             for s in alive[i]:
-                if dominated_in(u, alive[i], cols, s, mixed):
+                if dominated_in(u, alive[i], cols, s, mixed, spread):
                     found.append((i, s))
         if not found:
             return alive

@@ -30,8 +30,9 @@ changes. For strict domination the surviving set does not depend on the order of
 (Gilboa, Kalai and Zemel 1990), so this simultaneous order gives the same answer as any other;
 no Nash equilibrium uses a strictly dominated action, so none is lost.
 
-Tolerances: each player's payoffs are measured in units of that player's payoff range, and a
-domination counts only when its margin exceeds ``tol`` in those units.
+Tolerances: payoffs are measured in units of each game's payoff range
+(``NormalFormGame.payoff_scale``), and a domination counts only when its margin exceeds ``tol``
+in those units.
 
 Examples
 --------
@@ -189,7 +190,7 @@ def iterated_dominance(
         Also remove actions dominated only by mixed strategies (linear programs); with False
         only domination by pure actions is used.
     tol : float
-        A domination counts when its margin exceeds ``tol`` times the player's payoff range.
+        A domination counts when its margin exceeds ``tol`` times the game's payoff range.
     max_nonzeros : int
         Rough bound on the size of one linear program.
 
@@ -212,15 +213,10 @@ def iterated_dominance(
     n, actions = game.n_players, game.num_actions
     flat = game.flatten()
     G = flat.batch_size
-    # each player's payoffs in units of that player's range
-    payoffs = np.empty(flat.payoffs.shape)
-    for i in range(n):
-        u = flat.payoffs[:, i].reshape(G, -1)
-        low = u.min(axis=1)
-        spread = u.max(axis=1) - low
-        spread = np.where(spread > 0, spread, 1.0)
-        shape = (G,) + (1,) * n
-        payoffs[:, i] = (flat.payoffs[:, i] - low.reshape(shape)) / spread.reshape(shape)
+    # payoffs in units of each game's payoff range (NormalFormGame.payoff_scale)
+    low = flat.payoffs.reshape(G, -1).min(axis=1).reshape((G,) + (1,) * (n + 1))
+    scale = flat.payoff_scale.reshape((G,) + (1,) * (n + 1))
+    payoffs = (flat.payoffs - low) / scale
     views = [_player_view(payoffs, i, n) for i in range(n)]
     masks = [np.ones((G, a), dtype=bool) for a in actions]
     rounds = np.zeros(G, dtype=np.int64)

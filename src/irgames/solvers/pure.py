@@ -5,12 +5,11 @@ is a best response to the others',
 
 .. math::
 
-    u_i(s_i, s_{-i}) \;\ge\; \max_{t \in A_i} u_i(t, s_{-i}) - \varepsilon_i
+    u_i(s_i, s_{-i}) \;\ge\; \max_{t \in A_i} u_i(t, s_{-i}) - \varepsilon
     \qquad \text{for every player } i,
 
-with :math:`\varepsilon_i = \mathrm{tol} \cdot (\max u_i - \min u_i)`, a tolerance relative to
-each player's payoff range (so the answer does not change under positive affine transformations
-of a player's payoffs, and a tie costs at most ``tol`` times the game's range in regret).
+with :math:`\varepsilon = \mathrm{tol} \cdot (\max u - \min u)`, a tolerance relative to each
+game's payoff range (``NormalFormGame.payoff_scale``, over all players and profiles).
 
 For player :math:`i` the maximum over its own action axis of the payoff tensor gives, in one
 reduction, the best-response value against every opponent profile; the *best-response mask*
@@ -53,17 +52,16 @@ def best_response_masks(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarra
 
     Returns a boolean array of the payoffs' shape ``(*batch, n_players, a_1, ..., a_n)``:
     entry ``[..., i, s_1, ..., s_n]`` is true when :math:`s_i` is a best response (within
-    ``tol`` times player ``i``'s payoff range) to :math:`s_{-i}`.
+    ``tol`` times the game's payoff range) to :math:`s_{-i}`.
     """
     tol = _check_tol(tol)
     n = game.n_players
     payoffs = game.payoffs
-    own = tuple(range(-n, 0))
+    slack = (tol * game.payoff_scale).reshape(game.batch_shape + (1,) * n)
     masks = np.empty(payoffs.shape, dtype=bool)
     for i in range(n):
         where = (Ellipsis, i) + (slice(None),) * n
         u = payoffs[where]  # (*batch, a_1, ..., a_n)
-        slack = tol * (u.max(axis=own, keepdims=True) - u.min(axis=own, keepdims=True))
         best = u.max(axis=u.ndim - n + i, keepdims=True)
         masks[where] = u >= best - slack
     return masks
@@ -77,7 +75,7 @@ def pure_equilibria(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     game : NormalFormGame
         Any number of players and actions, any batch shape.
     tol : float
-        Tolerance for a best response, as a fraction of the player's payoff range.
+        Tolerance for a best response, as a fraction of each game's payoff range.
 
     Returns
     -------

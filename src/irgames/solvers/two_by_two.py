@@ -33,9 +33,8 @@ The extreme equilibria are the pairs of vertices :math:`p \in \{0, 1, p^*\}`,
 :math:`q \in \{0, 1, q^*\}` that are equilibria: nine sign conditions on
 :math:`\alpha_0, \alpha_1, \beta_0, \beta_1`, evaluated with boolean masks for the whole
 batch at once (no branch per game). A difference counts as zero when its absolute value is at
-most ``tol`` times its player's payoff range (so the answer is invariant under positive affine
-transformations of each player's payoffs, and every tie it declares costs at most ``tol``
-times the game's payoff range in regret).
+most ``tol`` times the game's payoff range (``NormalFormGame.payoff_scale``, the project's
+convention, as in vertex enumeration).
 
 Degeneracy and continua. The game is degenerate iff some difference is zero (a pure strategy
 with two pure best responses). Then an extreme equilibrium can share a strategy with another
@@ -193,19 +192,16 @@ def _sign_patterns(
     pairs = ((0, 2), (1, 3), (4, 5), (6, 7))
     for s in range(0, G, chunk):
         c = P[s : s + chunk].T.copy()  # (8, g)
-        # tolerance: tol times each player's payoff range (A: rows 0-3, B: rows 4-7)
-        eps_a = c[:4].max(axis=0)
-        eps_a -= c[:4].min(axis=0)
-        eps_a *= tol
-        eps_b = c[4:].max(axis=0)
-        eps_b -= c[4:].min(axis=0)
-        eps_b *= tol
-        eps = (eps_a, eps_a, eps_b, eps_b)
+        eps = c.max(axis=0)
+        eps -= c.min(axis=0)  # payoff range of each game (its payoff_scale)
+        eps[eps == 0] = 1.0
+        eps *= tol
+        neg_eps = -eps
         out = code[s : s + chunk]
         out[:] = 40  # all four signs zero: sum_k 3^k
         d = [c[x] - c[y] for x, y in pairs]
         for k in range(4):
-            sign = (d[k] > eps[k]).view(np.int8) - (d[k] < -eps[k]).view(np.int8)
+            sign = (d[k] > eps).view(np.int8) - (d[k] < neg_eps).view(np.int8)
             sign *= 3**k
             out += sign.view(np.uint8)  # modular: adds a negative int8 as intended
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -265,8 +261,8 @@ def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     game : NormalFormGame
         Two players with two actions each; any batch shape.
     tol : float
-        A payoff difference counts as zero when at most ``tol`` times its player's payoff
-        range (hence at most ``tol`` times the game's range, the scale of the regret check).
+        A payoff difference counts as zero when at most ``tol`` times the game's payoff range
+        (``NormalFormGame.payoff_scale``).
 
     Returns
     -------
