@@ -216,12 +216,14 @@ def pure_equilibria_counts(game: AnonymousBinaryGame, *, tolerance: float = 1e-9
 
 
 def _counts_regret(game: AnonymousBinaryGame) -> np.ndarray:
-    """Regret of every count m = 0..N, shape (*batch, N+1), via the game's own definition."""
-    n = game.n_players
-    m = np.arange(n + 1)
-    flat = game.flatten()
-    out = flat.profile_regret(np.broadcast_to(m, (flat.batch_size, n + 1)).T).T
-    return out.reshape((*game.batch_shape, n + 1))
+    """Regret of every count m = 0..N, shape (*batch, N+1): the largest gain of an actor who
+    stops (payoff_not - payoff_act at m - 1 others acting) or of a non-actor who starts
+    (payoff_act - payoff_not at m others acting), and 0 if neither gains."""
+    stop = game.payoff_not - game.payoff_act  # index m - 1
+    start = game.payoff_act - game.payoff_not  # index m
+    pad = np.full((*game.batch_shape, 1), -np.inf)
+    best = np.maximum(np.concatenate([pad, stop], -1), np.concatenate([start, pad], -1))
+    return np.maximum(best, 0.0)
 
 
 def indifference(game: AnonymousBinaryGame, p) -> np.ndarray:
