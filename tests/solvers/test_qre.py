@@ -449,3 +449,78 @@ def test_beer_quiche_file_agent_qre_matches_pygambit(gambit_corpus):
         player = tree.players[int(tree.infoset_player[h])]
         k = len(theirs[player, label])
         assert q.behaviour[h, :k] == pytest.approx(theirs[player, label], abs=1e-4)
+
+
+# ---------------------------------------------------------------------- probit on trees
+def probit_probabilities(values, lam):
+    """P(a) = int phi(z) prod_{b != a} Phi(z + lam (v_a - v_b)) dz, by adaptive quadrature."""
+    from math import erf, exp, pi, sqrt
+
+    from scipy.integrate import quad
+
+    out = []
+    for a, va in enumerate(values):
+        shifts = [lam * (va - vb) for b, vb in enumerate(values) if b != a]
+
+        def integrand(z, shifts=shifts):
+            value = exp(-z * z / 2) / sqrt(2 * pi)
+            for d in shifts:
+                value *= 0.5 * (1 + erf((z + d) / sqrt(2)))
+            return value
+
+        out.append(quad(integrand, -12, 12, epsabs=1e-13, limit=200)[0])
+    return np.array(out)
+
+
+@given(perfect_information_trees(max_depth=2, max_batch=2), st.floats(0.0, 5.0))
+def test_probit_tree_matches_recursive_quadrature(tree, lam):
+    from irgames.solvers.qre import agent_probit_qre
+
+    q = agent_probit_qre(tree, lam)
+    payoffs = tree.flatten().payoffs
+    probs = tree.flatten().chance_probs if tree.chance_nodes.size else None
+    behaviour = q.behaviour.reshape(tree.batch_size, *q.behaviour.shape[-2:])
+    for b in range(tree.batch_size):
+
+        def solve(v, b=b):
+            if tree.mover[v] == TERMINAL:
+                return payoffs[b, tree.terminal_index[v]]
+            kids = [int(c) for c in tree.children[v] if c >= 0]
+            values = [solve(c) for c in kids]
+            if tree.mover[v] == CHANCE:
+                p = probs[b, tree.chance_index[v], : len(kids)]
+            else:
+                p = probit_probabilities([val[tree.mover[v]] for val in values], lam)
+                h = int(tree.infoset[v])
+                assert behaviour[b, h, : len(kids)] == pytest.approx(p, abs=1e-8)
+            return sum(pk * val for pk, val in zip(p, values, strict=True))
+
+        solve(0)
+
+
+def test_probit_binary_choice_closed_form_and_limit():
+    from scipy.stats import norm
+
+    from irgames.solvers.qre import agent_probit_qre
+
+    T = TreeBuilder(["S", "T"])
+    root = T.decision("S", {
+        "status quo": T.terminal(0, 0),
+        "demand": T.decision("T", {"acquiesce": T.terminal(1, -1), "resist": T.terminal(-1, -2)}),
+    })  # fmt: skip
+    tree = T.build(root)
+    lam = np.array([0.0, 0.7, 3.0, 1e4])
+    q = agent_probit_qre(tree, lam)
+    # The target compares -1 (acquiesce) with -2 (resist).
+    assert q.behaviour[:, 1, 0] == pytest.approx(norm.cdf(lam * 1.0 / np.sqrt(2)), abs=1e-9)
+    v_demand = q.values[:, 2, 0]  # the sender's value of demanding
+    assert q.behaviour[:, 0, 1] == pytest.approx(norm.cdf(lam * v_demand / np.sqrt(2)), abs=1e-9)
+    spe = backward_induction(tree)
+    assert q.behaviour[-1, 0, spe.choice[0]] > 1 - 1e-9
+
+
+def test_probit_refuses_imperfect_information():
+    from irgames.solvers.qre import agent_probit_qre
+
+    with pytest.raises(GameValueError, match="perfect-information"):
+        agent_probit_qre(SignallingGame.beer_quiche().to_tree(), 1.0)

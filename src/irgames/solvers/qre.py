@@ -45,7 +45,9 @@ strategic logit model is this for perfect-information trees):
 where :math:`P(v)` is the probability of reaching :math:`v` and :math:`V(w)` the expected
 payoff vector of the subtree at :math:`w`. With perfect information this is solved exactly by
 one backward pass over the tree levels (batched). With imperfect information it is a fixed
-point, found by damped iteration, continued in :math:`\lambda` from the centroid.
+point, followed in :math:`\lambda` from the centroid by the same continuation as the normal
+form. :func:`agent_probit_qre` is the probit version (normal errors; Signorino's strategic
+probit) for perfect-information trees.
 
 Every result carries a residual computed by code that the solver does not use: for normal-form
 games, :func:`irgames.games.regret.action_values` and :func:`irgames.games.regret.regret`.
@@ -80,6 +82,7 @@ __all__ = [
     "LogitQRE",
     "LogitQREPath",
     "agent_logit_qre",
+    "agent_probit_qre",
     "logit_qre",
     "logit_qre_path",
 ]
@@ -686,8 +689,9 @@ class _Tree:
         Q = self.conditional_values(V, P)
         return self.logit(lam, Q, self.infoset_valid[None]), V, P
 
-    def backward(self, lam, payoffs, chance):
+    def backward(self, lam, payoffs, chance, choice=None):
         """Exact agent QRE of a perfect-information tree, one pass over the levels."""
+        choice = self.logit if choice is None else choice
         g = self.game
         N = payoffs.shape[0]
         V = np.zeros((N, g.n_nodes, g.n_players))
@@ -706,7 +710,7 @@ class _Tree:
                 q = np.take_along_axis(child[:, sel], g.mover[dec][None, :, None, None], axis=-1)[
                     ..., 0
                 ]
-                p = self.logit(lam, q, valid[sel][None])
+                p = choice(lam, q, valid[sel][None])
                 pi[:, g.infoset[dec]] = p
                 w[:, sel] = p
             if chance_nodes.size:
@@ -863,3 +867,108 @@ def agent_logit_qre(
         method=method,
         options={"tol": tol, "max_steps": max_steps},
     )  # fmt: skip
+
+
+_HERMITE = np.polynomial.hermite.hermgauss(48)
+
+
+def _probit(lam: np.ndarray, q: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    r"""Probit choice probabilities with i.i.d. normal errors of standard deviation 1/lam.
+
+    :math:`P(a) = E_z \prod_{b \ne a} \Phi(z + \lambda (q_a - q_b))`, the expectation over
+    :math:`z \sim N(0, 1)` taken by Gauss-Hermite quadrature (48 nodes), then renormalised.
+    """
+    from scipy.special import ndtr
+
+    nodes, weights = _HERMITE
+    z = np.sqrt(2.0) * nodes  # (G,)
+    w = weights / np.sqrt(np.pi)
+    valid = np.broadcast_to(valid, q.shape)
+    diff = lam[:, None, None, None] * (q[..., :, None] - q[..., None, :])  # (N, k, A, A)
+    both = valid[..., :, None] & valid[..., None, :]
+    diff = np.where(both, diff, np.inf)
+    A = q.shape[-1]
+    diff = np.where(np.eye(A, dtype=bool), np.inf, diff)  # b = a contributes a factor 1
+    prob = np.zeros(q.shape)
+    for zg, wg in zip(z, w, strict=True):
+        prob += wg * ndtr(zg + diff).prod(axis=-1)
+    prob = np.where(valid, prob, 0.0)
+    return prob / prob.sum(axis=-1, keepdims=True)
+
+
+def agent_probit_qre(game, lam) -> AgentQRE:
+    r"""Agent probit QRE of perfect-information trees (Signorino's strategic probit).
+
+    Every mover adds to each action's continuation value an independent normal error with
+    standard deviation :math:`1/\lambda` and takes the best, so at a node with values
+    :math:`q_a` the choice probabilities are
+
+    .. math::
+
+        P(a) = \int \varphi(z) \prod_{b \ne a} \Phi\big(z + \lambda (q_a - q_b)\big)\, dz,
+
+    which for two actions is :math:`\Phi(\lambda (q_a - q_b) / \sqrt{2})`. Solved by one
+    backward pass over the tree levels for the whole batch, as
+    :func:`agent_logit_qre` does for the logit.
+
+    Raises
+    ------
+    GameValueError
+        If the game has imperfect information (not supported for the probit).
+
+    Examples
+    --------
+    >>> from scipy.stats import norm
+    >>> from irgames.games.extensive_form import TreeBuilder
+    >>> T = TreeBuilder(["A"])
+    >>> tree = T.build(T.decision("A", {"x": T.terminal(1.0), "y": T.terminal(0.0)}))
+    >>> q = agent_probit_qre(tree, 2.0)
+    >>> bool(abs(q.behaviour[0, 0] - norm.cdf(2.0 / 2 ** 0.5)) < 1e-9)
+    True
+    """
+    from ..games.extensive_form import ExtensiveFormGame
+
+    if not isinstance(game, ExtensiveFormGame):
+        raise GameValueError(
+            f"agent_probit_qre needs an ExtensiveFormGame, got {type(game).__name__}"
+        )
+    game.require_bound()
+    if not game.is_perfect_information:
+        raise GameValueError("agent_probit_qre supports perfect-information trees only")
+    lam = _check_lambdas(lam)
+    try:
+        batch = np.broadcast_shapes(lam.shape, game.batch_shape)
+    except ValueError:
+        raise ValueError(
+            f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
+        ) from None
+    N = int(np.prod(batch, dtype=np.int64))
+    payoffs = np.broadcast_to(game.payoffs, batch + game.payoffs.shape[-2:]).reshape(
+        N, *game.payoffs.shape[-2:]
+    )
+    chance = np.broadcast_to(game.chance_probs, batch + game.chance_probs.shape[-2:]).reshape(
+        N, *game.chance_probs.shape[-2:]
+    )
+    lam_flat = np.broadcast_to(lam, batch).reshape(N).astype(float)
+    tree = _Tree(game)
+    pi = tree.backward(lam_flat, payoffs, chance, choice=_probit)
+    probs = tree.node_probs(pi, chance)
+    V = tree.values(probs, payoffs)
+    P = tree.reach(probs)
+    Q = tree.conditional_values(V, P)
+    residual = (
+        np.abs(_probit(lam_flat, Q, tree.infoset_valid[None]) - pi).max(axis=(1, 2))
+        if game.n_infosets
+        else np.zeros(N)
+    )
+    return AgentQRE(
+        game=game,
+        lam=lam_flat.reshape(batch),
+        behaviour=pi.reshape(*batch, *pi.shape[1:]),
+        values=V.reshape(*batch, *V.shape[1:]),
+        reach=P.reshape(*batch, P.shape[-1]),
+        residual=residual.reshape(batch),
+        converged=np.ones(batch, dtype=bool),
+        method="probit backward recursion",
+        options={"quadrature_nodes": len(_HERMITE[0])},
+    )
