@@ -22,7 +22,8 @@ reduction of a tensor of shape ``(games, a_i, a_i, |A_{-i}|)`` for the whole bat
 
 and :math:`s` is dominated iff the optimum :math:`\varepsilon^* > 0`. The programs of all
 candidates (every game, every player with at least three surviving actions, every action not
-already dominated by a pure one) share no variable, so each round solves them as one
+already dominated by a pure one and not a best response to any surviving pure profile of the
+others, which no mixture can beat there) share no variable, so each round solves them as one
 block-diagonal program with scipy's HiGHS (in blocks bounded by ``max_nonzeros``).
 
 Rounds eliminate every dominated action of every player at once and repeat until nothing
@@ -178,7 +179,7 @@ def iterated_dominance(
     *,
     mixed: bool = True,
     tol: float = 1e-9,
-    max_nonzeros: int = 200_000,
+    max_nonzeros: int = 20_000,
 ) -> DominanceResult:
     r"""Iteratively remove strictly dominated actions from every game in a batch.
 
@@ -227,7 +228,12 @@ def iterated_dominance(
             dominated = _pure_dominated(views[i], masks[i], opp, tol)
             if mixed and actions[i] >= 3:
                 left = masks[i].sum(axis=1)
-                candidates = masks[i] & ~dominated & (left >= 3)[:, None]
+                # an action that is a best response to some surviving pure profile of the
+                # others cannot be strictly dominated: only the others need a program
+                own = np.where(masks[i][:, :, None], views[i], -np.inf)
+                best = own.max(axis=1, keepdims=True)  # (G, 1, R)
+                responds = ((views[i] >= best - tol) & opp[:, None, :]).any(axis=2)
+                candidates = masks[i] & ~dominated & ~responds & (left >= 3)[:, None]
                 g, s = np.nonzero(candidates)
                 if g.size:
                     margins = _mixed_margins(views[i], masks[i], opp, g, s, max_nonzeros)
