@@ -28,16 +28,19 @@ def batches(elements, max_games=30):
     )
 
 
-def extreme_sets(eq, digits=9):
-    """Per game: the set of components, each a frozenset of rounded (p, q)."""
-    out: dict[int, dict[int, set]] = {}
-    for r in range(len(eq)):
-        key = (
-            round(float(eq.strategies[0][r, 0]), digits),
-            round(float(eq.strategies[1][r, 0]), digits),
-        )
-        out.setdefault(int(eq.game_index[r]), {}).setdefault(int(eq.component[r]), set()).add(key)
-    return {g: frozenset(frozenset(c) for c in comps.values()) for g, comps in out.items()}
+def assert_same_extremes(first, second, atol=1e-9):
+    """Same games, same extreme equilibria (within ``atol``) and the same grouping into
+    components (a bijection of component labels), without rounding to a grid."""
+    np.testing.assert_array_equal(first.count, second.count)
+    for g in np.unique(np.concatenate([first.game_index, second.game_index])):
+        a, b = first.for_game(int(g)), second.for_game(int(g))
+        pa = np.stack([a.strategies[0][:, 0], a.strategies[1][:, 0]], axis=1)
+        pb = np.stack([b.strategies[0][:, 0], b.strategies[1][:, 0]], axis=1)
+        close = np.abs(pa[:, None, :] - pb[None, :, :]).max(axis=2) <= atol  # (ka, kb)
+        assert np.all(close.sum(axis=1) == 1) and np.all(close.sum(axis=0) == 1), (pa, pb)
+        match = close.argmax(axis=1)
+        pairs = set(zip(a.component.tolist(), b.component[match].tolist(), strict=True))
+        assert len(pairs) == len({x for x, _ in pairs}) == len({y for _, y in pairs}), pairs
 
 
 def vertex_enumeration():
@@ -51,7 +54,7 @@ def test_every_row_is_an_equilibrium_and_matches_vertex_enumeration(payoffs):
     eq = two_by_two(game, tol=TOL)
     assert np.all(eq.regret <= TOL * eq.scale)
     reference = vertex_enumeration()(game, tol=TOL)
-    assert extreme_sets(eq) == extreme_sets(reference)
+    assert_same_extremes(eq, reference)
     np.testing.assert_array_equal(eq.count, reference.count)
     np.testing.assert_array_equal(eq.degenerate, reference.degenerate)
 
@@ -106,8 +109,7 @@ def test_invariant_under_affine_transforms_and_relabelling(payoffs, data):
     x = eq.strategies[0][:, ::-1] if swap_rows else eq.strategies[0]
     y = eq.strategies[1][:, ::-1] if swap_cols else eq.strategies[1]
     original = two_by_two(game)
-    mapped = extreme_sets(replace(eq, strategies=(x, y)), digits=7)
-    assert mapped == extreme_sets(original, digits=7)
+    assert_same_extremes(replace(eq, strategies=(x, y)), original, atol=1e-7)
     np.testing.assert_array_equal(eq.degenerate, original.degenerate)
 
 
