@@ -75,15 +75,10 @@ def test_exact_regret_matches_float_regret(game, data):
     assert certify(game, (x, y)) == all(r == 0 for r in exact)
 
 
-def test_seventy_five_equilibria_exactly():
-    path = "catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq.nfg"
-    from conftest import GAMBIT
-
-    if not (GAMBIT / path).is_file():
-        pytest.skip("Gambit's catalog is absent")
+def test_seventy_five_equilibria_exactly(gambit_corpus):
     from irgames.io.nfg import read_nfg
 
-    game = read_nfg(GAMBIT / path)
+    game = read_nfg(gambit_corpus / "catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq.nfg")
     eq = exact_equilibria(game)
     assert len(eq) == 75
     assert not bool(eq.degenerate)
