@@ -241,6 +241,30 @@ def test_feasible_and_individually_rational_set_of_the_prisoners_dilemma():
         assert np.min(np.abs(corners - v).max(axis=1)) < 0.01
 
 
+def test_individually_rational_support_matches_linear_programming():
+    from scipy.optimize import linprog
+
+    rng = np.random.default_rng(3)
+    games = NormalFormGame(rng.normal(size=(8, 2, 3, 3)), n_players=2)
+    F = feasible_payoffs(games, directions=32)
+    floor = minmax_values(games).values
+    points = games.payoffs.reshape(8, 2, 9)
+    for b in range(8):
+        for k in range(0, 32, 3):
+            h = F.directions[k]
+            # max h . (U lam) s.t. U lam >= floor, sum lam = 1, lam >= 0
+            res = linprog(
+                -(h @ points[b]),
+                A_ub=-points[b],
+                b_ub=-floor[b],
+                A_eq=np.ones((1, 9)),
+                b_eq=[1.0],
+                bounds=[(0, None)] * 9,
+            )
+            assert res.status == 0
+            assert np.isclose(F.levels[b, k], -res.fun, atol=1e-7)
+
+
 # ---------------------------------------------------------------- SPE payoff set
 # QuantEcon's repeated prisoner's dilemma (quantecon.game_theory.repeated_game, the example
 # of its documentation and test suite): stage payoffs [[9, 1], [10, 3]] for both players,

@@ -472,26 +472,58 @@ def feasible_payoffs(
 
     The feasible set is :math:`\operatorname{conv}\{u(a)\}`, whose support function is
     :math:`\max_a h \cdot u(a)`. With ``individually_rational`` it is intersected with
-    :math:`\{v \ge \underline v\}` (mixed or pure minmax); the support function of the
-    intersection is then computed exactly in the given directions by the same clipping as the
-    equilibrium-payoff operator. The returned polygon is an outer approximation that touches
-    the set in every direction (exact when the set's edge normals are among ``directions``).
+    :math:`\{v \ge \underline v\}` (mixed or pure minmax). The support function of the
+    intersection is computed exactly: a linear function is maximised over it at a pure payoff
+    vector that is individually rational, at a point where a segment between two pure payoff
+    vectors crosses a line :math:`v_i = \underline v_i` (and satisfies the other bound), or at
+    the corner :math:`\underline v` when it is feasible; all are enumerated for the whole
+    batch. The polygon holds the exact support values in the given directions: it touches the
+    set in every one of them, and contains it (equal to it when the set's edge normals are
+    among ``directions``).
     """
     H = _directions(directions)
     U, _ = _flat_payoffs(game)
-    levels = np.einsum("kj,...mj->...mk", H, U).max(axis=-2)
+    levels = (U @ H.T).max(axis=-2)
     if not individually_rational:
         return PayoffPolygon(H, levels)
     floor = minmax_values(game, mixed=mixed).values
-    V = _vertices(H, levels)
-    best = _clipped_support(H, levels, V, floor[..., None, :], _scale(game))[..., 0, :]
+    return PayoffPolygon(H, _hull_clipped_support(H, U, floor, game.payoff_scale))
+
+
+def _hull_clipped_support(H, U, g, scale):
+    """Exact support of conv(U) intersected with {w >= g}: U (*b, m, 2), g (*b, 2) -> (*b, D)."""
+    m = U.shape[-2]
+    tol = 1e-9 * scale[..., None]
+    first, second = np.triu_indices(m, k=1)
+    P, Q = U[..., first, :], U[..., second, :]  # (*b, pairs, 2)
+    cands = [U]
+    masks = [np.all(U >= g[..., None, :] - tol[..., None], axis=-1)]
+    corner_in = np.ones(g.shape[:-1], dtype=bool)
+    for axis in (0, 1):
+        other = 1 - axis
+        denom = Q[..., axis] - P[..., axis]
+        ok = np.abs(denom) > 1e-14 * scale[..., None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(ok, (g[..., None, axis] - P[..., axis]) / np.where(ok, denom, 1.0), 0.0)
+        point = P + t[..., None] * (Q - P)
+        on = ok & (t >= -1e-12) & (t <= 1 + 1e-12)
+        # points of U that lie on the line count as crossings too
+        on_line = np.abs(U[..., axis] - g[..., None, axis]) <= tol
+        heights = np.concatenate([point[..., other], U[..., other]], axis=-1)
+        present = np.concatenate([on, on_line], axis=-1)
+        lo = np.where(present, heights, np.inf).min(axis=-1)
+        hi = np.where(present, heights, -np.inf).max(axis=-1)
+        corner_in &= (lo <= g[..., other] + tol[..., 0]) & (g[..., other] <= hi + tol[..., 0])
+        cands.append(point)
+        masks.append(on & (point[..., other] >= g[..., None, other] - tol))
+    cands.append(g[..., None, :])
+    masks.append(corner_in[..., None])
+    X = np.concatenate(cands, axis=-2)
+    M = np.concatenate(masks, axis=-1)
+    best = np.where(M[..., None], X @ H.T, -np.inf).max(axis=-2)
     if np.any(~np.isfinite(best)):
         raise ArithmeticError("empty individually rational set (should not happen)")
-    return PayoffPolygon(H, best)
-
-
-def _scale(game: NormalFormGame) -> np.ndarray:
-    return game.payoff_scale
+    return best
 
 
 def _clipped_support(H, levels, V, g, scale):
@@ -499,37 +531,49 @@ def _clipped_support(H, levels, V, g, scale):
 
     ``levels``: (*b, D); ``V``: (*b, D, 2) vertices; ``g``: (*b, m, 2) lower bounds per profile.
     Returns (*b, m, D); ``-inf`` where the clipped set is empty.
+
+    In direction :math:`h_j` the unclipped maximum :math:`c_j` is attained on face :math:`j`
+    (the segment from :math:`V_{j-1}` to :math:`V_j`). If that face meets the quadrant
+    :math:`\{w \ge g\}`, the clipped support is :math:`c_j`. Otherwise the maximum over the
+    clipped polygon is at one of its new vertices: the boundary it keeps is an arc of the old
+    boundary that misses the maximiser, on which :math:`h_j \cdot w` is largest at an end, and
+    the ends lie on the clipping lines. The new vertices are, on each line :math:`w_i = g_i`,
+    the highest and lowest crossing of the boundary that satisfies the other constraint, and
+    the corner :math:`g` when it lies in :math:`W`: five candidates, so the cost is linear in
+    the number of directions.
     """
     tol = 1e-9 * scale[..., None, None]
-    Vn = np.roll(V, -1, axis=-2)
-    cands, masks = [], []
     Vb = V[..., None, :, :]  # (*b, 1, D, 2)
-    Vnb = Vn[..., None, :, :]
+    Vnb = np.roll(V, -1, axis=-2)[..., None, :, :]  # V_{k+1}
     gb = g[..., :, None, :]  # (*b, m, 1, 2)
-    cands.append(np.broadcast_to(Vb, g.shape[:-1] + V.shape[-2:]))
-    masks.append(np.all(Vb >= gb - tol[..., None], axis=-1))
+    vertex_ok = np.all(Vb >= gb - tol[..., None], axis=-1)  # (*b, m, D)
+    edge_ok = vertex_ok | np.roll(vertex_ok, -1, axis=-1)  # edge k: V_k -> V_{k+1}
+    cands, masks = [], []
     for axis in (0, 1):
         other = 1 - axis
         a, b = Vb[..., axis], Vnb[..., axis]
         denom = b - a
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = (gb[..., axis] - a) / denom
         ok = np.abs(denom) > 1e-14 * scale[..., None, None]
-        t = np.where(ok, t, 0.0)
-        point = Vb + t[..., None] * (Vnb - Vb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(ok, (gb[..., axis] - a) / np.where(ok, denom, 1.0), 0.0)
+        point = Vb + t[..., None] * (Vnb - Vb)  # (*b, m, D, 2)
         valid = ok & (t >= -1e-12) & (t <= 1 + 1e-12)
         valid &= point[..., other] >= gb[..., other] - tol
-        cands.append(point)
-        masks.append(valid)
-    corner = g[..., :, None, :]
+        edge_ok |= valid
+        height = np.where(valid, point[..., other], np.nan)
+        for pick in (np.nanargmax, np.nanargmin):
+            any_valid = valid.any(axis=-1)
+            k = pick(np.where(any_valid[..., None], height, 0.0), axis=-1)
+            cands.append(np.take_along_axis(point, k[..., None, None], axis=-2)[..., 0, :])
+            masks.append(any_valid)
     inside = np.all(np.einsum("kj,...mj->...mk", H, g) <= levels[..., None, :] + tol, axis=-1)
-    cands.append(corner)
-    masks.append(inside[..., None])
-    X = np.concatenate(cands, axis=-2)  # (*b, m, C, 2)
-    M = np.concatenate(masks, axis=-1)  # (*b, m, C)
-    values = np.einsum("kj,...cj->...ck", H, X)  # (*b, m, C, D)
-    values = np.where(M[..., None], values, -np.inf)
-    return values.max(axis=-2)
+    cands.append(g)
+    masks.append(inside)
+    X = np.stack(cands, axis=-2)  # (*b, m, 5, 2)
+    M = np.stack(masks, axis=-1)  # (*b, m, 5)
+    ends = np.where(M[..., None], X @ H.T, -np.inf).max(axis=-2)  # (*b, m, D)
+    face_ok = np.roll(edge_ok, 1, axis=-1)  # face j is edge j - 1
+    return np.where(face_ok, levels[..., None, :], ends)
 
 
 @dataclass(frozen=True, eq=False)

@@ -142,7 +142,24 @@ def policy_values(game: StochasticGame, strategies: Sequence) -> np.ndarray:
     return np.linalg.solve(lhs, (1 - d) * reward)
 
 
-def _continuation_game(game: StochasticGame, values: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class _Flat:
+    """The arrays of a flattened batch of stochastic games (no validation: internal)."""
+
+    payoffs: np.ndarray
+    transitions: np.ndarray
+    delta: np.ndarray
+    n_players: int
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return (self.delta.shape[0],)
+
+    def take(self, idx: np.ndarray) -> _Flat:
+        return _Flat(self.payoffs[idx], self.transitions[idx], self.delta[idx], self.n_players)
+
+
+def _continuation_game(game, values: np.ndarray) -> np.ndarray:
     r""":math:`W_i(s, a)`, shape ``(*batch, S, n, a_1..a_n)``, from values ``(*batch, S, n)``."""
     n = game.n_players
     future = _expect(game, values)  # E[V_i(s') | s, a]
@@ -150,7 +167,7 @@ def _continuation_game(game: StochasticGame, values: np.ndarray) -> np.ndarray:
     return (1 - d) * game.payoffs + d * future
 
 
-def _expect(game: StochasticGame, values: np.ndarray) -> np.ndarray:
+def _expect(game, values: np.ndarray) -> np.ndarray:
     """E[V(s') | s, a] arranged as (*batch, S, n, a_1..a_n)."""
     n = game.n_players
     b = len(game.batch_shape)
@@ -385,26 +402,47 @@ def value_iteration(
     if max_iter is None:
         rate = float(np.max(game.delta))
         max_iter = int(np.ceil(2 * np.log(tolerance) / np.log(rate))) + 100
-    active = np.ones(batch, dtype=bool)
-    iterations = np.zeros(batch, dtype=np.int64)
-    residual = np.full(batch, np.inf)
-    state_scale = np.broadcast_to(scale[..., None], (*batch, S))
-    strategies = found = None
-    for _ in range(max_iter + 1):
-        W = _continuation_game(game, V)
-        if mixed:
-            strategies, value, ok = _select_mixed(W, state_scale, selection, 1e-9)
-        else:
-            idx, value, ok = _select_pure(W, n, state_scale, selection, 1e-9)
-            strategies = tuple(np.eye(a)[i] for i, a in zip(idx, game.num_actions, strict=True))
-        found = ok.all(axis=-1)
-        change = np.abs(value - V).max(axis=(-2, -1))
-        if not np.any(active) or iterations.max(initial=0) >= max_iter:
+    # Work on the flattened batch and iterate only the games still moving.
+    G = int(np.prod(batch, dtype=np.int64))
+    tail = game.num_actions
+    flat = _Flat(
+        game.payoffs.reshape(G, S, n, *tail),
+        game.transitions.reshape(G, S, *tail, S),
+        game.delta.reshape(G),
+        n,
+    )
+    V = V.reshape(G, S, n)
+    flat_scale = scale.reshape(G)
+    active = np.ones(G, dtype=bool)
+    iterations = np.zeros(G, dtype=np.int64)
+    residual = np.full(G, np.inf)
+    found = np.zeros(G, dtype=bool)
+    strategies = [np.zeros((G, S, a)) for a in tail]
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
             break
-        V = np.where(active[..., None, None], value, V)
-        residual = np.where(active, change, residual)
-        iterations += active
-        active &= ~(change <= tolerance * scale)
+        sub = flat.take(idx)
+        W = _continuation_game(sub, V[idx])
+        sub_scale = np.broadcast_to(flat_scale[idx, None], (idx.size, S))
+        if mixed:
+            chosen, value, ok = _select_mixed(W, sub_scale, selection, 1e-9)
+        else:
+            picks, value, ok = _select_pure(W, n, sub_scale, selection, 1e-9)
+            chosen = tuple(np.eye(a)[i] for i, a in zip(picks, tail, strict=True))
+        for i in range(n):
+            strategies[i][idx] = chosen[i]
+        found[idx] = ok.all(axis=-1)
+        change = np.abs(value - V[idx]).max(axis=(-2, -1))
+        V[idx] = value
+        residual[idx] = change
+        iterations[idx] += 1
+        active[idx] = change > tolerance * flat_scale[idx]
+    strategies = tuple(s.reshape(*batch, S, a) for s, a in zip(strategies, tail, strict=True))
+    active = active.reshape(batch)
+    found = found.reshape(batch)
+    iterations = iterations.reshape(batch)
+    residual = residual.reshape(batch)
     reg, values = markov_regret(game, strategies)
     return MarkovPerfectEquilibrium(
         strategies=tuple(strategies),
