@@ -50,10 +50,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .normal_form import GameValueError, NormalFormGame, _as_finite_array
+
+if TYPE_CHECKING:
+    from .extensive_form import ExtensiveFormGame
 
 __all__ = ["SignallingGame", "pbe_regret", "screening_tree"]
 
@@ -174,7 +178,7 @@ class SignallingGame:
         )
 
     @classmethod
-    def from_tree(cls, tree) -> SignallingGame:
+    def from_tree(cls, tree: ExtensiveFormGame) -> SignallingGame:
         r"""Read a sender-receiver game off an extensive-form game tree.
 
         The tree must be: a chance node at the root (the types), each of whose children is a
@@ -280,7 +284,7 @@ class SignallingGame:
             responses=tree.action_labels[int(where[0, 0])][:R],
         )
 
-    def to_tree(self, players: Sequence[str] = ("Sender", "Receiver")):
+    def to_tree(self, players: Sequence[str] = ("Sender", "Receiver")) -> ExtensiveFormGame:
         r"""This batch as an :class:`~irgames.games.extensive_form.ExtensiveFormGame`.
 
         Nodes, parents first: the root (Nature), the :math:`T` type nodes, the :math:`TM`
@@ -545,7 +549,7 @@ def screening_tree(
     types: Sequence[str] | None = None,
     offers: Sequence[str] | None = None,
     responses: Sequence[str] | None = None,
-):
+) -> ExtensiveFormGame:
     r"""A batch of screening games as a game tree.
 
     The uninformed principal makes an offer :math:`c \in C` (a contract, or a menu of them);

@@ -70,12 +70,15 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import action_values, regret
+
+if TYPE_CHECKING:
+    from ..games.extensive_form import ExtensiveFormGame
 
 __all__ = [
     "AgentQRE",
@@ -767,7 +770,7 @@ class _TreeSystem:
 
 
 def agent_logit_qre(
-    game,
+    game: ExtensiveFormGame,
     lam,
     *,
     tol: float = 1e-10,
@@ -896,7 +899,7 @@ def _probit(lam: np.ndarray, q: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return prob / prob.sum(axis=-1, keepdims=True)
 
 
-def agent_probit_qre(game, lam) -> AgentQRE:
+def agent_probit_qre(game: ExtensiveFormGame, lam) -> AgentQRE:
     r"""Agent probit QRE of perfect-information trees (Signorino's strategic probit).
 
     Every mover adds to each action's continuation value an independent normal error with
