@@ -528,7 +528,8 @@ def check(
     shrink: bool = True,
     find_examples: int = 100,
     shrink_calls: int = 300,
-    segments: int = 100,
+    segments: int = 50,
+    segment_steps: int = 21,
     space: ParameterSpace | None = None,
     use_hypothesis: bool = True,
 ) -> ClaimCheck:
@@ -551,10 +552,10 @@ def check(
         Examples hypothesis may try when searching for a counterexample.
     shrink_calls : int
         Most single-point evaluations hypothesis may spend searching and shrinking.
-    segments : int
-        For increasing / decreasing claims: how many random segments along the parameter
-        :func:`irgames.analysis.statics.monotone` also checks (it catches jumps that
-        derivatives at points miss). The share is that of the points.
+    segments, segment_steps : int
+        For increasing / decreasing claims: how many random segments along the parameter, of
+        how many points, :func:`irgames.analysis.statics.monotone` also checks (it catches
+        jumps that derivatives at points miss). The share is that of the points.
     space : ParameterSpace, optional
         Check over a subspace of the model's space (defaults to the whole space).
     use_hypothesis : bool
@@ -621,6 +622,7 @@ def check(
             claim.parameter,
             direction=claim.kind,
             n=min(n, segments),
+            steps=segment_steps,
             seed=seed,
             given=claim.given,
             space=space,
@@ -721,20 +723,22 @@ class ClaimsReport:
     def to_text(self) -> str:
         """A fixed-width table: model, claim, share held, points, conditioned, verdict, and
         the counterexample under each failing claim."""
-        header = f"{'model':<20} {'claim':<28} {'share':>7} {'points':>7} {'given':>7}  verdict"
+        wm = max([5, *(len(c.model) for c in self.checks)])
+        wc = max([5, *(len(c.claim) for c in self.checks)])
+        header = f"{'model':<{wm}} {'claim':<{wc}} {'share':>7} {'points':>7} {'given':>7}  verdict"
         lines = [header, "-" * len(header)]
         for c in self.checks:
             share = "n/a" if math.isnan(c.share) else f"{c.share:.3f}"
             verdict = "holds" if c.holds else ("no points" if c.n_conditioned == 0 else "FAILS")
             lines.append(
-                f"{c.model:<20} {c.claim:<28} {share:>7} {c.n_points:>7} "
+                f"{c.model:<{wm}} {c.claim:<{wc}} {share:>7} {c.n_points:>7} "
                 f"{c.n_conditioned:>7}  {verdict}"
             )
             if c.counterexample is not None:
                 point = ", ".join(f"{k}={v:.6g}" for k, v in c.counterexample.items())
-                lines.append(f"{'':<20} counterexample: {point}")
+                lines.append(f"{'':<{wm}} counterexample: {point}")
             if c.note:
-                lines.append(f"{'':<20} {c.note}")
+                lines.append(f"{'':<{wm}} {c.note}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

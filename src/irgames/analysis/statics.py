@@ -198,7 +198,7 @@ def derivative(
         value = np.where(np.isnan(central), np.where(np.isnan(right), left, right), central)
         d1 = right - left
         d2 = right2 - left2
-        noise = 256 * _EPS * (np.nanmax(np.abs(f), axis=0) + _EPS) / h
+        noise = 256 * _EPS * (np.fmax.reduce(np.abs(f), axis=0) + _EPS) / h
         rough = (np.abs(d1) > noise + 1e-9 * (np.abs(left) + np.abs(right))) & (
             np.abs(d2) < 1.5 * np.abs(d1)
         )
@@ -645,7 +645,7 @@ def check_symbolic(
         exact = np.broadcast_to(np.asarray(f(*(points[k] for k in model.space.names)), float), (m,))
     d = derivative(model, outcome, parameter, points, rel_step=rel_step)
     use = ~d.kink & np.isfinite(d.value) & np.isfinite(exact) & ~d.one_sided
-    scale = float(np.nanmax(np.abs(d.base))) if m else 1.0
+    scale = float(np.fmax.reduce(np.abs(d.base))) if m else 1.0
     err = np.abs(d.value - exact) / (np.abs(exact) + max(scale, 1e-300) * 1e-3)
     err = np.where(use, err, 0.0)
     i = int(np.argmax(err)) if m else 0

@@ -121,7 +121,7 @@ def claim_test(
                 seed=seed,
                 shrink=False,
                 use_hypothesis=False,
-                segments=min(n, 50),
+                segments=min(n, 25),
             )
             if not result.holds:
                 result = check(model, claim, n=n, seed=seed, use_hypothesis=False)
