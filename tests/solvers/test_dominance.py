@@ -161,3 +161,12 @@ def test_bad_input():
         iterated_dominance(np.eye(2))
     with pytest.raises(ValueError, match="tol"):
         iterated_dominance(NormalFormGame.zero_sum(np.eye(2)), tol=-1.0)
+
+
+def test_empty_batch_and_one_player():
+    empty = iterated_dominance(NormalFormGame(np.zeros((0, 2, 3, 2)), n_players=2))
+    assert empty.masks[0].shape == (0, 3) and empty.reduced is None
+    # one player: every action below the best is dominated by it
+    alone = iterated_dominance(NormalFormGame([[[1.0, 3.0, 2.0]], [[0.0, 0.0, 0.0]]], 1))
+    assert alone.masks[0].tolist() == [[False, True, False], [True, True, True]]
+    assert alone.reduced is None

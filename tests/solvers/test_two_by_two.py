@@ -196,3 +196,8 @@ def test_bad_input():
         two_by_two(np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="tol"):
         two_by_two(NormalFormGame.zero_sum(np.eye(2)), tol=-1e-3)
+
+
+def test_empty_batch():
+    eq = two_by_two(NormalFormGame(np.zeros((0, 2, 2, 2)), n_players=2))
+    assert len(eq) == 0 and eq.count.shape == (0,)

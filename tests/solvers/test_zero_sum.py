@@ -119,3 +119,9 @@ def test_bad_input():
         zero_sum(np.eye(2))
     with pytest.raises(ValueError, match="tol"):
         zero_sum(NormalFormGame.zero_sum(np.eye(2)), tol=-1)
+
+
+def test_empty_batch():
+    solution = zero_sum(NormalFormGame.zero_sum(np.zeros((0, 2, 3))))
+    assert solution.value.shape == (0,) and solution.row.shape == (0, 2)
+    assert len(solution.equilibria) == 0

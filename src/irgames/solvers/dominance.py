@@ -96,7 +96,7 @@ class DominanceResult:
 def _player_view(payoffs: np.ndarray, i: int, n: int) -> np.ndarray:
     """Player i's payoffs as (G, a_i, R): own action first, the others flattened (C order)."""
     u = np.moveaxis(payoffs[:, i], 1 + i, 1)
-    return u.reshape(u.shape[0], u.shape[1], -1)
+    return u.reshape(u.shape[0], u.shape[1], int(np.prod(u.shape[2:], dtype=np.int64)))
 
 
 def _opponents_alive(masks: list[np.ndarray], i: int) -> np.ndarray:
@@ -106,7 +106,7 @@ def _opponents_alive(masks: list[np.ndarray], i: int) -> np.ndarray:
     for j, m in enumerate(masks):
         if j == i:
             continue
-        alive = (alive[:, :, None] & m[:, None, :]).reshape(G, -1)
+        alive = (alive[:, :, None] & m[:, None, :]).reshape(G, alive.shape[1] * m.shape[1])
     return alive
 
 
@@ -215,7 +215,7 @@ def iterated_dominance(
     flat = game.flatten()
     G = flat.batch_size
     # payoffs in units of each game's payoff range (NormalFormGame.payoff_scale)
-    low = flat.payoffs.reshape(G, -1).min(axis=1).reshape((G,) + (1,) * (n + 1))
+    low = flat.payoffs.min(axis=tuple(range(1, n + 2)), keepdims=True)
     scale = flat.payoff_scale.reshape((G,) + (1,) * (n + 1))
     payoffs = (flat.payoffs - low) / scale
     views = [_player_view(payoffs, i, n) for i in range(n)]
@@ -250,7 +250,7 @@ def iterated_dominance(
     batch = game.batch_shape
     counts = [m.sum(axis=1) for m in masks]
     reduced = surviving = None
-    if all(np.all(c == c[0]) for c in counts):
+    if G and all(np.all(c == c[0]) for c in counts):
         kept = [int(c[0]) for c in counts]
         surviving = tuple(np.nonzero(m)[1].reshape(G, k) for m, k in zip(masks, kept, strict=True))
         sub = flat.payoffs

@@ -183,7 +183,7 @@ def zero_sum(
     normalised = (A - low[:, None, None]) / spread[:, None, None]
     per_game = n * (m + 1) + m
     block = max(1, int(max_nonzeros) // per_game)
-    xs, ys = [], []
+    xs, ys = [np.zeros((0, m))], [np.zeros((0, n))]
     for start in range(0, G, block):  # blocks of games, each one linear program
         x, y = _block_lp(normalised[start : start + block])
         xs.append(x)
