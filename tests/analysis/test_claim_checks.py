@@ -187,3 +187,18 @@ def test_comparative_statics_in_an_integer_parameter():
     bowl = Claim.increasing("bowl_rises", "bowl", "N", quote="q", source="s")
     result = check(model, bowl, n=200)
     assert not result.holds and result.counterexample["N"] <= 5
+
+
+def test_predicates_never_see_points_outside_the_space():
+    # the claim uses ~o["credible"], which needs bools: grid points outside the ordered space
+    # (c_s >= c_t) must not reach it as NaN-filled floats
+    seen = []
+
+    def holds(p, o):
+        seen.append(o["credible"].dtype)
+        return ~o["credible"] | (p["c_s"] <= p["c_t"])
+
+    claim = Claim("low_cost", "credible threats are cheap", holds=holds, quote="q", source="s")
+    result = check(COERCION, claim, n=50, grid={"c_s": 7, "c_t": 7}, space=ORDERED_SPACE)
+    assert result.holds and all(dt == np.bool_ for dt in seen)
+    assert (result.region.given == (result.region.status() >= 0)).all()

@@ -237,25 +237,32 @@ class Claim:
         if valid is None:
             valid = model.space.contains(**arrays)
         valid = np.broadcast_to(np.asarray(valid, dtype=bool), shape)
-        outcome = evaluate_valid(model, arrays, valid)
+        # the predicates see only points inside the space (no NaN-filled outcomes)
+        keep = valid.reshape(-1)
+        flat = {k: np.broadcast_to(v, shape).reshape(-1)[keep] for k, v in arrays.items()}
+        m = int(keep.sum())
+        outcome = model.evaluate(flat)
         with np.errstate(all="ignore"):
-            given = valid.copy()
+            g = np.ones(m, dtype=bool)
             if self.given is not None:
-                given &= np.broadcast_to(np.asarray(self.given(arrays, outcome), bool), shape)
+                g &= np.broadcast_to(np.asarray(self.given(flat, outcome), bool), (m,))
             if self.kind == "pointwise":
-                holds = np.broadcast_to(np.asarray(self.holds(arrays, outcome), bool), shape)
+                h = np.broadcast_to(np.asarray(self.holds(flat, outcome), bool), (m,))
             elif self.kind == "aggregate":
-                sub = {k: np.broadcast_to(v, shape)[given] for k, v in arrays.items()}
-                sub_out = outcome.select(given)
-                holds = np.asarray(bool(np.all(self.holds(sub, sub_out))))
+                sub = {k: v[g] for k, v in flat.items()}
+                agg = bool(np.all(self.holds(sub, outcome.select(g))))
             elif self.kind == "single_peaked":
-                holds = self._single_peaked_holds(model, arrays, shape, valid)
+                h = self._single_peaked_holds(model, flat, (m,), np.ones(m, dtype=bool))
             else:
-                holds = self._statics_holds(model, arrays, shape, valid)
-        holds = np.asarray(holds, dtype=bool)
-        if holds.ndim:
-            holds = holds & valid  # points outside the space are neither claimed nor held
-        return given, holds
+                h = self._statics_holds(model, flat, (m,), np.ones(m, dtype=bool))
+        given = np.zeros(keep.size, dtype=bool)
+        given[keep] = g
+        given = given.reshape(shape)
+        if self.kind == "aggregate":
+            return given, np.asarray(agg)
+        holds = np.zeros(keep.size, dtype=bool)
+        holds[keep] = np.asarray(h, dtype=bool)
+        return given, holds.reshape(shape)
 
     def _statics_holds(self, model, arrays, shape, valid) -> np.ndarray:
         from .statics import derivative
