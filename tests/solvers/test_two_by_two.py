@@ -201,3 +201,27 @@ def test_bad_input():
 def test_empty_batch():
     eq = two_by_two(NormalFormGame(np.zeros((0, 2, 2, 2)), n_players=2))
     assert len(eq) == 0 and eq.count.shape == (0,)
+
+
+def test_agrees_with_pygambit_enummixed_on_the_corpus(gambit_corpus):
+    pygambit = pytest.importorskip("pygambit")
+    from irgames.io.nfg import read_nfg
+
+    checked = 0
+    for path in sorted(gambit_corpus.rglob("*.nfg")):
+        game = read_nfg(path)
+        if game.num_actions != (2, 2):
+            continue
+        theirs = pygambit.nash.enummixed_solve(pygambit.read_nfg(str(path)), rational=True)
+        expected = {
+            tuple(float(profile[s]) for p in profile.game.players for s in list(p.strategies)[:1])
+            for profile in theirs.equilibria
+        }
+        ours = [(float(x[0]), float(y[0])) for x, y in two_by_two(game).profiles()]
+        assert len(ours) == len(expected), path
+        for point in ours:
+            assert any(
+                max(abs(a - b) for a, b in zip(point, e, strict=True)) <= 1e-12 for e in expected
+            ), path
+        checked += 1
+    assert checked >= 5
