@@ -57,7 +57,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .model import Model, Outcome, evaluate_valid
+from .model import Model, Outcome
 from .parameters import ParameterSpace
 
 __all__ = [
@@ -316,14 +316,10 @@ def _peak_violations(model, base, outcome, parameter, steps, given, rtol):
         k: np.broadcast_to(np.asarray(v, float)[:, None], (m, line.size)) for k, v in base.items()
     }
     params[parameter] = np.broadcast_to(line[None, :], (m, line.size))
+    from .statics import outcome_where
+
     inside = model.space.contains(**params)
-    out = evaluate_valid(model, params, inside)
-    y = np.asarray(out.scalar(outcome), dtype=float)
-    use = inside.copy()
-    if given is not None:
-        with np.errstate(all="ignore"):
-            use &= np.broadcast_to(np.asarray(given(params, out), dtype=bool), y.shape)
-    y = np.where(use, y, np.nan)
+    y, use = outcome_where(model, params, inside, outcome, given)
     # carry the last used value over skipped points, so that they add no step
     idx = np.where(use, np.arange(line.size)[None, :], 0)
     np.maximum.accumulate(idx, axis=1, out=idx)

@@ -84,6 +84,7 @@ __all__ = [
     "elasticity",
     "implicit_derivative",
     "monotone",
+    "outcome_where",
     "sign_under",
     "statics_table",
     "symbolic_derivative",
@@ -235,6 +236,30 @@ def elasticity(
         return np.where(d.base != 0, d.value * d.at[parameter] / d.base, np.nan)
 
 
+def outcome_where(model: Model, params, valid, outcome: str, given=None):
+    """A scalar outcome on a batch, solved only where ``valid``; ``given(params, outcome)``
+    (if any) sees only those points, with the model's own dtypes.
+
+    Returns
+    -------
+    (y, use) : float array (NaN where not used), bool array (valid and given)
+    """
+    shape = valid.shape
+    keep = valid.reshape(-1)
+    flat = {k: np.broadcast_to(v, shape).reshape(-1)[keep] for k, v in params.items()}
+    out = model.evaluate(flat)
+    values = np.asarray(out.scalar(outcome), dtype=float)
+    use = np.ones(values.shape, dtype=bool)
+    if given is not None:
+        with np.errstate(all="ignore"):
+            use &= np.broadcast_to(np.asarray(given(flat, out), dtype=bool), values.shape)
+    y = np.full(keep.size, np.nan)
+    y[keep] = np.where(use, values, np.nan)
+    used = np.zeros(keep.size, dtype=bool)
+    used[keep] = use
+    return y.reshape(shape), used.reshape(shape)
+
+
 # ---------------------------------------------------------------------------------- monotone
 @dataclass(frozen=True, eq=False)
 class MonotoneCheck:
@@ -306,13 +331,7 @@ def monotone(
     params[parameter] = np.broadcast_to(line[None, :], (n, line.size))
     params = {k: np.broadcast_to(v, (n, line.size)) for k, v in params.items()}
     valid = space.contains(**params)
-    out = evaluate_valid(model, params, valid)
-    y = np.asarray(out.scalar(outcome), dtype=float)
-    if given is not None:
-        with np.errstate(all="ignore"):
-            cond = np.broadcast_to(np.asarray(given(params, out), dtype=bool), y.shape)
-        valid = valid & cond
-    y = np.where(valid, y, np.nan)
+    y, valid = outcome_where(model, params, valid, outcome, given)
     if direction == "decreasing":
         y = -y
     finite = y[np.isfinite(y)]
