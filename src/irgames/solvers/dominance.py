@@ -127,7 +127,11 @@ def _mixed_margins(
     actions: np.ndarray,
     max_nonzeros: int,
 ) -> np.ndarray:
-    """Optimal margin of the best mixture against each candidate (games[c], actions[c])."""
+    """Margin of the best mixture against each candidate (games[c], actions[c]).
+
+    The margin returned is the one the program's mixture actually achieves, recomputed from
+    the payoffs, so a domination reported is certified by that mixture.
+    """
     a, R = U.shape[1], U.shape[2]
     k = a + 1  # variables per candidate: sigma_1..sigma_a, epsilon
     per_candidate = R * k + a
@@ -170,7 +174,12 @@ def _mixed_margins(
         )
         if result.status != 0:
             raise RuntimeError(f"HiGHS did not solve the domination programs: {result.message}")
-        margins[start : start + C] = result.x.reshape(C, k)[:, a]
+        # certify: the margin the returned mixture really achieves, computed from the payoffs
+        # (not HiGHS's epsilon, which its feasibility tolerance could overstate)
+        sigma = np.clip(result.x.reshape(C, k)[:, :a], 0.0, None) * allowed
+        sigma /= np.maximum(sigma.sum(axis=1, keepdims=True), 1e-300)
+        achieved = np.einsum("ct,ctr->cr", sigma, diff)
+        margins[start : start + C] = np.where(rows_alive, achieved, np.inf).min(axis=1)
     return margins
 
 
