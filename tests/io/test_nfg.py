@@ -218,6 +218,7 @@ BAD = [
     ('NFG 1 R "t" { "a" "b" }\n{ 2 2 }\n""\n1 2 3\n4 5', 5, "expected 8 payoffs"),
     ('NFG 1 R "t" { "a" "b" }\n{ 1 1 }\n1 2 3', 3, "end of file"),
     ('NFG 1 R "t" { "a" }\n{ 2 }\n1 1/0', 3, "division by zero"),
+    ('NFG 1 R "t"\n{' + ' "p"' * 40 + " }\n{" + " 1" * 40 + " }\n" + " 0" * 1600, 2, "40 players"),
     ('NFG 1 R "t" { "a" }\n{ 2 }\n1 1.5/2', 3, "malformed number"),
     ('NFG 1 R "t" { "a" }\n{ 2 }\n1 1e999', 3, "too large for floating point"),
     ('NFG 1 R "t" { "a" }\n{ 2 }\n1 1e99999999999999', 3, "exponent out of range"),

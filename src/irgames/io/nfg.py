@@ -164,6 +164,7 @@ _ESCAPE = re.compile(r"\\([\\\"])")
 _MAX_DIGITS = 4000  # below Python's limit on int() of long digit strings
 _MAX_EXPONENT = 10_000
 _MAX_COUNT = 10**9  # no game in a text file has more strategies than that
+_MAX_PLAYERS = 30  # payoffs have n + 1 axes, plus batch axes; numpy allows 32 (64 in 2.x)
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:
@@ -317,6 +318,7 @@ def parse_nfg(text: str, *, source: str | None = None) -> GambitNFG:
     position = tokens.position()
     if tokens.number("the format version") != 1:
         tokens.fail("only version 1 of the .nfg format exists", position)
+    position = tokens.position()
     number_type = tokens.expect("word", "'R' or 'D' (the number type)")
     if number_type not in ("R", "D"):
         tokens.fail(f"the number type must be 'R' or 'D', found {number_type!r}", position)
@@ -329,6 +331,12 @@ def parse_nfg(text: str, *, source: str | None = None) -> GambitNFG:
     if not players:
         tokens.fail("a game needs at least one player", tokens.position(tokens.index - 1))
     n = len(players)
+    if n > _MAX_PLAYERS:
+        tokens.fail(
+            f"{n} players: a payoff array holds at most {_MAX_PLAYERS} (numpy's limit on "
+            "array dimensions)",
+            tokens.position(tokens.index - 1),
+        )
 
     # strategies: { 3 2 } or { { "a" "b" "c" } { "x" "y" } } (a count or names per player)
     tokens.expect("lbrace", "'{' opening the strategies")
