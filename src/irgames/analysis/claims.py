@@ -486,9 +486,10 @@ def _simpler_values(p, x: float) -> list[float]:
         values.append(p.high)
     for digits in range(0, 7):
         values.append(round(x, digits))
-        if x != 0:
-            magnitude = 10 ** (math.floor(math.log10(abs(x))) - digits)
-            values.append(round(x / magnitude) * magnitude)
+        if x != 0 and math.isfinite(x):
+            magnitude = 10.0 ** (math.floor(math.log10(abs(x))) - digits)
+            if magnitude > 0 and math.isfinite(magnitude):
+                values.append(round(x / magnitude) * magnitude)
     out = []
     for v in values:
         v = float(v)
@@ -497,10 +498,21 @@ def _simpler_values(p, x: float) -> list[float]:
     return out
 
 
+def _complexity(p, x: float) -> tuple[int, int]:
+    """How simple a value is: the default, then a bound, then by significant digits."""
+    if x == p.default:
+        return (0, 0)
+    if x in (p.low, p.high):
+        return (1, 0)
+    digits = f"{abs(x):.15e}".split("e")[0].replace(".", "").rstrip("0")
+    return (2, len(digits))
+
+
 def _polish(
     model: Model, claim: Claim, point: dict[str, float], space: ParameterSpace, passes: int = 3
 ):
-    """Replace coordinates by simpler values while the point stays a counterexample."""
+    """Replace coordinates by simpler values (:func:`_complexity`) while the point stays a
+    counterexample; each coordinate only ever gets simpler."""
     point = dict(point)
     for _ in range(passes):
         changed = False
@@ -514,8 +526,10 @@ def _polish(
             given, holds = claim.evaluate(model, batch, valid)
             good = np.flatnonzero(valid & given & ~holds)
             if good.size:
-                point[p.name] = float(candidates[good[0]])
-                changed = True
+                best = min(good, key=lambda i: _complexity(p, candidates[i]))
+                if _complexity(p, candidates[best]) < _complexity(p, point[p.name]):
+                    point[p.name] = float(candidates[best])
+                    changed = True
         if not changed:
             break
     return point
