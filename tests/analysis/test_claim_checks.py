@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 from analysis_toys import COERCION, ORDERED_SPACE
+from hypothesis import given
+from hypothesis import strategies as st
 
 from irgames.analysis.claims import Claim, check, claims_report
 from irgames.analysis.model import Model, Outcome
@@ -202,3 +204,35 @@ def test_predicates_never_see_points_outside_the_space():
     result = check(COERCION, claim, n=50, grid={"c_s": 7, "c_t": 7}, space=ORDERED_SPACE)
     assert result.holds and all(dt == np.bool_ for dt in seen)
     assert (result.region.given == (result.region.status() >= 0)).all()
+
+
+@given(
+    st.lists(st.floats(-2, 2).filter(lambda a: abs(a) > 0.1), min_size=1, max_size=3),
+    st.floats(0.1, 0.5),
+)
+def test_counterexamples_are_real_and_true_claims_have_none(coefs, level):
+    """y = a . x on the unit box: "y <= t" fails on at least half of the box when t is below
+    the middle of y's range (y is symmetric about it), so 400 draws find it (a miss has
+    probability below 2^-400); every reported counterexample must really fail. "y <= max"
+    holds and has none."""
+    a = np.array(coefs)
+    names = [f"x{i}" for i in range(a.size)]
+    space = ParameterSpace([Parameter(n, 0, 1, default=0.5) for n in names])
+    model = Model(
+        "linear",
+        "a . x",
+        space,
+        lambda **p: Outcome({"y": sum(c * p[n] for c, n in zip(a, names, strict=True))}),
+    )
+    lo, hi = float(np.minimum(a, 0).sum()), float(np.maximum(a, 0).sum())
+    t = lo + level * (hi - lo)
+    below = Claim("below", "y <= t", holds=lambda p, o: o["y"] <= t, quote="q", source="s")
+    result = check(model, below, n=400, use_hypothesis=False)
+    assert not result.holds
+    ce = result.counterexample
+    assert bool(space.contains(**ce)) and float(model(**ce)["y"]) > t
+    always = Claim(
+        "always", "y <= max", holds=lambda p, o: o["y"] <= hi + 1e-9, quote="q", source="s"
+    )
+    ok = check(model, always, n=400, use_hypothesis=False)
+    assert ok.holds and ok.counterexample is None and ok.share == 1.0
