@@ -49,7 +49,7 @@ def _credible_points(seed, n=60):
 def test_numeric_and_symbolic_derivatives_agree_with_the_analytic_one(seed):
     points = _credible_points(seed)
     d = derivative(COERCION, "D", "B_t", points)
-    smooth = ~d.kink
+    smooth = ~d.kink & ~d.one_sided  # one-sided differences are only first-order accurate
     np.testing.assert_allclose(d.value[smooth], analytic_dD_dBt(points)[smooth], rtol=1e-5)
     np.testing.assert_allclose(
         SYMBOLIC_dD_dBt(points["c_s"], points["c_t"], points["B_t"]),
@@ -57,7 +57,7 @@ def test_numeric_and_symbolic_derivatives_agree_with_the_analytic_one(seed):
         rtol=1e-12,
     )
     d_cs = derivative(COERCION, "D", "c_s", points)
-    ok = ~d_cs.kink
+    ok = ~d_cs.kink & ~d_cs.one_sided
     np.testing.assert_allclose(d_cs.value[ok], analytic_dD_dcs(points)[ok], rtol=1e-5, atol=1e-9)
 
 
