@@ -79,8 +79,9 @@ def test_invariant_under_positive_affine_transformations(game, data):
     m, n = game.num_actions
     label = data.draw(st.integers(0, m + n - 1))
     eq = lemke_howson(game, initial_label=label)
-    eq2 = lemke_howson(NormalFormGame(a * game.payoffs + b, n_players=2), initial_label=label)
-    assert_equilibria(game, eq2)
+    transformed = NormalFormGame(a * game.payoffs + b, n_players=2)
+    eq2 = lemke_howson(transformed, initial_label=label)
+    assert_equilibria(transformed, eq2)
     nondegenerate = ~(eq.degenerate | eq2.degenerate)
     for g in np.flatnonzero(nondegenerate):
         for s, t in zip(eq.profiles(g)[0], eq2.profiles(g)[0], strict=True):
