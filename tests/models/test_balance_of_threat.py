@@ -1,0 +1,165 @@
+"""Balance of threat: worked numbers, closed forms via the generic solvers, and every claim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from models.balance_of_threat import ROUNDS, balance_of_threat, harm, stage_game
+
+from irgames.analysis.testing import assert_claim
+from irgames.games.regret import regret
+
+model = balance_of_threat
+space = model.space
+
+
+def at(**values):
+    """The model at the defaults, overridden by ``values``."""
+    return model(**{**space.defaults(), **values})
+
+
+def test_worked_number_volunteers_dilemma():
+    # THEORIES.md: b = 1, c = 0.4, N = 5 gives a balancing probability of 0.205 each.
+    out = at(
+        intentions=1.0,
+        power=1.0,
+        proximity=1.0,
+        offense=1.0,
+        stakes=1.0,
+        cost=0.4,
+        bandwagon_gain=0.05,
+        bandwagon_loss=0.6,
+        n_states=5,
+        threshold=1,
+    )
+    assert float(out["balance_probability"]) == pytest.approx(0.205, abs=5e-4)
+    assert float(out["no_balancing"]) == pytest.approx(0.4 ** (5 / 4), rel=1e-8)
+
+
+def test_power_alone_worked_example():
+    # benign intentions: nobody balances at any power, and bandwagoning pays
+    out = model(intentions=np.zeros(5), power=np.linspace(0, 1, 5))
+    assert np.all(out["balances"] == 0) and np.all(out["cutoff"] == 0)
+    assert np.all(out["bandwagons"] == 1)
+
+
+@given(space.strategy())
+def test_volunteers_dilemma_closed_form_at_random_points(point):
+    point = {**point, "threshold": 1.0}
+    out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
+    h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
+    mu, n = point["intentions"], point["n_states"]
+    b = mu * h
+    c = point["cost"] + max(point["bandwagon_gain"] - mu * point["bandwagon_loss"], 0.0)
+    p = float(out["balance_probability"])
+    if b > c * (1 + 1e-9):
+        assert p == pytest.approx(1 - (c / b) ** (1 / (n - 1)), rel=1e-7, abs=1e-12)
+        assert float(out["no_balancing"]) == pytest.approx((c / b) ** (n / (n - 1)), rel=1e-6)
+        # Morris-Shin: the hegemon is contained iff its strength is below 1 - c/b
+        assert float(out["cutoff"]) == pytest.approx(1 - c / b, abs=1e-9)
+    elif b < c * (1 - 1e-9):
+        assert p == 0 and float(out["cutoff"]) == 0
+
+
+@given(space.strategy())
+def test_reported_equilibrium_has_no_profitable_deviation(point):
+    out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
+    h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
+    n = int(point["n_states"])
+    game = stage_game(
+        point["intentions"],
+        h,
+        point["cost"],
+        point["bandwagon_gain"],
+        point["bandwagon_loss"],
+        n,
+        point["threshold"],
+    )
+    p = float(out["balance_probability"])
+    scale = float(game.payoff_scale)
+    assert float(game.symmetric_regret(p)) <= 1e-9 * scale
+    if n <= 6:  # the full normal form, and the regret of irgames.games.regret
+        profile = [np.array([1 - p, p])] * n
+        assert regret(game.to_normal_form(), profile).max() <= 1e-9 * scale
+
+
+@given(space.strategy())
+def test_learning_paths_follow_bayes_rule(point):
+    out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
+    mu, qp, qb = point["intentions"], point["demand_predatory"], point["demand_benign"]
+    t = np.arange(ROUNDS + 1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        demanding = mu * qp**t / (mu * qp**t + (1 - mu) * qb**t)
+        quiet = mu * (1 - qp) ** t / (mu * (1 - qp) ** t + (1 - mu) * (1 - qb) ** t)
+    ok = np.isfinite(demanding)
+    assert np.allclose(out["posterior_path"][ok], demanding[ok], atol=1e-9)
+    ok = np.isfinite(quiet)
+    assert np.allclose(out["benign_path"][ok], quiet[ok], atol=1e-9)
+    # the penny drops in the first round where a containing coalition is an equilibrium:
+    # where the expected harm covers the effective cost at that round's posterior
+    h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
+    post = out["posterior_path"]
+    c_t = point["cost"] + np.maximum(point["bandwagon_gain"] - post * point["bandwagon_loss"], 0)
+    margin = post * h - c_t
+    if np.all(np.abs(margin) > 1e-9 * (h + 1)):
+        rounds = np.flatnonzero(margin > 0)
+        if rounds.size:
+            assert float(out["penny_round"]) == rounds[0]
+        else:
+            assert np.isnan(out["penny_round"]) and not out["balances_eventually"]
+
+
+@given(space.strategy())
+def test_war_of_attrition_delay_closed_form(point):
+    out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
+    h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
+    n = point["n_states"]
+    c = point["cost"] + max(point["bandwagon_gain"] - point["bandwagon_loss"], 0.0)
+    if h > c:
+        expected = (n - 1) * c / (n * point["harm_rate"] * h)
+        assert float(out["expected_delay"]) == pytest.approx(expected, rel=1e-9)
+    else:
+        assert np.isnan(out["expected_delay"])
+
+
+CHEAP = dict(n=150, segments=20, use_hypothesis=False)
+
+
+@pytest.mark.parametrize("claim", model.claims, ids=lambda c: c.name)
+def test_claim_holds_over_its_domain(claim):
+    sub = space
+    if claim.name == "no_balancing_rises_with_potential_balancers":
+        sub = space.restrict(threshold=1)
+    assert_claim(model, claim, space=sub, seed=7, **CHEAP)
+
+
+def test_unanimity_exception_is_real():
+    # With k = N the symmetric mixed equilibrium has perverse statics: more threat, less
+    # balancing by each. The claims exclude it; here we check that exclusion is needed.
+    base = {
+        **space.defaults(),
+        "n_states": 6.0,
+        "threshold": 6.0,
+        "stakes": 5.0,
+        "intentions": np.array([0.8, 0.9]),
+    }
+    out = model.evaluate(base)
+    assert out["balances"][1] < out["balances"][0]
+
+
+def test_figures_compute_deterministic_data():
+    for figure in model.figures:
+        first, second = figure.compute(), figure.compute()
+        assert first.keys() == second.keys()
+        for k in first:
+            assert np.array_equal(np.asarray(first[k]), np.asarray(second[k]), equal_nan=True)
+
+
+def test_figures_draw(tmp_path):
+    pytest.importorskip("matplotlib")
+    from irgames.analysis.model import render_figure
+
+    for figure in model.figures:
+        png, csv = render_figure(figure, tmp_path)
+        assert png.stat().st_size > 0 and csv.read_text().count("\n") > 2
