@@ -57,8 +57,10 @@ def test_integer_games_every_row_is_an_equilibrium(game):
 
 @given(integer_bimatrix(max_actions=3))
 def test_same_extreme_equilibria_as_pygambit_on_degenerate_games(game):
+    # Against pygambit's *rational* enummixed: its float version misses extreme equilibria of
+    # some degenerate games (see the regression test below).
     eq = vertex_enumeration(game)
-    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game, rational=True))
 
 
 @given(integer_bimatrix(max_actions=3))
@@ -180,6 +182,32 @@ def test_one_action_players():
     np.testing.assert_allclose(eq.strategies[1][0], [0, 1, 0])
 
 
+def test_extreme_equilibrium_that_pygambit_float_enummixed_misses():
+    # Found by hypothesis: pygambit 16.7.0's enummixed_solve(rational=False) returns 4
+    # equilibria, missing ((1/2, 1/2), (0, 0, 1)); its rational version returns all 5. Against
+    # x = (1/2, 1/2) the column player is indifferent among all three columns, and against the
+    # third column the row player is indifferent: a completely labelled vertex pair.
+    A = [[0, 0, -2], [0, 0, -2]]
+    B = [[2, 1, -2], [-2, -1, 2]]
+    game = ig.NormalFormGame.bimatrix(A, B)
+    eq = vertex_enumeration(game)
+    assert_equilibria(game, eq)
+    assert len(eq) == 5
+    assert any(
+        np.allclose(x, [0.5, 0.5], atol=1e-12) and np.allclose(y, [0, 0, 1], atol=1e-12)
+        for x, y in eq.profiles()
+    )
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game, rational=True))
+    # All five are connected through x = (1/2, 1/2): one component made of three maximal
+    # Nash subsets, {(1/2,1/2), (1,0)} x {e1}, {(1/2,1/2), (0,1)} x {e3}, {(1/2,1/2)} x {e1,e2,e3}.
+    assert len(set(eq.component.tolist())) == 1
+    assert sorted((len(c.player1), len(c.player2)) for c in eq.options["cliques"]) == [
+        (1, 3),
+        (2, 1),
+        (2, 1),
+    ]
+
+
 # --------------------------------------------------------------------------- nashpy issues
 def test_nashpy_issue_82_all_eight_equilibria():
     # drvinceknight/Nashpy#82: players minimise costs A, B; nashpy's support enumeration on
@@ -190,7 +218,7 @@ def test_nashpy_issue_82_all_eight_equilibria():
     eq = vertex_enumeration(game)
     assert_equilibria(game, eq)
     assert len(eq) == 8
-    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game, rational=True))
     expected = [
         ([1 / 3, 1 / 2, 1 / 6], [0, 4 / 9, 2 / 9, 1 / 3, 0]),
         ([0, 1, 0], [3 / 8, 0, 1 / 4, 3 / 8, 0]),
@@ -233,7 +261,7 @@ def test_nashpy_issue_231_symmetric_zero_sum_game():
     assert bool(eq.degenerate)
     target = np.array([0, 0, 1, 0, 1, 1]) / 3
     assert any(np.allclose(x, target, atol=1e-9) for x, _ in eq.profiles())
-    assert same_profile_sets(eq.profiles(), gambit_profiles(game))
+    assert same_profile_sets(eq.profiles(), gambit_profiles(game, rational=True))
     # Zero-sum: every equilibrium gives the row player the value 0 (the game is symmetric).
     np.testing.assert_allclose(eq.payoffs[:, 0], 0.0, atol=1e-12)
 

@@ -1,9 +1,10 @@
 r"""All equilibria of two-player games by support enumeration, batched over games and supports.
 
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
-:math:`n` actions and matrix :math:`B`; each player's payoffs are first shifted and divided by
-the game's payoff range (``payoff_scale``, which changes no equilibrium), so tolerances are
-fractions of that range. A profile :math:`(x, y)` with supports
+:math:`n` actions and matrix :math:`B`. Each player's payoffs are first shifted and divided by
+the larger of the two players' payoff ranges
+(:func:`irgames.solvers.vertex_enumeration.payoff_unit`; this changes no equilibrium), so
+tolerances are fractions of it. A profile :math:`(x, y)` with supports
 :math:`I = \operatorname{supp} x` and :math:`J = \operatorname{supp} y` is a Nash equilibrium
 iff every action in a support is a best response:
 
@@ -102,7 +103,7 @@ def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
     Game Theory vol. 3, ch. 45), a vertex of the best-response polytope :math:`P` has more
     than :math:`m` labels or one of :math:`Q` more than :math:`n`: a point with more labels
     lies on a face whose vertices all keep those labels. That is what is computed, with label
-    tolerance ``tol`` relative to the game's payoff range.
+    tolerance ``tol`` relative to the larger of the players' payoff ranges.
 
     Examples
     --------
@@ -222,7 +223,7 @@ def support_enumeration(
         Two-player games, any batch shape.
     tol : float
         Tolerance of the nonnegativity, best-response and label checks, as a fraction of the
-        game's payoff range (``game.payoff_scale``).
+        larger of the players' payoff ranges (never more than ``game.payoff_scale``).
     chunk_size : int, optional
         Number of games solved per stack; by default chosen so that a stack holds about
         ``8e6`` floats.

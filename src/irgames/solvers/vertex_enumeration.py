@@ -4,9 +4,10 @@ Let the row player have :math:`m` actions and payoff matrix :math:`A`, the colum
 :math:`n` actions and matrix :math:`B`. Nash equilibria are unchanged by a positive affine
 transformation of each player's payoffs, so the payoffs are first mapped into :math:`[1, 2]`:
 :math:`A' = 1 + (A - \min A)/s` and :math:`B' = 1 + (B - \min B)/s`, where :math:`s` is the
-game's payoff range (:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`, the
-range over both players, the scale every tolerance in irgames refers to). The
-*best-response polytopes* are
+larger of the two players' payoff ranges (:func:`payoff_unit`). Tolerances are fractions of
+:math:`s`, which does not move when one player's payoffs are shifted and never exceeds
+:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`. The *best-response
+polytopes* are
 
 .. math::
 
@@ -69,8 +70,8 @@ Components and maximal Nash subsets
     In a nondegenerate game every equilibrium is isolated: each row is its own component and
     its own maximal Nash subset (not listed in ``options["cliques"]``).
 
-Tolerances are relative: payoffs are rescaled by the game's payoff range, so ``tol`` is a
-fraction of that range, and the regret stored in the result (computed
+Tolerances are relative: payoffs are rescaled by :func:`payoff_unit`, so ``tol`` is a
+fraction of it, and the regret stored in the result (computed
 independently by :func:`irgames.games.regret.regret`) is in the game's own units.
 
 References: D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria
@@ -108,7 +109,13 @@ from ..games.normal_form import GameValueError, NormalFormGame
 from ._batched_linalg import solve_batched
 from .equilibria import Equilibria
 
-__all__ = ["Clique", "polytope_vertices", "vertex_enumeration"]
+__all__ = [
+    "Clique",
+    "normalised_bimatrix",
+    "payoff_unit",
+    "polytope_vertices",
+    "vertex_enumeration",
+]
 
 #: Default bound on the number of floats held at once by one stack of systems.
 DEFAULT_MEMORY_FLOATS = 8_000_000
@@ -153,14 +160,31 @@ def _check_two_player(game: NormalFormGame, tol: float) -> None:
         raise GameValueError(f"at most 62 actions per player are supported, got {m}x{n}")
 
 
+def payoff_unit(game: NormalFormGame) -> np.ndarray:
+    r"""The payoff unit tolerances refer to: :math:`\max_i (\max u_i - \min u_i)` per game.
+
+    The largest of the players' own payoff ranges (1 where every payoff of the game is
+    constant). Unlike the range over all players together, it does not change when one
+    player's payoffs are shifted, so neither does any decision taken with tolerances
+    relative to it; it never exceeds ``game.payoff_scale``, so a regret within ``tol`` of it
+    is within ``tol`` of ``payoff_scale`` too. Shape ``(batch_size,)``.
+    """
+    flat = game.flatten()
+    axes = (-2, -1)
+    spread = np.maximum(
+        np.ptp(flat.player_payoffs(0), axis=axes), np.ptp(flat.player_payoffs(1), axis=axes)
+    )
+    return np.where(spread > 0, spread, 1.0)
+
+
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
     """Payoffs ``1 + (A - min A) / s`` and ``1 + (B - min B) / s``, in ``[1, 2]``.
 
-    ``s`` is the game's payoff range (``game.payoff_scale``), so that tolerances on the
-    normalised game are fractions of it. Shapes ``(batch_size, m, n)``.
+    ``s`` is :func:`payoff_unit` (the larger of the two players' payoff ranges), so that
+    tolerances on the normalised game are fractions of it. Shapes ``(batch_size, m, n)``.
     """
     flat = game.flatten()
-    scale = flat.payoff_scale[:, None, None]
+    scale = payoff_unit(flat)[:, None, None]
     out = []
     for player in (0, 1):
         M = flat.player_payoffs(player)
@@ -539,8 +563,8 @@ def vertex_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance for feasibility and for reading labels, as a fraction of the game's payoff
-        range (``game.payoff_scale``).
+        Tolerance for feasibility and for reading labels, as a fraction of
+        :func:`payoff_unit` (the larger of the players' payoff ranges).
     memory_floats : int
         Upper bound on the number of floats in one stack of linear systems; the batch is
         chunked to respect it.
