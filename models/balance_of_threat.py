@@ -591,16 +591,25 @@ def _draw_collective_action(d):
     return fig
 
 
+#: Costs of an economic and of a military response, for the learning figure.
+LEARNING_COSTS = {"economic": 0.3, "military": 0.9}
+
+
 def _learning():
-    out = balance_of_threat.evaluate(space.defaults())
-    rounds = np.arange(ROUNDS + 1, dtype=float)[:30]
-    return {
+    shown = 30
+    base = {**space.defaults(), "intentions": 0.05}
+    rounds = np.arange(ROUNDS + 1, dtype=float)[:shown]
+    out = balance_of_threat.evaluate(base)
+    data = {
         "round": rounds,
-        "posterior_predatory_path": out["posterior_path"][:30],
-        "posterior_benign_path": out["benign_path"][:30],
-        "penny_round": np.full(rounds.size, float(out["penny_round"])),
-        "start_round": np.full(rounds.size, float(out["start_round"])),
+        "posterior_predatory_path": out["posterior_path"][:shown],
+        "posterior_benign_path": out["benign_path"][:shown],
     }
+    for kind, cost in LEARNING_COSTS.items():
+        res = balance_of_threat.evaluate({**base, "cost": cost})
+        data[f"penny_round_{kind}"] = np.full(shown, float(res["penny_round"]))
+        data[f"start_round_{kind}"] = np.full(shown, float(res["start_round"]))
+    return data
 
 
 def _draw_learning(d):
@@ -610,12 +619,23 @@ def _draw_learning(d):
         d["round"], d["posterior_predatory_path"], "o-", ms=3, label="hegemon demands every round"
     )
     ax.plot(d["round"], d["posterior_benign_path"], "s-", ms=3, label="hegemon never demands")
-    ax.axvline(d["penny_round"][0], color="k", ls="--", label="the penny drops")
-    ax.axvline(d["start_round"][0], color="tab:red", ls=":", label="expected first balancer")
+    for (kind, cost), colour in zip(LEARNING_COSTS.items(), ("k", "tab:red"), strict=True):
+        ax.axvline(
+            d[f"penny_round_{kind}"][0],
+            color=colour,
+            ls="--",
+            label=f"penny drops ({kind}, cost {cost})",
+        )
+        ax.axvline(
+            d[f"start_round_{kind}"][0],
+            color=colour,
+            ls=":",
+            label=f"expected first balancer ({kind})",
+        )
     ax.set_xlabel("round")
     ax.set_ylabel("posterior P(predatory)")
     ax.set_ylim(0, 1)
-    ax.legend(loc="center right", fontsize=8)
+    ax.legend(loc="center right", fontsize=7)
     ax.set_title("Learning the hegemon's type, and the start of rebalancing")
     fig.tight_layout()
     return fig
@@ -643,9 +663,9 @@ figures = [
         "Posterior path and the start of rebalancing",
         _learning,
         _draw_learning,
-        "Posterior that the hegemon is predatory along the paths of a demanding and a "
-        "quiet hegemon; the round at which balancing becomes an equilibrium and the "
-        "expected arrival of the first balancer.",
+        "Posterior that the hegemon is predatory (prior 0.05) along the paths of a demanding "
+        "and a quiet hegemon; for an economic and a military response, the round at which "
+        "balancing becomes an equilibrium and the expected arrival of the first balancer.",
     ),
 ]
 
