@@ -124,6 +124,21 @@ def test_bad_input():
         polynomial_support_enumeration(np.zeros((3, 2, 2, 2)))
 
 
+def test_bounded_work_is_reported_as_incomplete():
+    """With max_unknowns the skipped supports are listed and completeness is not claimed; what
+    is returned is still a set of equilibria, and a subset of the full enumeration."""
+    rng = np.random.default_rng(4)
+    game = NormalFormGame(rng.normal(size=(3, 3, 2, 2, 2)), n_players=3)
+    full = polynomial_support_enumeration(game)
+    bounded = polynomial_support_enumeration(game, max_unknowns=1)
+    assert_equilibria(game, bounded)
+    assert bounded.options["skipped"]
+    assert not bounded.complete
+    for g in range(3):
+        assert covers(stacked(full, g), stacked(bounded, g))
+    assert len(bounded) < len(full)
+
+
 # ---------------------------------------------------------------------------- homotopy
 @pytest.mark.parametrize("shape", [(3, 3, 3, 3), (4, 2, 2, 2, 2), (3, 4, 3, 2)])
 def test_logit_homotopy_finds_an_equilibrium_of_random_games(shape):
@@ -165,7 +180,7 @@ FAST = [
     "catalog/journals/ijgt/nau2004/sec4.nfg",
     "catalog/journals/ijgt/nau2004/sec5.nfg",
 ]
-SLOW = ["contrib/games/g3.nfg", "contrib/games/2x2x2x2.nfg"]
+SLOW = ["contrib/games/g3.nfg", "contrib/games/2x2x2x2.nfg", "contrib/games/8x2x2.nfg"]
 
 
 def _enumpoly(path):
@@ -196,7 +211,7 @@ def test_covers_pygambit_enumpoly_on_the_corpus(gambit_corpus, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SLOW)
-def test_covers_pygambit_enumpoly_on_four_player_games(gambit_corpus, name):
+def test_covers_pygambit_enumpoly_on_larger_games(gambit_corpus, name):
     _check_corpus_game(gambit_corpus, name)
 
 

@@ -32,9 +32,11 @@ All equilibria of small games: :func:`polynomial_support_enumeration`
     The symbolic step is per (game, support profile): it is the one place in irgames where
     work is done game by game, and it is why this method is for *small* games. Its cost
     grows steeply with the number of unknowns of the largest system, :math:`\sum_i (a_i - 1)`.
-    Measured on one (shared) core: Gambit's 2x2x2 games take 0.1 to 3 s (1 to 3 s of it is
-    importing sympy), its 2x2x2x2 games 4 to 6 s; one full-support system of the 3x3x3 game
-    (6 unknowns) takes 4 to 9 s and the whole game minutes, and 2x2x2x2x2 more than 5 minutes.
+    Measured on one (shared, loaded) core: Gambit's 2x2x2 games take 0.1 to 3 s (1 to 3 s of it
+    is importing sympy), its 2x2x2x2 games 2 to 6 s, 8x2x2 4 s (98 s before the LP pruning,
+    which leaves 10 of its 2,295 support profiles); but one system with 5 unknowns (in g2,
+    3x3x3, 2x2x2x2x2) can take many minutes, and 5x4x3 is out of reach. ``max_unknowns``
+    bounds that work and says what was skipped.
 
     Limits. The method finds every *isolated* equilibrium. When a support's system has a
     positive-dimensional solution set (ties in a degenerate game, e.g. a player indifferent
@@ -275,7 +277,11 @@ def _solve_support(table, support, n, num_actions, method="buchberger"):
 
 # ---------------------------------------------------------------------------- all equilibria
 def polynomial_support_enumeration(
-    game: NormalFormGame, *, tol: float = DEFAULT_TOL, max_support_profiles: int = 20_000
+    game: NormalFormGame,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_support_profiles: int = 20_000,
+    max_unknowns: int | None = None,
 ) -> Equilibria:
     r"""Every isolated Nash equilibrium of small N-player games, by support enumeration.
 
@@ -292,6 +298,10 @@ def polynomial_support_enumeration(
     max_support_profiles : int
         Refuse games with more support profiles than this (their number is
         :math:`\prod_i (2^{a_i} - 1)`), with a message suggesting :func:`logit_homotopy`.
+    max_unknowns : int, optional
+        Skip support profiles whose system has more unknowns :math:`\sum_i (|S_i| - 1)` than
+        this (after pruning), to bound the symbolic work; skipped supports are listed in
+        ``options["skipped"]`` as ``(game, support)`` and the result is ``complete=False``.
 
     Returns
     -------
@@ -332,6 +342,7 @@ def polynomial_support_enumeration(
     low = payoffs.reshape(G, -1).min(axis=1)
     rows_game, rows_profile = [], []
     non_isolated: list[tuple[int, tuple]] = []
+    skipped: list[tuple[int, tuple]] = []
     solved = 0
     tables = {}
     unit_payoffs = (payoffs - low.reshape((-1,) + (1,) * (n + 1))) / scale.reshape(
@@ -349,6 +360,9 @@ def polynomial_support_enumeration(
             if sum(len(S) for S in support) > n and not _correlated_relaxation_feasible(
                 unit_payoffs[g], support, tol
             ):
+                continue
+            if max_unknowns is not None and sum(len(S) - 1 for S in support) > max_unknowns:
+                skipped.append((int(g), support))
                 continue
             solutions, positive_dimensional = _solve_support(tables[g], support, n, num_actions)
             solved += 1
@@ -399,10 +413,14 @@ def polynomial_support_enumeration(
         tuple(strategies),
         method="polynomial_support_enumeration",
         tolerance=tol,
-        complete=not non_isolated,
+        complete=not non_isolated and not skipped,
         degenerate=degenerate.reshape(game.batch_shape),
         exact=False,
-        options={"non_isolated": tuple(non_isolated), "supports_solved": solved},
+        options={
+            "non_isolated": tuple(non_isolated),
+            "skipped": tuple(skipped),
+            "supports_solved": solved,
+        },
     )
 
 
