@@ -1,0 +1,254 @@
+"""Subgame-perfect equilibria with imperfect information: every row is Nash in every subgame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from irgames.games.extensive_form import TERMINAL, ExtensiveFormGame, TreeBuilder
+from irgames.games.normal_form import GameValueError
+from irgames.games.reduced_form import reduced_normal_form
+from irgames.games.regret import regret
+from irgames.games.tree_generators import random_tree
+from irgames.io.efg import EFGParseError, read_efg
+from irgames.solvers.backward_induction import backward_induction
+from irgames.solvers.subgame_perfect import subgame_perfect, subgame_roots
+
+
+def brute_force_subgame_roots(game):
+    """Subgame roots from the definition, by sets (independent of the solver's test)."""
+    roots = []
+    for v in range(game.n_nodes):
+        if game.mover[v] == TERMINAL:
+            continue
+        if game.mover[v] >= 0 and np.sum(game.infoset == game.infoset[v]) != 1:
+            continue
+        inside = set(game.subtree_nodes(v).tolist())
+        ok = True
+        for u in inside:
+            if game.mover[u] >= 0:
+                members = set(np.flatnonzero(game.infoset == game.infoset[u]).tolist())
+                ok = ok and members <= inside
+        if ok:
+            roots.append(v)
+    return roots
+
+
+def subgame(game, root, index):
+    """The subgame at ``root`` of the game at ``index``, with the map of information sets."""
+    nodes = game.subtree_nodes(root)
+    position = {int(v): j for j, v in enumerate(nodes)}
+    parent = [-1] + [position[int(game.parent[v])] for v in nodes[1:]]
+    infoset = [int(game.infoset[v]) for v in nodes]
+    terminals = [int(game.terminal_index[v]) for v in nodes if game.mover[v] == TERMINAL]
+    chance = [int(game.chance_index[v]) for v in nodes if game.mover[v] == -1]
+    probs = None
+    if chance:
+        width = max(int(game.num_children[v]) for v in nodes if game.mover[v] == -1)
+        probs = game.chance_probs[index][chance][:, :width]
+    sub = ExtensiveFormGame(
+        game.players,
+        parent,
+        [int(game.mover[v]) for v in nodes],
+        infoset=infoset,
+        action_labels=[game.action_labels[v] for v in nodes],
+        payoffs=game.payoffs[index][terminals],
+        chance_probs=probs,
+    )
+    # the constructor numbers information sets by first appearance
+    mapping = {}
+    for j, v in enumerate(nodes):
+        if sub.infoset[j] >= 0:
+            mapping[int(sub.infoset[j])] = int(game.infoset[v])
+    return sub, mapping
+
+
+def mixed_from_behaviour(reduced, behaviour, mapping):
+    """Realisation-equivalent mixed plans: sigma(s) = product of beta(s(h) | h) over s."""
+    out = []
+    for h_list, plans in zip(reduced.infosets, reduced.plans, strict=True):
+        sigma = np.ones(plans.shape[0])
+        for j, h in enumerate(h_list):
+            assigned = plans[:, j] >= 0
+            sigma[assigned] *= behaviour[mapping[int(h)], plans[assigned, j]]
+        out.append(sigma)
+    return out
+
+
+def assert_subgame_perfect(game, result, tol=1e-7):
+    roots = brute_force_subgame_roots(game)
+    assert roots == subgame_roots(game).tolist()
+    shape = game.batch_shape
+    for row in range(len(result)):
+        index = np.unravel_index(int(result.game_index[row]), shape) if shape else ()
+        scale = float(game.payoff_scale[index])
+        for r in roots:
+            sub, mapping = subgame(game, r, index)
+            reduced = reduced_normal_form(sub)
+            sigma = mixed_from_behaviour(reduced, result.behavior[row], mapping)
+            assert regret(reduced.game, sigma).max() <= tol * scale, (row, r)
+        for h in range(game.n_infosets):
+            k = int(game.num_children[game.infoset_nodes_first[h]])
+            assert abs(result.behavior[row, h, :k].sum() - 1) <= 1e-9
+
+
+imperfect_trees = st.builds(
+    random_tree,
+    seed=st.integers(0, 2**32 - 1),
+    max_depth=st.integers(1, 3),
+    max_branching=st.integers(2, 3),
+    n_players=st.integers(1, 2),
+    batch_shape=st.sampled_from([(), (2,)]),
+    p_terminal=st.floats(0.1, 0.5),
+    p_chance=st.sampled_from([0.0, 0.2]),
+    p_merge=st.sampled_from([0.5, 0.9]),
+)
+
+
+@given(imperfect_trees)
+def test_every_row_is_nash_in_every_subgame(game):
+    result = subgame_perfect(game)
+    assert result.complete
+    assert np.all(result.count >= 1)  # a finite game has an SPE
+    assert_subgame_perfect(game, result)
+
+
+@given(
+    st.builds(
+        random_tree,
+        seed=st.integers(0, 2**32 - 1),
+        max_depth=st.integers(1, 3),
+        n_players=st.integers(1, 3),
+        batch_shape=st.sampled_from([(), (3,)]),
+        p_chance=st.sampled_from([0.0, 0.3]),
+        integer_payoffs=st.booleans(),
+    )
+)
+def test_perfect_information_matches_backward_induction(game):
+    """With perfect information the SPE are the backward-induction selections."""
+    result = subgame_perfect(game)
+    bi = backward_induction(game, ties="enumerate")
+    assert np.array_equal(result.count, bi.enumerated.count)
+    first = game.infoset_nodes_first
+    for flat in range(int(np.prod(game.batch_shape, dtype=np.int64))):
+        ours = {
+            tuple(np.argmax(result.behavior[r, h]) for h in range(game.n_infosets))
+            for r in result.for_game(flat)
+        }
+        if bi.enumerated.count.reshape(-1)[flat] > 1:
+            rows = np.flatnonzero(bi.enumerated.game_index == flat)
+            theirs = {tuple(bi.enumerated.choice[r][first]) for r in rows}
+        else:
+            choice = bi.choice.reshape(-1, game.n_nodes)[flat]
+            theirs = {tuple(choice[first])}
+        assert ours == theirs
+
+
+def test_outside_option_before_a_coordination_game():
+    T = TreeBuilder(["A", "B"])
+    root = T.decision(
+        "A",
+        {
+            "out": T.terminal(2, 2),
+            "in": T.decision(
+                "A",
+                {
+                    "x": T.decision(
+                        "B", {"x": T.terminal(3, 1), "y": T.terminal(0, 0)}, infoset="b"
+                    ),
+                    "y": T.decision(
+                        "B", {"x": T.terminal(0, 0), "y": T.terminal(1, 3)}, infoset="b"
+                    ),
+                },
+            ),
+        },
+    )
+    game = T.build(root)
+    result = subgame_perfect(game)
+    assert int(result.count) == 3
+    assert sorted(result.payoffs[:, 0].round(9).tolist()) == [2.0, 2.0, 3.0]
+    assert_subgame_perfect(game, result)
+    # the mixed equilibrium of the subgame: A plays x w.p. 3/4, B plays x w.p. 1/4
+    mixed = [r for r in range(3) if 0 < result.behavior[r, 1, 0] < 1]
+    assert len(mixed) == 1
+    np.testing.assert_allclose(result.behavior[mixed[0], 1, :2], [0.75, 0.25], atol=1e-9)
+    np.testing.assert_allclose(result.behavior[mixed[0], 2, :2], [0.25, 0.75], atol=1e-9)
+    assert result.behavior[mixed[0], 0, 0] == 1.0  # A stays out
+
+
+def test_batch_of_parameters():
+    T = TreeBuilder(["A", "B"], parameters="w")
+    root = T.decision(
+        "A",
+        {
+            "out": T.terminal("w", 0),
+            "in": T.decision(
+                "A",
+                {
+                    "x": T.decision(
+                        "B", {"x": T.terminal(3, 1), "y": T.terminal(0, 0)}, infoset="b"
+                    ),
+                    "y": T.decision(
+                        "B", {"x": T.terminal(0, 0), "y": T.terminal(1, 3)}, infoset="b"
+                    ),
+                },
+            ),
+        },
+    )
+    w = np.array([0.5, 2.0, 4.0])
+    game = T.build(root).bind(w=w)
+    result = subgame_perfect(game)
+    assert result.count.tolist() == [3, 3, 3]
+    for point, outside in enumerate(w):
+        rows = result.for_game(point)
+        go_in = result.behavior[rows, 0, 1] == 1.0
+        # A enters exactly where the subgame's equilibrium pays more than the outside option
+        values_in = np.array([3.0, 1.0, 0.75])
+        assert go_in.sum() == int(np.sum(values_in > outside))
+    assert_subgame_perfect(game, result)
+
+
+def test_three_player_subgame_uses_the_n_player_solver():
+    T = TreeBuilder(["A", "B", "C"])
+
+    def cell(a, b, c):
+        return T.terminal(float(a == b), float(b == c), float(c != a))
+
+    def c_node(a, b):
+        return T.decision("C", {"h": cell(a, b, 0), "t": cell(a, b, 1)}, infoset="c")
+
+    def b_node(a):
+        return T.decision("B", {"h": c_node(a, 0), "t": c_node(a, 1)}, infoset="b")
+
+    game = T.build(T.decision("A", {"h": b_node(0), "t": b_node(1)}))
+    result = subgame_perfect(game)
+    assert int(result.count) >= 1
+    assert_subgame_perfect(game, result)
+
+
+def test_errors():
+    T = TreeBuilder(["A"], parameters="c")
+    game = T.build(T.decision("A", {"x": T.terminal("c"), "y": T.terminal(0)}))
+    with pytest.raises(GameValueError, match="unbound"):
+        subgame_perfect(game)
+    with pytest.raises(GameValueError, match="ExtensiveFormGame"):
+        subgame_perfect("not a game")
+
+
+def test_corpus_games(gambit_corpus):
+    checked = 0
+    for path in sorted(gambit_corpus.rglob("*.efg")):
+        try:
+            game = read_efg(path)
+            reduced = reduced_normal_form(game, max_strategies=40)
+        except (EFGParseError, GameValueError):
+            continue
+        if game.n_players > 2 or np.prod(reduced.game.num_actions) > 100:
+            continue
+        result = subgame_perfect(game)
+        assert len(result) >= 1, path
+        assert_subgame_perfect(game, result)
+        checked += 1
+    assert checked >= 20
