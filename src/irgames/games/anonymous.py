@@ -82,10 +82,8 @@ def binomial_weights(n: int, p) -> np.ndarray:
     p = np.asarray(p, dtype=float)[..., None]
     k = np.arange(n + 1, dtype=float)
     log_choose = gammaln(n + 1.0) - gammaln(k + 1.0) - gammaln(n - k + 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = np.where(k > 0, k * np.log(np.where(p > 0, p, 1.0)), 0.0)
-        log_q = np.where(n - k > 0, (n - k) * np.log1p(-np.where(p < 1, p, 0.0)), 0.0)
-    weights = np.exp(log_choose + log_p + log_q)
+    inner = np.where((p > 0) & (p < 1), p, 0.5)  # the ends are filled in below
+    weights = np.exp(log_choose + k * np.log(inner) + (n - k) * np.log1p(-inner))
     # The endpoints p = 0 and p = 1 put all mass on k = 0 and k = n.
     weights = np.where(p <= 0, (k == 0).astype(float), weights)
     weights = np.where(p >= 1, (k == n).astype(float), weights)
