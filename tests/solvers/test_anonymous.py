@@ -213,3 +213,16 @@ def test_bad_options_raise():
         symmetric_equilibria(game, grid=2)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         indifference(game, [1.5])
+
+
+@given(small_games())
+def test_relabelling_act_and_not_act_mirrors_the_equilibria(game):
+    # swapping the two actions maps m actors to N - m and p to 1 - p
+    mirrored = AnonymousBinaryGame(game.payoff_not[..., ::-1], game.payoff_act[..., ::-1])
+    n = game.n_players
+    assert sorted(n - m for m in pure_equilibria_counts(game).actors()) == (
+        pure_equilibria_counts(mirrored).actors()
+    )
+    p0, p1 = symmetric_equilibria(game), symmetric_equilibria(mirrored)
+    if bool(p0.complete) and bool(p1.complete):
+        assert np.allclose(np.sort(1 - p0.probability), p1.probability, atol=1e-7)

@@ -159,3 +159,12 @@ def test_batch_and_regime_threshold():
 def test_bad_input_raises_clear_errors(kwargs, message):
     with pytest.raises(GameValueError, match=message):
         regime_change_cutoffs(**kwargs)
+
+
+@given(benefit, ratio, noise, st.floats(-1, 2), st.floats(0, 8), st.floats(0.1, 10))
+def test_common_rescaling_of_payoffs_changes_nothing(b, r, sigma, y, alpha, scale):
+    kwargs = dict(noise=sigma, prior_mean=y, prior_precision=alpha)
+    base = regime_change_cutoffs(b, r * b, **kwargs)
+    moved = regime_change_cutoffs(scale * b, scale * r * b, **kwargs)
+    assert np.array_equal(base.count, moved.count)
+    assert np.allclose(base.threshold, moved.threshold, atol=1e-9)

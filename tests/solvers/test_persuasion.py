@@ -239,3 +239,14 @@ def test_public_persuasion_must_move_enough_receivers_at_once():
 def test_bad_input_raises_clear_errors(call, message):
     with pytest.raises(GameValueError, match=message):
         call()
+
+
+@given(finite_problems())
+def test_relabelling_states_and_actions_leaves_the_value_unchanged(problem):
+    u_r, u_s, mu0 = problem
+    rng = np.random.default_rng(0)
+    states = rng.permutation(u_r.shape[1])
+    actions = rng.permutation(u_r.shape[0])
+    base = persuade(u_r, u_s, mu0)
+    moved = persuade(u_r[actions][:, states], u_s[actions][:, states], mu0[states])
+    assert float(moved.value) == pytest.approx(float(base.value), abs=1e-6 * spread(u_s))
