@@ -14,6 +14,7 @@ from irgames.games.normal_form import GameValueError
 from irgames.solvers.attrition import (
     attrition_equilibrium,
     classic_attrition,
+    threshold_attrition,
     volunteer_attrition,
 )
 
@@ -124,3 +125,68 @@ def test_bad_input_raises_clear_errors(call, message):
         call()
     with pytest.raises(ValueError, match="non-negative"):
         classic_attrition(1.0, 1.0).survival(-1.0)
+
+
+def _value_of_waiting(rates, value, flow_cost, r):
+    """Expected payoff of a player who pays nothing and waits while stages pass at ``rates``.
+
+    Stage durations are independent exponentials, so E[exp(-rT)] = prod(rate / (rate + r))
+    and the expected discounted flow cost is c (1 - E[exp(-rT)]) / r (c E[T] when r = 0).
+    """
+    rates = np.asarray(rates, dtype=float)
+    if r == 0:
+        return value - flow_cost * np.sum(1.0 / rates)
+    discount = np.prod(rates / (rates + r))
+    return value * discount - flow_cost * (1 - discount) / r
+
+
+@given(
+    st.integers(2, 12),
+    st.integers(1, 12),
+    st.floats(0.5, 10),
+    st.floats(0.05, 2),
+    positive,
+    st.one_of(st.just(0.0), st.floats(1e-3, 0.3)),
+)
+def test_threshold_attrition_every_stage_is_indifferent(n, k, value, cost, c, r):
+    k = min(k, n - 1) if n > 1 else 1
+    eq = threshold_attrition(n, k, value, cost, c, discount_rate=r)
+    if not eq.exists:
+        return
+    h = eq.hazard
+    scale = abs(value) + cost + 1
+    for m in range(k):
+        remaining = np.arange(n - m, n - k, -1)  # players not yet volunteered at stages m..k-1
+        # never volunteer: the others (one fewer) move the stages
+        never = _value_of_waiting((remaining - 1) * h[m:k], value, c, r)
+        # volunteer now, then wait as a committed volunteer while the rest move the stages
+        now = -cost + _value_of_waiting(remaining[1:] * h[m + 1 : k], value, c, r)
+        assert never == pytest.approx(now, abs=1e-7 * scale)
+    assert float(eq.payoff) == pytest.approx(
+        _value_of_waiting((np.arange(n, n - k, -1) - 1) * h[:k], value, c, r), abs=1e-7 * scale
+    )
+
+
+@given(players, positive, positive, positive)
+def test_threshold_attrition_with_one_volunteer_is_the_volunteer_war(n, value, cost, c):
+    a = threshold_attrition(n, 1, value, cost, c)
+    b = volunteer_attrition(n, value, cost, c)
+    assert float(a.expected_delay) == pytest.approx(float(b.expected_delay), rel=1e-12)
+    assert float(a.payoff) == pytest.approx(value - cost, rel=1e-9, abs=1e-9)
+
+
+def test_threshold_attrition_unanimity_and_batches():
+    eq = threshold_attrition(np.array([3, 3, 5]), np.array([1, 3, 2]), 3.0, 1.0, 0.5)
+    assert eq.exists.all()
+    # with k = N the last player is pivotal and moves at once
+    assert np.isinf(eq.hazard[1, 2]) and eq.stage_delay[1, 2] == 0
+    assert np.isnan(eq.hazard[0, 1]) and eq.stage_delay[0, 1] == 0
+    # by hand for N = 6, k = 2, V = 3, K = 1, c = 1/2: stage 1 has h = c / (4 K) = 1/8 and
+    # lasts 1/(5/8) = 1.6; U_1 = V - c * 1.6 = 2.2, W_0 = U_1 - K = 1.2, W_1 = V - K = 2, so
+    # stage 0 has h = c / (5 * 0.8) = 1/8 and lasts 1/(6/8); the delays need not rise with k
+    more = threshold_attrition(6, np.arange(1, 6), 3.0, 1.0, 0.5)
+    assert more.expected_delay[1] == pytest.approx(1.6 + 4 / 3)
+    assert float(more.payoff[1]) == pytest.approx(1.2)
+    assert more.expected_delay[4] < more.expected_delay[3]
+    with pytest.raises(GameValueError, match="threshold"):
+        threshold_attrition(3, 4, 3.0, 1.0, 0.5)
