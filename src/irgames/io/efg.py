@@ -525,13 +525,16 @@ def to_pygambit_tree(game: ExtensiveFormGame, index=(), *, return_nodes: bool = 
     gnode = {0: g.root}
     infoset_obj = {}
     used_labels: set[str] = set()
+    used_nodes: set[str] = set()
+    used_infosets: set[tuple[int, str]] = set()
     for v in range(game.n_nodes):
         node = gnode[v]
         m = int(game.mover[v])
         if node is None:
             raise GameValueError("internal error: node not created")
-        if game.node_labels[v]:
-            node.label = game.node_labels[v]
+        if game.node_labels[v] and game.node_labels[v] not in used_nodes:
+            node.label = game.node_labels[v]  # pygambit 16.7 wants unique node labels
+            used_nodes.add(game.node_labels[v])
         if m == TERMINAL:
             t = int(game.terminal_index[v])
             label = game.node_labels[v] or f"z{t + 1}"
@@ -559,8 +562,10 @@ def to_pygambit_tree(game: ExtensiveFormGame, index=(), *, return_nodes: bool = 
             else:
                 g.append_move(node, players[m], labels)
                 infoset_obj[h] = node.infoset
-                if game.infoset_labels[h]:
-                    node.infoset.label = game.infoset_labels[h]
+                label = game.infoset_labels[h]
+                if label and (m, label) not in used_infosets:  # unique per player in pygambit
+                    node.infoset.label = label
+                    used_infosets.add((m, label))
         kids = list(node.children)
         for a in range(int(game.num_children[v])):
             gnode[int(game.children[v, a])] = kids[a]
