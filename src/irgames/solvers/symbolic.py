@@ -40,6 +40,7 @@ a - 1 >= 0
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -115,14 +116,20 @@ class SymbolicSPE:
         which = np.full(shape, -1, dtype=np.int64)
         pay = np.full((*shape, self.game.n_players), np.nan)
         for k, regime in enumerate(self.regimes):
-            f = sympy.lambdify(self.parameters, regime.condition, modules="numpy")
+            f = _compiled(self.parameters, regime.condition)
             holds = np.broadcast_to(np.asarray(f(*args), dtype=bool), shape) & (which < 0)
             which = np.where(holds, k, which)
             for i, expr in enumerate(regime.payoffs):
-                g = sympy.lambdify(self.parameters, expr, modules="numpy")
+                g = _compiled(self.parameters, expr)
                 value = np.broadcast_to(np.asarray(g(*args), dtype=float), shape)
                 pay[..., i] = np.where(holds, value, pay[..., i])
         return which, pay
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(parameters: tuple, expr):
+    """A numpy function of the parameters (cached: sympy expressions are hashable)."""
+    return sympy.lambdify(parameters, expr, modules="numpy")
 
 
 def _entry(game, table, row, col):
