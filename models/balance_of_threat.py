@@ -44,11 +44,12 @@ round, Bayes' rule gives the posterior odds :math:`\frac{\mu}{1-\mu}(q_P/q_B)^t`
 of one that never demands, :math:`\frac{\mu}{1-\mu}((1-q_P)/(1-q_B))^t`. Balancing *starts*
 (the penny drops) in the first round whose stage game at the posterior has an equilibrium in
 which :math:`H` is contained (solved round by round). Then the would-be balancers play a war of
-attrition (:func:`~irgames.solvers.attrition.volunteer_attrition`; Bliss and Nalebuff 1984):
-once the hegemon is known to be predatory, the first to balance pays the effective cost, every
-other gets the protection :math:`h`, and all suffer a share (the *harm rate*) of :math:`h` per
-round meanwhile. The expected delay :math:`(N-1) c_{\text{eff}} / (N \cdot \text{rate} \cdot h)`
-grows with :math:`N` and with the cost.
+attrition (:func:`~irgames.solvers.attrition.threshold_attrition`; Bliss and Nalebuff 1984 for
+one volunteer): once the hegemon is known to be predatory, each balancer pays the effective
+cost when she joins, all get the protection :math:`h` once :math:`k` have joined, and all
+suffer a share (the *harm rate*) of :math:`h` per round meanwhile. The expected delay until
+the coalition is complete grows with :math:`N` and with the cost; for :math:`k = 1` it is
+:math:`(N-1) c_{\text{eff}} / (N \cdot \text{rate} \cdot h)`.
 
 Global game (Morris and Shin 1998, 2003). With private signals of the hegemon's strength
 :math:`\theta` (noise :math:`\sigma`) and an improper uniform prior, balancing read as a club
@@ -85,7 +86,7 @@ from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.anonymous import AnonymousBinaryGame
 from irgames.solvers.anonymous import pure_equilibria_counts, symmetric_equilibria
-from irgames.solvers.attrition import volunteer_attrition
+from irgames.solvers.attrition import threshold_attrition
 from irgames.solvers.global_games import regime_change_cutoffs
 
 __all__ = ["ROUNDS", "balance_of_threat", "harm", "solve", "stage_game"]
@@ -341,10 +342,12 @@ def solve(
     flow = b(harm_rate) * h
     worthwhile &= flow > 0
     safe_h = np.where(worthwhile, h, 1.0)
-    war = volunteer_attrition(
-        n, value=safe_h, cost=c_known, flow_cost=np.where(worthwhile, flow, 1.0)
+    war = threshold_attrition(
+        n, k, value=safe_h, cost=c_known, flow_cost=np.where(worthwhile, flow, 1.0)
     )
+    worthwhile &= war.exists
     delay = np.where(worthwhile, war.expected_delay, np.nan)
+    first_delay = np.where(worthwhile, war.first_delay, np.nan)
     start = penny + delay
 
     # the global game: strength threshold below which the hegemon is contained
@@ -366,6 +369,7 @@ def solve(
             "balances_eventually": started,
             "bandwagons_if_benign": bandwagons_if_benign,
             "expected_delay": delay,
+            "first_balancer_delay": first_delay,
             "start_round": start,
             "cutoff": cutoff,
             "posterior_path": pred_path,
@@ -500,8 +504,8 @@ claims = [
         "delay_grows_with_potential_balancers",
         "expected_delay",
         "n_states",
-        "Once the penny has dropped, the expected delay before the first state balances grows "
-        "with the number of states that could balance.",
+        "Once the penny has dropped, the expected delay before enough states balance grows with "
+        "the number of states that could balance.",
         given=lambda p, o: np.isfinite(o["expected_delay"]),
         quote=COLLECTIVE,
         source=SEED_003,
@@ -630,7 +634,7 @@ def _draw_learning(d):
             d[f"start_round_{kind}"][0],
             color=colour,
             ls=":",
-            label=f"expected first balancer ({kind})",
+            label=f"balancing coalition complete ({kind}, expected)",
         )
     ax.set_xlabel("round")
     ax.set_ylabel("posterior P(predatory)")
@@ -665,7 +669,7 @@ figures = [
         _draw_learning,
         "Posterior that the hegemon is predatory (prior 0.05) along the paths of a demanding "
         "and a quiet hegemon; for an economic and a military response, the round at which "
-        "balancing becomes an equilibrium and the expected arrival of the first balancer.",
+        "balancing becomes an equilibrium and the expected completion of the balancing coalition.",
     ),
 ]
 

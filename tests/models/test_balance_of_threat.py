@@ -89,13 +89,17 @@ def test_learning_paths_follow_bayes_rule(point):
     out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
     mu, qp, qb = point["intentions"], point["demand_predatory"], point["demand_benign"]
     t = np.arange(ROUNDS + 1)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        demanding = mu * qp**t / (mu * qp**t + (1 - mu) * qb**t)
-        quiet = mu * (1 - qp) ** t / (mu * (1 - qp) ** t + (1 - mu) * (1 - qb) ** t)
-    ok = np.isfinite(demanding)
-    assert np.allclose(out["posterior_path"][ok], demanding[ok], atol=1e-9)
-    ok = np.isfinite(quiet)
-    assert np.allclose(out["benign_path"][ok], quiet[ok], atol=1e-9)
+
+    def bayes(like_predatory, like_benign):
+        # P(predatory | t signals) = mu L_P^t / (mu L_P^t + (1 - mu) L_B^t), in logs
+        if mu == 0:
+            return np.zeros(t.size)
+        a = np.log(mu) + t * np.log(like_predatory)
+        b = np.log1p(-mu) + t * np.log(like_benign) if mu < 1 else np.full(t.size, -np.inf)
+        return np.exp(a - np.logaddexp(a, b))
+
+    assert np.allclose(out["posterior_path"], bayes(qp, qb), atol=1e-9)
+    assert np.allclose(out["benign_path"], bayes(1 - qp, 1 - qb), atol=1e-9)
     # the penny drops in the first round where a containing coalition is an equilibrium:
     # where the expected harm covers the effective cost at that round's posterior
     h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
@@ -114,13 +118,19 @@ def test_learning_paths_follow_bayes_rule(point):
 def test_war_of_attrition_delay_closed_form(point):
     out = model.evaluate({k: np.asarray(v) for k, v in point.items()})
     h = harm(point["power"], point["proximity"], point["offense"], point["stakes"])
-    n = point["n_states"]
+    n, k = point["n_states"], point["threshold"]
     c = point["cost"] + max(point["bandwagon_gain"] - point["bandwagon_loss"], 0.0)
-    if h > c:
-        expected = (n - 1) * c / (n * point["harm_rate"] * h)
-        assert float(out["expected_delay"]) == pytest.approx(expected, rel=1e-9)
-    else:
-        assert np.isnan(out["expected_delay"])
+    delay, first = float(out["expected_delay"]), float(out["first_balancer_delay"])
+    if h <= c:
+        assert np.isnan(delay)
+        return
+    # the first balancer: exponential race at rate N h_0; for k = 1 Bliss-Nalebuff's
+    # (N - 1) c / (N rate h); under unanimity nobody waits
+    if k == 1:
+        assert delay == pytest.approx((n - 1) * c / (n * point["harm_rate"] * h), rel=1e-9)
+    if k == n:
+        assert delay == 0
+    assert first <= delay + 1e-12
 
 
 CHEAP = dict(n=150, segments=20, use_hypothesis=False)

@@ -328,7 +328,8 @@ def threshold_attrition(
         fine = active & ~pivotal & np.isfinite(h) & (h > 0) & (W_next > W)
         ok &= ~active | pivotal | fine
         hazard[..., m] = np.where(pivotal, np.inf, np.where(fine, h, np.nan))
-        delay[..., m] = np.where(active & fine, 1.0 / (remaining * np.where(fine, h, 1.0)), 0.0)
+        rate = np.where(fine, remaining * h, 1.0)  # inactive stages may have no one left
+        delay[..., m] = np.where(active & fine, 1.0 / rate, 0.0)
         U = np.where(pivotal, U_next, U)
         W_next = np.where(active, W, W_next)
         U_next = np.where(active, U, U_next)
