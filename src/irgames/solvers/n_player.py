@@ -29,8 +29,8 @@ All equilibria of small games: :func:`polynomial_support_enumeration`
     the opponents' product distribution to a correlated one (if no distribution on
     :math:`S_{-i}` makes :math:`S_i` indifferent and best, no product one does).
 
-    The symbolic step is per (game, support profile): it is the one place in irgames where
-    work is done game by game, and it is why this method is for *small* games. Its cost
+    The LP and the symbolic step are per (game, support profile): the one place in irgames
+    where work is done game by game, and it is why this method is for *small* games. Its cost
     grows steeply with the number of unknowns of the largest system, :math:`\sum_i (a_i - 1)`.
     Measured on one (shared, loaded) core: Gambit's 2x2x2 games take 0.1 to 3 s (1 to 3 s of it
     is importing sympy), its 2x2x2x2 games 2 to 6 s, 8x2x2 4 s (98 s before the LP pruning,
@@ -201,11 +201,12 @@ def _rational(x: float, scale: float) -> Fraction:
 
 
 def _solve_support(table, support, n, num_actions, method="buchberger"):
-    """Real solutions of one support's indifference system, or None if not isolated.
+    """Real solutions of one support's indifference system.
 
-    ``table`` is a nested object array of Fractions ``(n, a_1, ..., a_n)``. Returns a list of
-    profiles (each a list of float arrays of full length) and a flag for a positive-dimensional
-    solution set.
+    ``table`` is an object array of Fractions ``(n, a_1, ..., a_n)``. Returns the real
+    solutions as profiles (lists of full-length float arrays, not yet checked for signs or best
+    responses) and a flag that is True when the solution set is positive-dimensional (then no
+    solutions are returned).
     """
     import sympy
 
