@@ -1,22 +1,181 @@
 """irgames: theories of international relations as formal games, solved in batches.
 
+Every game type holds arrays with a leading batch shape and every solver solves the whole
+batch in one call. ``import irgames as ig`` gives the public names of every layer:
+
+- games: :class:`NormalFormGame`, :class:`ExtensiveFormGame` (built with :class:`TreeBuilder`),
+  :class:`SignallingGame`, :class:`RepeatedGame`, :class:`StochasticGame`,
+  :class:`AnonymousBinaryGame`, and :func:`regret`, the definition of equilibrium every solver's
+  output is checked against;
+- solvers: :func:`solve` (chooses a method), the normal-form solvers (:func:`pure_equilibria`,
+  :func:`two_by_two`, :func:`zero_sum`, :func:`support_enumeration`,
+  :func:`vertex_enumeration`, :func:`lemke_howson`, :func:`exact_equilibria`, ...), trees
+  (:func:`backward_induction`, :func:`subgame_perfect`, :func:`symbolic_backward_induction`,
+  :func:`perfect_bayesian_equilibria`), quantal response, repeated and stochastic games,
+  bargaining, collective action, global games, wars of attrition and persuasion;
+- analysis: :class:`ParameterSpace`, :class:`Model`, :class:`Claim`, :class:`Figure`,
+  :func:`sweep`, :func:`check` and the comparative statics;
+- io: Gambit's ``.nfg`` and ``.efg`` formats and converters to nashpy and pygambit.
+
+The submodules (``irgames.solvers.vertex_enumeration`` and so on) hold the mathematics in their
+docstrings; the theories live in ``irgames.models``.
+
 >>> import irgames as ig
 >>> game = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
 >>> game
 NormalFormGame(n_players=2, num_actions=(2, 2), batch_shape=())
+>>> ig.support_enumeration(game).strategies[0][0]
+array([0., 1.])
 """
 
-from .games import GameValueError, NormalFormGame, action_values, expected_payoffs, regret
-from .solvers import Equilibria
+from .analysis.claims import Claim, ClaimsReport, check, claims_report
+from .analysis.model import Figure, Model, Outcome
+from .analysis.parameters import Constraint, Grid, Parameter, ParameterError, ParameterSpace
+from .analysis.registry import all_models, get_model
+from .analysis.selection import follow_branches, regime_map
+from .analysis.statics import derivative, elasticity, monotone, sign_under
+from .analysis.sweep import SweepResult, sweep
+from .games.anonymous import AnonymousBinaryGame
+from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
+from .games.normal_form import GameValueError, NormalFormGame
+from .games.reduced_form import agent_form, reduced_normal_form
+from .games.regret import action_values, expected_payoffs, regret
+from .games.repeated import RepeatedGame, StochasticGame
+from .games.signalling import SignallingGame, pbe_regret, screening_tree
+from .io.convert import from_nashpy, from_pygambit, to_nashpy, to_pygambit
+from .io.efg import EFGParseError, read_efg, write_efg
+from .io.nfg import NFGParseError, read_nfg, write_nfg
+from .solvers.anonymous import symmetric_equilibria
+from .solvers.attrition import attrition_equilibrium, threshold_attrition
+from .solvers.backward_induction import backward_induction
+from .solvers.bargaining import bargaining_range, rubinstein
+from .solvers.dominance import iterated_dominance
+from .solvers.equilibria import Equilibria
+from .solvers.exact import certify, exact_equilibria, exact_regret
+from .solvers.front import solve
+from .solvers.global_games import regime_change_cutoffs
+from .solvers.lemke_howson import lemke_howson, lemke_howson_all_labels
+from .solvers.minmax import minmax_values
+from .solvers.n_player import logit_homotopy, polynomial_support_enumeration
+from .solvers.pbe import perfect_bayesian_equilibria, pure_pbe
+from .solvers.persuasion import persuade, persuade_binary, persuade_public
+from .solvers.pure import pure_equilibria
+from .solvers.qre import agent_logit_qre, agent_probit_qre, logit_qre, logit_qre_path
+from .solvers.repeated import (
+    agent_specific_punishment,
+    equilibrium_payoffs,
+    feasible_payoffs,
+    forgiving_trigger,
+    grim_trigger,
+    linked,
+    minmax_punishment,
+    nash_reversion,
+)
+from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
+from .solvers.subgame_perfect import subgame_perfect
+from .solvers.support_enumeration import is_degenerate, support_enumeration
+from .solvers.symbolic import symbolic_backward_induction
+from .solvers.two_by_two import two_by_two
+from .solvers.vertex_enumeration import vertex_enumeration
+from .solvers.zero_sum import zero_sum
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHANCE",
+    "TERMINAL",
+    "AnonymousBinaryGame",
+    "Claim",
+    "ClaimsReport",
+    "Constraint",
+    "EFGParseError",
     "Equilibria",
+    "ExtensiveFormGame",
+    "Figure",
     "GameValueError",
+    "Grid",
+    "Model",
+    "NFGParseError",
     "NormalFormGame",
+    "Outcome",
+    "Parameter",
+    "ParameterError",
+    "ParameterSpace",
+    "RepeatedGame",
+    "SignallingGame",
+    "StochasticGame",
+    "SweepResult",
+    "TreeBuilder",
     "__version__",
     "action_values",
+    "agent_form",
+    "agent_logit_qre",
+    "agent_probit_qre",
+    "agent_specific_punishment",
+    "all_models",
+    "attrition_equilibrium",
+    "backward_induction",
+    "bargaining_range",
+    "certify",
+    "check",
+    "claims_report",
+    "derivative",
+    "elasticity",
+    "equilibrium_payoffs",
+    "exact_equilibria",
+    "exact_regret",
     "expected_payoffs",
+    "feasible_payoffs",
+    "follow_branches",
+    "forgiving_trigger",
+    "from_nashpy",
+    "from_pygambit",
+    "get_model",
+    "grim_trigger",
+    "is_degenerate",
+    "iterated_dominance",
+    "lemke_howson",
+    "lemke_howson_all_labels",
+    "linked",
+    "logit_homotopy",
+    "logit_qre",
+    "logit_qre_path",
+    "markov_perfect_equilibria",
+    "minmax_punishment",
+    "minmax_values",
+    "monotone",
+    "nash_reversion",
+    "pbe_regret",
+    "perfect_bayesian_equilibria",
+    "persuade",
+    "persuade_binary",
+    "persuade_public",
+    "policy_iteration",
+    "polynomial_support_enumeration",
+    "pure_equilibria",
+    "pure_pbe",
+    "read_efg",
+    "read_nfg",
+    "reduced_normal_form",
+    "regime_change_cutoffs",
+    "regime_map",
     "regret",
+    "rubinstein",
+    "screening_tree",
+    "sign_under",
+    "solve",
+    "subgame_perfect",
+    "support_enumeration",
+    "sweep",
+    "symbolic_backward_induction",
+    "symmetric_equilibria",
+    "threshold_attrition",
+    "to_nashpy",
+    "to_pygambit",
+    "two_by_two",
+    "value_iteration",
+    "vertex_enumeration",
+    "write_efg",
+    "write_nfg",
+    "zero_sum",
 ]
