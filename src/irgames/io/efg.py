@@ -544,7 +544,7 @@ def to_pygambit_tree(game: ExtensiveFormGame, index=(), *, return_nodes: bool = 
             outcome = g.add_outcome(label, [rational(x) for x in payoffs[t]])
             g.set_outcome(node, outcome)
             continue
-        labels = list(game.action_labels[v])
+        labels = _unique_labels(game.action_labels[v])
         if m == CHANCE:
             g.append_move(node, g.players.chance, labels)
             c = int(game.chance_index[v])
@@ -572,6 +572,18 @@ def to_pygambit_tree(game: ExtensiveFormGame, index=(), *, return_nodes: bool = 
     if return_nodes:
         return g, [gnode[v] for v in range(game.n_nodes)]
     return g
+
+
+def _unique_labels(labels) -> list[str]:
+    """Action labels made unique within their node (pygambit wants that): repeats get ``#k``."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        label = str(label)
+        count = seen.get(label, 0)
+        seen[label] = count + 1
+        out.append(label if count == 0 and label else f"{label}#{count + 1}")
+    return out
 
 
 def from_pygambit_tree(g, *, check_recall: bool = True) -> ExtensiveFormGame:
