@@ -91,7 +91,7 @@ from scipy.special import ndtr
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
-from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace
 from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.solvers.backward_induction import SubgamePerfect, backward_induction
