@@ -1,0 +1,197 @@
+"""Sanctions paradox: Drezner's closed forms from the generic engine, the claims, the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given
+from models.sanctions_paradox import MODEL, QUOTES, SEED_PATH, solve_at_demand
+
+from irgames.analysis.parameters import ParameterError
+from irgames.analysis.testing import assert_claim, assert_closed_form
+
+model = MODEL
+space = model.space
+QUIET = {"a_S": 0.0, "a_T": 0.0, "w_T": -20.0, "D_max": 25.0}
+
+
+@pytest.mark.parametrize(
+    ("B", "demand", "utility"),
+    [(0.0, 1.0, 2.0), (0.5, 5 / 3, 2.5), (0.7, 0.0, 0.0)],
+)
+def test_worked_numbers(B, demand, utility):
+    # THEORIES.md section 1 with c_s = 1, c_t = 3 and B_s = B_t = B
+    out = model(c_s=1.0, c_t=3.0, B_s=B, B_t=B)
+    assert float(out["demand"]) == pytest.approx(demand, abs=1e-9)
+    assert float(out["utility_S"]) == pytest.approx(utility, abs=1e-9)
+    assert bool(out["threatens"]) == (B < 0.6)
+    assert bool(out["credible"]) == (B < 0.6)  # 1 <= (1 - B) 3 iff B <= 2/3
+
+
+def _closed_form(p):
+    """Drezner's solution, extended to audience costs and the outside option (numpy)."""
+    credible = p["c_s"] - p["a_S"] <= (1 - p["B_s"]) * p["c_t"]
+    firm = np.where(credible, -p["c_t"] + (1 - p["B_t"]) * p["c_s"], 0.0)
+    best_refusal = np.maximum(firm, p["w_T"])
+    d_star = np.clip((-p["a_T"] - best_refusal) / (2 - p["B_t"]), 0.0, p["D_max"])
+    return credible, firm, d_star
+
+
+def _margin(p):
+    """Distance of a point from the credibility boundary, relative to the payoff scale."""
+    scale = p["c_s"] + p["c_t"] + p["a_S"] + p["a_T"] + np.abs(p["w_T"]) + 2 * p["D_max"]
+    return np.abs(p["c_s"] - p["a_S"] - (1 - p["B_s"]) * p["c_t"]) / scale
+
+
+@given(space.strategy())
+def test_credibility_and_largest_acceptable_demand_match_the_closed_form(point):
+    p = {k: np.asarray(v, dtype=float) for k, v in point.items()}
+    if _margin(p) < 1e-7:
+        return  # on the boundary the tie is reported, either side is right
+    out = model.evaluate(p)
+    credible, _firm, d_star = _closed_form(p)
+    assert bool(out["credible"]) == bool(credible)
+    scale = max(1.0, float(p["c_t"] + p["c_s"] + abs(p["w_T"]) + p["a_T"]))
+    assert float(out["max_acceptable"]) == pytest.approx(float(d_star), abs=1e-8 * scale)
+
+
+def test_demand_and_sender_utility_match_drezner_at_random_quiet_points():
+    # quiet coercion without an outside option: the closed forms of THEORIES.md section 1
+    c_s, c_t, B_s, B_t = sp.symbols("c_s c_t B_s B_t")
+    d_star = (c_t - (1 - B_t) * c_s) / (2 - B_t)
+    quiet = space.restrict(a_S=0.0, a_T=0.0, w_T=-20.0, D_max=25.0)
+
+    def drezner(p):
+        credible = p["c_s"] <= (1 - p["B_s"]) * p["c_t"] * (1 - 1e-6)
+        positive = p["c_t"] - (1 - p["B_t"]) * p["c_s"] > 1e-6 * p["c_t"]
+        return credible & positive
+
+    from irgames.analysis.model import Model
+
+    restricted = Model("quiet", "quiet coercion", quiet, model.solve)
+    assert assert_closed_form(restricted, "demand", d_star, given=drezner, n=400, rtol=1e-8) > 50
+    assert (
+        assert_closed_form(
+            restricted, "utility_S", (2 - B_s) * d_star, given=drezner, n=400, rtol=1e-8
+        )
+        > 50
+    )
+
+
+@given(space.strategy())
+def test_the_chosen_demand_maximises_the_senders_value(point):
+    # solve the game after every demand on a grid (the demand as a batch axis) and check that
+    # no demand gives the sender more than the equilibrium utility
+    p = {k: float(v) for k, v in point.items()}
+    out = model(**p)
+    grid = np.linspace(0.0, p["D_max"], 201)[1:]
+    spe = solve_at_demand(
+        grid, p["c_s"], p["c_t"], p["B_s"], p["B_t"], p["a_S"], p["a_T"], p["w_T"]
+    )
+    best_on_grid = max(float(spe.payoffs[:, 0].max()), 0.0)  # 0: the status quo
+    scale = max(1.0, p["c_s"] + p["c_t"] + abs(p["w_T"]) + 2 * p["D_max"])
+    assert best_on_grid <= float(out["utility_S"]) + 1e-8 * scale
+    # and the equilibrium utility is what the sender gets from its demand
+    if bool(out["threatens"]):
+        at = solve_at_demand(
+            float(out["demand"]),
+            p["c_s"],
+            p["c_t"],
+            p["B_s"],
+            p["B_t"],
+            p["a_S"],
+            p["a_T"],
+            p["w_T"],
+        )
+        assert float(at.payoffs[0]) == pytest.approx(float(out["utility_S"]), abs=1e-8 * scale)
+
+
+@given(space.strategy())
+def test_regimes_are_consistent_with_the_path(point):
+    out = model.evaluate({k: np.asarray(v, dtype=float) for k, v in point.items()})
+    regime = str(out.regime_labels())
+    assert bool(out["threatens"]) == (regime != "status quo")
+    assert bool(out["imposes"]) == (regime == "deadlock")
+    assert bool(out["realigns"]) == (regime == "realignment")
+    assert regime != "back down"  # never on the path under complete information
+    if regime == "acquiescence":
+        assert float(out["concession"]) == pytest.approx(float(out["demand"]))
+        assert float(out["demand"]) > 0
+    else:
+        assert float(out["concession"]) == 0.0
+    # a sender never threatens unless its threat is credible
+    if bool(out["threatens"]):
+        assert bool(out["credible"])
+
+
+def test_loud_coercion_can_make_an_allys_threat_credible():
+    quiet = model(c_s=1.0, c_t=3.0, B_s=0.8, B_t=0.8)
+    loud = model(c_s=1.0, c_t=3.0, B_s=0.8, B_t=0.8, a_S=1.0, a_T=0.5)
+    assert not bool(quiet["threatens"])
+    assert bool(loud["threatens"]) and bool(loud["credible"])
+    # the target's audience cost lowers what it concedes: (3 - 0.2 - 0.5)/1.2
+    assert float(loud["demand"]) == pytest.approx(2.3 / 1.2, abs=1e-9)
+
+
+def test_deadlock_and_realignment_occur():
+    # loud coercion of an adversary that will not concede in public: sanctions
+    deadlock = model(c_s=1.0, c_t=3.0, B_s=0.2, B_t=0.2, a_T=3.0)
+    assert str(deadlock.regime_labels()) == "deadlock"
+    assert float(deadlock["utility_S"]) == pytest.approx(-1 + 0.8 * 3, abs=1e-9)
+    # the same target with a cheap outside option realigns (Cuba)
+    cuba = model(c_s=1.0, c_t=3.0, B_s=0.2, B_t=0.2, a_T=3.0, w_T=-1.0)
+    assert str(cuba.regime_labels()) == "realignment"
+    assert float(cuba["concession"]) == 0.0
+
+
+@pytest.mark.parametrize("claim", model.claims, ids=lambda c: c.name)
+def test_claim_holds_over_its_domain(claim):
+    assert_claim(model, claim, n=400, seed=3, segments=25, use_hypothesis=False)
+
+
+def test_quotes_are_from_the_seed():
+    if not SEED_PATH.exists():
+        pytest.skip("seed file not available")
+    text = SEED_PATH.read_text(encoding="utf-8")
+    for claim in model.claims:
+        assert claim.quote in text, claim.name
+    for quote in QUOTES.values():
+        assert quote in text
+
+
+def test_sweeps_on_numpy_and_dask_agree():
+    pytest.importorskip("dask")
+    from irgames.analysis.sweep import sweep
+
+    a = sweep(model, B_s=5, B_t=4, backend="numpy", chunk_size=7)
+    b = sweep(model, B_s=5, B_t=4, backend="dask", chunk_size=7)
+    for name in ("demand", "utility_S", "threatens"):
+        assert np.allclose(a[name], b[name], atol=1e-12)
+
+
+def test_figures_are_deterministic_and_draw(tmp_path):
+    pytest.importorskip("matplotlib")
+    from irgames.analysis.model import render_figure
+
+    for figure in model.figures:
+        one, two = figure.compute(), figure.compute()
+        assert one.keys() == two.keys()
+        for k in one:
+            assert np.array_equal(np.asarray(one[k]), np.asarray(two[k]))
+        png, csv = render_figure(figure, tmp_path)
+        assert png.stat().st_size > 0 and csv.read_text().count("\n") > 2
+
+
+def test_demand_figure_matches_the_closed_form():
+    data = model.figure("sanctions_paradox_demand").compute()
+    for c in (0.5, 1.0, 2.0):
+        expected = (3 - (1 - data["B_t"]) * c) / (2 - data["B_t"])
+        assert np.allclose(data[f"demand_c_s_{c}"], expected, atol=1e-8)
+
+
+def test_bad_parameters_are_rejected():
+    with pytest.raises(ParameterError, match="B_s"):
+        model(B_s=1.5)
+    with pytest.raises(ParameterError, match="c_s"):
+        model(c_s=0.0)
