@@ -2,12 +2,36 @@ r"""The ``irgames`` command.
 
 Usage::
 
-    irgames solve FILE.nfg [--method M] [--json]
+    irgames figures [--model M] [--out DIR] [--no-claims] [--json]   # the main job
+    irgames claims [MODEL] [--json] [--check] [-n N] [--seed S]
+    irgames sweep MODEL name=lo:hi:n ... [--out FILE.csv|FILE.nc] [--backend numpy|dask]
+    irgames solve FILE.nfg|FILE.efg [--method M] [--json]
+    irgames models [--json]
+    irgames bench [--quick]
 
-``solve`` reads a Gambit ``.nfg`` file, solves it with :func:`irgames.solvers.front.solve`
-(``--method`` names any of its methods) and prints every equilibrium; ``--json`` prints one
-object ``{"file", "method", "complete", "degenerate", "equilibria": [{"strategies": [[...],
-...], "payoffs": [...], "regret": r, "component": c}, ...]}``.
+``figures`` renders every figure of every registered model (or of one) into
+``DIR/<model>/<figure>.png`` and ``.csv`` (deterministic: the same bytes on every run), then
+checks every claim and prints the claims report: per claim the share of the sampled points
+where it holds, the points checked and those meeting its condition, the verdict, and a shrunk
+counterexample where it fails. ``claims`` prints that report alone; ``--check`` makes a failing
+claim an error (exit 7), for scripts. ``sweep`` solves a model over a grid (``name=lo:hi:n`` an
+axis, ``name=v1,v2,...`` explicit values, ``name=v`` held fixed) and writes CSV (to standard
+output without ``--out``) or netCDF. ``solve`` prints every equilibrium of a Gambit game file:
+a normal-form ``.nfg`` through :func:`irgames.solvers.front.solve`, an extensive-form ``.efg``
+by backward induction (perfect information; every pure subgame-perfect equilibrium) or by
+:func:`irgames.solvers.subgame_perfect.subgame_perfect` (imperfect information). ``models``
+lists the registered models. ``bench`` runs the benchmarks of a checkout (``python -m
+benchmarks``). Models are found by :mod:`irgames.analysis.registry`: every model defined in a
+module of ``irgames.models`` appears here without being listed.
+
+``--json`` prints one JSON document on standard output wherever the output is data; progress
+bars (tqdm, when installed and standard error is a terminal) appear on steps that take more
+than a second and go to standard error.
+
+``solve --json`` prints ``{"file", "method", "complete", "degenerate", "equilibria": [...]}``:
+for ``.nfg`` each equilibrium is ``{"strategies": [[...], ...], "payoffs", "regret",
+"component"}``; for ``.efg`` it is ``{"behavior": [{"player", "infoset", "actions",
+"probabilities"}, ...], "payoffs", "path"}`` (the path only for pure equilibria).
 
 Exit codes
 ----------
@@ -15,9 +39,13 @@ Exit codes
 0     success
 1     the solver failed (an unexpected error; the message says which)
 2     usage error (unknown subcommand, option or method)
-3     the input file does not exist or cannot be read
+3     a file or folder does not exist or cannot be read or written (or ``bench`` outside a
+      checkout)
 4     the input file is malformed (the message gives line and column)
-5     the input is valid but not supported by this command (e.g. .efg)
+5     the input is valid but not supported by this command (e.g. imperfect recall)
+6     an invalid value: unknown model or parameter, value outside its domain, malformed
+      ``name=lo:hi:n``
+7     ``claims --check``: some claim fails
 ====  ==============================================================
 
 Adding a subcommand
@@ -28,15 +56,14 @@ them, in this module or in a module imported by :func:`_load_commands`::
 
     from irgames.cli import Command, CLIError, register
 
-    def _configure_sweep(parser):
-        parser.add_argument("model")
+    def _configure_hello(parser):
+        parser.add_argument("name")
 
-    def _run_sweep(args) -> int:
+    def _run_hello(args) -> int:
         ...               # raise CLIError(message, code) for a one-line error
         return 0
 
-    register(Command("sweep", "sweep a model over its parameter space",
-                     _configure_sweep, _run_sweep))
+    register(Command("hello", "greet", _configure_hello, _run_hello))
 
 Errors are one line on stderr, ``irgames <command>: error: <what is wrong and how to fix it>``;
 set ``IRGAMES_DEBUG=1`` to see the traceback of an unexpected error instead.
@@ -44,7 +71,10 @@ set ``IRGAMES_DEBUG=1`` to see the traceback of an unexpected error instead.
 Examples
 --------
 >>> from irgames.cli import main
->>> main(["--help"])  # doctest: +SKIP
+>>> main(["solve", "no/such/game.nfg"])
+3
+>>> sorted(COMMANDS)
+['bench', 'claims', 'figures', 'models', 'solve', 'sweep']
 """
 
 from __future__ import annotations
@@ -52,14 +82,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-__all__ = ["COMMANDS", "CLIError", "Command", "main", "register"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_CLAIM_FAILS",
+    "EXIT_FAILURE",
+    "EXIT_INVALID",
+    "EXIT_MALFORMED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_UNSUPPORTED",
+    "EXIT_USAGE",
+    "CLIError",
+    "Command",
+    "build_parser",
+    "main",
+    "register",
+]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -67,6 +117,8 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_MALFORMED = 4
 EXIT_UNSUPPORTED = 5
+EXIT_INVALID = 6
+EXIT_CLAIM_FAILS = 7
 
 
 class CLIError(Exception):
@@ -99,70 +151,131 @@ def register(command: Command) -> Command:
     return command
 
 
-# ---------------------------------------------------------------------------- solve
-def _read_game(path: Path):
-    """Read a game file; returns ``(game, player_names, strategy_names)``.
-
-    ``.nfg`` is read by :mod:`irgames.io.nfg`. ``.efg`` (extensive form) is the hook for the
-    tree solvers: until ``solve`` has a front door for game trees it is refused with exit code
-    5, never converted silently.
-    """
-    if not path.exists():
-        raise CLIError(f"file not found: {path} (check the path)", EXIT_NOT_FOUND)
-    if path.is_dir():
-        raise CLIError(f"{path} is a directory; give a .nfg file", EXIT_NOT_FOUND)
-    suffix = path.suffix.lower()
-    if suffix == ".efg":
-        raise CLIError(
-            f"{path}: extensive-form (.efg) files are not supported by 'irgames solve' yet; "
-            "convert the game to normal form (.nfg) or use the Python API for trees",
-            EXIT_UNSUPPORTED,
-        )
-    from .io.nfg import NFGParseError, load_nfg
-
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CLIError(f"cannot read {path}: {error.strerror}", EXIT_NOT_FOUND) from None
-    try:
-        nfg = load_nfg(data, name=str(path))
-    except NFGParseError as error:
-        raise CLIError(f"{error} (is {path.name} a Gambit .nfg file?)", EXIT_MALFORMED) from None
-    except ValueError as error:  # e.g. an invalid game in a well-formed file
-        raise CLIError(f"{path}: {error}", EXIT_MALFORMED) from None
-    return nfg.game, nfg.players, nfg.strategies
-
-
-def _configure_solve(parser: argparse.ArgumentParser) -> None:
-    from .solvers.front import METHODS
-
-    parser.add_argument("file", type=Path, help="a Gambit .nfg file")
-    parser.add_argument(
-        "--method",
-        choices=sorted(METHODS),
-        default=None,
-        metavar="M",
-        help="solver to use (default: chosen by size, see irgames.solvers.front); one of "
-        + ", ".join(sorted(METHODS)),
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
+# ---------------------------------------------------------------------------- helpers
 def _number(x: float) -> float:
     """A float for output, with -0.0 and round-off below 1e-15 shown as 0."""
     x = float(x)
     return 0.0 if abs(x) < 1e-15 else x
 
 
+def _one_line(text: object) -> str:
+    """A message on one line (newlines of nested messages become '; ')."""
+    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _progress(iterable: Iterable, *, total: int, desc: str, enabled: bool) -> Iterable:
+    """A tqdm bar on stderr that appears after one second (only on a terminal)."""
+    if not enabled:
+        return iterable
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is in the figures extra; without it, no bar
+        return iterable
+    return tqdm(
+        iterable, total=total, desc=desc, delay=1.0, file=sys.stderr, leave=False, disable=None
+    )
+
+
+def _registry():
+    """The registry functions, with its errors turned into one-line CLI errors."""
+    from .analysis import registry
+
+    return registry
+
+
+def _models(name: str | None) -> list:
+    """The model called ``name`` (every registered model when None)."""
+    registry = _registry()
+    try:
+        if name is None:
+            return list(registry.all_models().values())
+        return [registry.get_model(name)]
+    except registry.UnknownModelError as error:
+        raise CLIError(f"{error} (list them with 'irgames models')", EXIT_INVALID) from None
+    except registry.RegistryError as error:
+        raise CLIError(_one_line(error), EXIT_FAILURE) from None
+
+
+# ---------------------------------------------------------------------------- solve
+def _read_game(path: Path):
+    """Read a game file.
+
+    Returns ``("nfg", game, player_names, strategy_names)`` for ``.nfg`` (read by
+    :mod:`irgames.io.nfg`) and ``("efg", game, None, None)`` for ``.efg`` (read by
+    :func:`irgames.io.efg.read_efg`, perfect recall checked by the solver).
+    """
+    if not path.exists():
+        raise CLIError(f"file not found: {path} (check the path)", EXIT_NOT_FOUND)
+    if path.is_dir():
+        raise CLIError(f"{path} is a directory; give a .nfg or .efg file", EXIT_NOT_FOUND)
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CLIError(f"cannot read {path}: {error.strerror}", EXIT_NOT_FOUND) from None
+    if suffix == ".efg" or (suffix != ".nfg" and data.lstrip().startswith(b"EFG")):
+        from .games.normal_form import GameValueError
+        from .io.efg import EFGParseError, parse_efg
+
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        try:
+            game = parse_efg(text, check_recall=False)
+        except EFGParseError as error:
+            raise CLIError(
+                f"{path}: {_one_line(error)} (is {path.name} a Gambit .efg file?)", EXIT_MALFORMED
+            ) from None
+        except (GameValueError, ValueError) as error:
+            raise CLIError(f"{path}: {_one_line(error)}", EXIT_MALFORMED) from None
+        return "efg", game, None, None
+    from .io.nfg import NFGParseError, load_nfg
+
+    try:
+        nfg = load_nfg(data, name=str(path))
+    except NFGParseError as error:
+        raise CLIError(
+            f"{_one_line(error)} (is {path.name} a Gambit .nfg file?)", EXIT_MALFORMED
+        ) from None
+    except ValueError as error:  # e.g. an invalid game in a well-formed file
+        raise CLIError(f"{path}: {_one_line(error)}", EXIT_MALFORMED) from None
+    return "nfg", nfg.game, nfg.players, nfg.strategies
+
+
+def _configure_solve(parser: argparse.ArgumentParser) -> None:
+    from .solvers.front import METHODS
+
+    parser.add_argument("file", type=Path, help="a Gambit .nfg or .efg file")
+    parser.add_argument(
+        "--method",
+        choices=sorted(METHODS),
+        default=None,
+        metavar="M",
+        help="normal-form solver (default: chosen by size, see irgames.solvers.front); one of "
+        + ", ".join(sorted(METHODS))
+        + ". Trees (.efg) are solved by backward induction or subgame perfection.",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def _run_solve(args: argparse.Namespace) -> int:
+    kind, game, players, strategy_names = _read_game(args.file)
+    if kind == "efg":
+        if args.method is not None:
+            raise CLIError(
+                f"--method applies to normal-form (.nfg) games; {args.file.name} is a tree, "
+                "solved by backward induction or subgame perfection (drop --method)",
+                EXIT_USAGE,
+            )
+        return _solve_tree(args, game)
     from .games.normal_form import GameValueError
     from .solvers.front import solve
 
-    game, players, strategy_names = _read_game(args.file)
     try:
         eq = solve(game, method=args.method)
     except GameValueError as error:
-        raise CLIError(f"{error}", EXIT_UNSUPPORTED) from None
+        raise CLIError(_one_line(error), EXIT_UNSUPPORTED) from None
     degenerate = bool(np.any(eq.degenerate))
     if args.json:
         rows = []
@@ -205,30 +318,484 @@ def _run_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _infoset_rows(game, behavior: np.ndarray) -> list[dict[str, Any]]:
+    """One ``{"player", "infoset", "actions", "probabilities"}`` per information set."""
+    rows = []
+    for h in range(game.n_infosets):
+        v = int(game.infoset_nodes_first[h])
+        labels = list(game.action_labels[v])
+        player = game.players[int(game.infoset_player[h])]
+        rows.append(
+            {
+                "player": player,
+                "infoset": game.infoset_labels[h] or f"#{h + 1}",
+                "actions": [a or f"{j + 1}" for j, a in enumerate(labels)],
+                "probabilities": [_number(behavior[h, j]) for j in range(len(labels))],
+            }
+        )
+    return rows
+
+
+def _pure_path(game, choice: np.ndarray, reach: np.ndarray) -> list[str]:
+    """Action labels along the path of play (the most likely branch at chance nodes)."""
+    from .games.extensive_form import CHANCE, TERMINAL
+
+    labels, v = [], 0
+    while game.mover[v] != TERMINAL:
+        if game.mover[v] == CHANCE:
+            kids = game.children[v, : game.num_children[v]]
+            a = int(np.argmax(reach[kids]))
+        else:
+            a = int(choice[v])
+        labels.append(game.action_labels[v][a] or f"{a + 1}")
+        v = int(game.children[v, a])
+    return labels
+
+
+def _solve_tree(args: argparse.Namespace, game) -> int:
+    """Every pure SPE of a perfect-information tree, else every SPE (extreme points)."""
+    from .games.normal_form import GameValueError
+
+    width = int(game.num_children.max()) if game.n_nodes else 1
+    equilibria: list[dict[str, Any]] = []
+    try:
+        if game.is_perfect_information:
+            from .solvers.backward_induction import backward_induction
+
+            result = backward_induction(game, ties="enumerate")
+            method = result.method
+            if result.enumerated is not None and len(result.enumerated):
+                rows = result.enumerated
+                choices, reaches, payoffs = rows.choice, rows.reach, rows.payoffs
+            else:
+                choices, reaches = result.choice[None], result.reach[None]
+                payoffs = result.payoffs[None]
+            complete = not bool(np.any(result.ties))
+            degenerate = bool(np.any(result.ties))
+            for choice, reach, pay in zip(choices, reaches, payoffs, strict=True):
+                behavior = np.zeros((game.n_infosets, width))
+                for h in range(game.n_infosets):
+                    behavior[h, int(choice[int(game.infoset_nodes_first[h])])] = 1.0
+                equilibria.append(
+                    {
+                        "behavior": _infoset_rows(game, behavior),
+                        "payoffs": [_number(u) for u in pay],
+                        "path": _pure_path(game, choice, reach),
+                    }
+                )
+            what = "every pure subgame-perfect equilibrium" + (
+                " (ties: mixtures of tied actions are equilibria too)" if degenerate else ""
+            )
+        else:
+            from .solvers.subgame_perfect import subgame_perfect
+
+            result = subgame_perfect(game)
+            method = result.method
+            complete = bool(result.complete)
+            degenerate = bool(np.any(result.degenerate))
+            for r in range(len(result)):
+                equilibria.append(
+                    {
+                        "behavior": _infoset_rows(game, result.behavior[r]),
+                        "payoffs": [_number(u) for u in result.payoffs[r]],
+                    }
+                )
+            what = (
+                "every subgame-perfect equilibrium, extreme points in each subgame"
+                if complete
+                else "some subgame-perfect equilibria"
+            ) + (", degenerate subgames" if degenerate else "")
+    except GameValueError as error:
+        raise CLIError(f"{args.file}: {_one_line(error)}", EXIT_UNSUPPORTED) from None
+    if args.json:
+        out = {
+            "file": str(args.file),
+            "method": method,
+            "complete": complete,
+            "degenerate": degenerate,
+            "equilibria": equilibria,
+        }
+        print(json.dumps(out, indent=2))
+        return EXIT_OK
+    info = "perfect information" if game.is_perfect_information else "imperfect information"
+    print(
+        f"{args.file}: extensive form, {game.n_players} players, {game.n_nodes} nodes, "
+        f"{game.n_infosets} information sets, {info}"
+    )
+    print(f"method: {method} ({what})")
+    n = len(equilibria)
+    print(f"{n} subgame-perfect equilibri{'um' if n == 1 else 'a'}")
+    for k, eq in enumerate(equilibria):
+        pay = ", ".join(f"{p}={u:.6g}" for p, u in zip(game.players, eq["payoffs"], strict=True))
+        print(f"equilibrium {k + 1}: payoffs {pay}")
+        if "path" in eq:
+            print(f"  path: {' -> '.join(eq['path']) or '(the root is terminal)'}")
+        for row in eq["behavior"]:
+            mix = ", ".join(
+                f"{a}={p:.6g}" for a, p in zip(row["actions"], row["probabilities"], strict=True)
+            )
+            print(f"  {row['player']} at {row['infoset']}: {mix}")
+    return EXIT_OK
+
+
 register(
     Command(
         "solve",
-        "print every equilibrium of a game in a Gambit .nfg file",
+        "print every equilibrium of a game in a Gambit .nfg or .efg file",
         _configure_solve,
         _run_solve,
     )
 )
 
 
+# ---------------------------------------------------------------------------- models
+def _configure_models(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    models = _models(None)
+    rows = [
+        {
+            "name": m.name,
+            "title": m.title,
+            "parameters": list(m.space.names),
+            "claims": [c.name for c in m.claims],
+            "figures": [f.name for f in m.figures],
+        }
+        for m in models
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("no models registered")
+        return EXIT_OK
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        counts = (
+            f"{len(r['parameters'])} parameters, {len(r['claims'])} claims, "
+            f"{len(r['figures'])} figures"
+        )
+        print(f"{r['name']:<{width}}  {r['title']}  ({counts})")
+    return EXIT_OK
+
+
+register(
+    Command(
+        "models", "list the registered models with their titles", _configure_models, _run_models
+    )
+)
+
+
+# ---------------------------------------------------------------------------- claims
+def _add_claims_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-n",
+        "--points",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="random points per claim (default 1000)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never show a progress bar on stderr"
+    )
+
+
+def _check_claims(models: list, *, n: int, seed: int, progress: bool):
+    """Check every claim of ``models``; returns a ClaimsReport and seconds per model."""
+    from .analysis.claims import ClaimsReport, check
+
+    if n < 1:
+        raise CLIError(f"the number of points must be at least 1, got {n}", EXIT_INVALID)
+    pairs = [(m, c) for m in models for c in m.claims]
+    checks, seconds = [], {m.name: 0.0 for m in models}
+    for model, claim in _progress(pairs, total=len(pairs), desc="claims", enabled=progress):
+        start = time.perf_counter()
+        checks.append(check(model, claim, n=n, seed=seed))
+        seconds[model.name] += time.perf_counter() - start
+    return ClaimsReport(tuple(checks)), seconds
+
+
+def _configure_claims(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", nargs="?", default=None, help="one model (default: all)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--check", action="store_true", help="exit with code 7 when some claim fails"
+    )
+    _add_claims_options(parser)
+
+
+def _run_claims(args: argparse.Namespace) -> int:
+    models = _models(args.model)
+    report, _ = _check_claims(models, n=args.points, seed=args.seed, progress=not args.no_progress)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.to_text() if len(report) else "no claims to check")
+    if args.check and not report.all_hold:
+        failing = [f"{c.model}.{c.claim}" for c in report if not c.holds]
+        raise CLIError(f"claims fail: {', '.join(failing)}", EXIT_CLAIM_FAILS)
+    return EXIT_OK
+
+
+register(
+    Command(
+        "claims",
+        "check every claim of a model (or of all) and print the report",
+        _configure_claims,
+        _run_claims,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- figures
+def _configure_figures(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, metavar="M", help="one model (default: all)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/figures"),
+        metavar="DIR",
+        help="folder for DIR/<model>/<figure>.png and .csv (default docs/figures)",
+    )
+    parser.add_argument(
+        "--no-claims", action="store_true", help="render the figures only, skip the claims"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the files written and the claims as JSON"
+    )
+    _add_claims_options(parser)
+
+
+def _run_figures(args: argparse.Namespace) -> int:
+    from .analysis.model import render_figure
+
+    models = _models(args.model)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out {out} is a file; give a folder for the figures", EXIT_NOT_FOUND)
+    progress = not args.no_progress
+    figures = [(m, f) for m in models for f in m.figures]
+    written, seconds = [], {m.name: 0.0 for m in models}
+    say = (lambda text: print(text, file=sys.stderr)) if args.json else print
+    for model, figure in _progress(figures, total=len(figures), desc="figures", enabled=progress):
+        start = time.perf_counter()
+        try:
+            png, csv = render_figure(figure, out / model.name)
+        except OSError as error:
+            raise CLIError(
+                f"cannot write into {out / model.name}: {error.strerror} (choose another --out)",
+                EXIT_NOT_FOUND,
+            ) from None
+        elapsed = time.perf_counter() - start
+        seconds[model.name] += elapsed
+        written.append(
+            {
+                "model": model.name,
+                "figure": figure.name,
+                "png": str(png),
+                "csv": str(csv),
+                "seconds": round(elapsed, 3),
+            }
+        )
+        say(f"{model.name}: wrote {png} and {csv.name} ({elapsed:.1f} s)")
+    if not figures:
+        say("no figures to render")
+    report, claim_seconds = None, {}
+    if not args.no_claims:
+        report, claim_seconds = _check_claims(
+            models, n=args.points, seed=args.seed, progress=progress
+        )
+    timing = {
+        m.name: {
+            "figures": round(seconds[m.name], 3),
+            "claims": round(claim_seconds.get(m.name, 0.0), 3),
+        }
+        for m in models
+    }
+    if args.json:
+        doc = {
+            "out": str(out),
+            "figures": written,
+            "claims": None if report is None else [c.to_dict() for c in report],
+            "seconds": timing,
+        }
+        print(json.dumps(doc, indent=2))
+        return EXIT_OK
+    if report is not None:
+        print()
+        print(report.to_text() if len(report) else "no claims to check")
+    print()
+    print("time per model (s):")
+    width = max([5, *(len(name) for name in timing)])
+    for name, t in timing.items():
+        print(f"  {name:<{width}}  figures {t['figures']:6.1f}  claims {t['claims']:6.1f}")
+    return EXIT_OK
+
+
+register(
+    Command(
+        "figures",
+        "regenerate every model's figures (PNG and CSV), then print the claims report",
+        _configure_figures,
+        _run_figures,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- sweep
+def _configure_sweep(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="a model (see 'irgames models')")
+    parser.add_argument(
+        "assignments",
+        nargs="+",
+        metavar="name=lo:hi:n",
+        help="an axis of n points (name=lo:hi:n), explicit values (name=v1,v2,...) or a "
+        "fixed value (name=v)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="FILE.csv (one row per point) or FILE.nc (netCDF grid); default: CSV on stdout",
+    )
+    parser.add_argument("--backend", choices=["numpy", "dask"], default="numpy")
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON summary of the sweep (needs --out)"
+    )
+
+
+def _run_sweep(args: argparse.Namespace) -> int:
+    import io
+
+    from .analysis.commands import CommandError, run_sweep
+
+    _models(args.model)  # an unknown model is reported before any parsing
+    if args.json and args.out is None:
+        raise CLIError(
+            "--json prints a summary of the file written: give --out FILE.csv", EXIT_USAGE
+        )
+    target, tmp = args.out, None
+    if target is None:
+        tmp = tempfile.mkdtemp(prefix="irgames-sweep-")
+        target = Path(tmp) / "sweep.csv"
+    elif target.parent != Path("") and not target.parent.is_dir():
+        raise CLIError(
+            f"cannot write {target}: folder {target.parent} does not exist", EXIT_NOT_FOUND
+        )
+    summary = io.StringIO()
+    try:
+        try:
+            run_sweep(args.model, args.assignments, target, backend=args.backend, stream=summary)
+        except CommandError as error:
+            raise CLIError(_one_line(error), EXIT_INVALID) from None
+        except OSError as error:
+            raise CLIError(f"cannot write {target}: {error.strerror}", EXIT_NOT_FOUND) from None
+        if tmp is not None:
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+            print(summary.getvalue().strip().replace(f"; wrote {target}", ""), file=sys.stderr)
+        elif args.json:
+            print(
+                json.dumps(
+                    {
+                        "model": args.model,
+                        "file": str(target),
+                        "summary": summary.getvalue().strip(),
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            print(summary.getvalue().strip())
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return EXIT_OK
+
+
+register(
+    Command(
+        "sweep",
+        "solve a model over a grid of parameters and write CSV or netCDF",
+        _configure_sweep,
+        _run_sweep,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- bench
+def _checkout_root() -> Path | None:
+    """The repository root when irgames runs from a checkout with ``benchmarks/``."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "benchmarks" / "__main__.py").is_file() and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def _configure_bench(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="small sizes, a quick look")
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    root = _checkout_root()
+    if root is None:
+        raise CLIError(
+            "the benchmarks are not installed with the package: run 'irgames bench' from a git "
+            "checkout of irgames installed with 'pip install -e .'",
+            EXIT_NOT_FOUND,
+        )
+    env = dict(os.environ)
+    paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    command = [sys.executable, "-m", "benchmarks", *(["--quick"] if args.quick else [])]
+    done = subprocess.run(command, cwd=root, env=env, check=False)
+    if done.returncode != 0:
+        raise CLIError(
+            f"'python -m benchmarks' exited with code {done.returncode} (see its output above)",
+            EXIT_FAILURE,
+        )
+    return EXIT_OK
+
+
+register(
+    Command(
+        "bench",
+        "run the benchmarks against peers (from a checkout: python -m benchmarks)",
+        _configure_bench,
+        _run_bench,
+    )
+)
+
+
 # ---------------------------------------------------------------------------- entry point
 def _load_commands() -> None:
-    """Import modules that register further subcommands (none besides ``solve`` yet)."""
+    """Import modules that register further subcommands (all are in this module now)."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit code 2
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
+
+
+_EPILOG = (
+    "exit codes: 0 success, 1 failure, 2 usage, 3 file not found, 4 malformed file, "
+    "5 unsupported input, 6 invalid value (model, parameter, domain), 7 a claim fails "
+    "(claims --check)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``irgames`` parser with one subparser per registered command."""
     _load_commands()
-    parser = _Parser(prog="irgames", description="Theories of international relations as games.")
+    parser = _Parser(
+        prog="irgames",
+        description="Theories of international relations as games, solved in batches.",
+        epilog=_EPILOG,
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for command in COMMANDS.values():
@@ -249,12 +816,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(command.run(args))
     except CLIError as error:
-        print(f"irgames {command.name}: error: {error}", file=sys.stderr)
+        print(f"irgames {command.name}: error: {_one_line(error)}", file=sys.stderr)
         return error.code
+    except KeyboardInterrupt:
+        print(f"irgames {command.name}: interrupted", file=sys.stderr)
+        return 130
     except Exception as error:  # a bug or a solver failure: one line, not a traceback
         if os.environ.get("IRGAMES_DEBUG"):
             raise
-        print(f"irgames {command.name}: error: {type(error).__name__}: {error}", file=sys.stderr)
+        message = _one_line(f"{type(error).__name__}: {error}")
+        print(
+            f"irgames {command.name}: error: {message} (IRGAMES_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
 
 

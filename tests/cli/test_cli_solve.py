@@ -28,6 +28,18 @@ THREE = """NFG 1 R "three" { "1" "2" "3" } { 2 2 2 }
 """
 
 
+# player 1 forgets her own first move: no perfect recall
+FORGETFUL = """EFG 2 R "forgetful" { "1" "2" }
+p "" 1 1 "" { "a" "b" } 0
+p "" 1 2 "" { "x" "y" } 0
+t "" 1 "" { 1, 0 }
+t "" 2 "" { 0, 0 }
+p "" 1 2 "" { "x" "y" } 0
+t "" 3 "" { 0, 0 }
+t "" 4 "" { 0, 1 }
+"""
+
+
 @pytest.fixture
 def bos(tmp_path):
     path = tmp_path / "bos.nfg"
@@ -79,7 +91,9 @@ def test_three_player_game_and_method_option(tmp_path, capsys):
         (["solve", "BAD"], 4, "line"),
         (["solve", "BOS", "--method", "simplex"], 2, "invalid choice"),
         (["solve", "THREE", "--method", "lemke_howson"], 5, "two-player"),
-        (["solve", "TREE"], 5, ".efg"),
+        (["solve", "FORGETFUL"], 5, "perfect recall"),
+        (["solve", "BADTREE"], 4, "line 2"),
+        (["solve", "TREE", "--method", "lemke_howson"], 2, "--method"),
         (["nonsense"], 2, "invalid choice"),
         ([], 2, "required"),
     ],
@@ -90,6 +104,8 @@ def test_errors_are_one_line_with_documented_codes(tmp_path, capsys, args, code,
         "BOS": ("bos.nfg", BOS),
         "THREE": ("three.nfg", THREE),
         "TREE": ("tree.efg", 'EFG 2 R "t" { "1" "2" }\nt "" 1 "o" { 1, 1 }\n'),
+        "BADTREE": ("bad.efg", 'EFG 2 R "x" { "1" }\np "" 1 1 "" { "a" } 0\n'),
+        "FORGETFUL": ("forgetful.efg", FORGETFUL),
     }
     resolved = []
     for a in args:
