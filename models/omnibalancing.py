@@ -754,6 +754,15 @@ claims = [
         quote=DOMESTIC,
         source=SEED,
     ),
+    Claim(
+        "hopeless_leader_gambles",
+        "A hopeless leader gambles: where even after appeasing, its survival is worth less "
+        "than the concession (R Phi((E - theta_D)/sigma) < w z), it balances.",
+        holds=lambda p, o: o["appeases"] == 0,
+        given=lambda p, o: p["R"] * ndtr((p["E"] - p["theta_D"]) / p["sigma"]) < p["w"] * p["z"],
+        quote=DOMESTIC,
+        source=SEED,
+    ),
     Claim.single_peaked(
         "survival_gain_single_peaked_in_domestic_threat",
         "survival_gain",

@@ -1,0 +1,419 @@
+"""Omnibalancing: the closed form and worked numbers through the generic backward induction,
+an independent brute-force solution of the K-threat game, regret in the reduced normal form,
+and every claim over its stated domain."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from models.omnibalancing import (
+    THREE_THREATS,
+    TWO_THREATS,
+    omnibalancing,
+    omnibalancing_threats,
+    solve_threats,
+    solve_two_threats,
+    threat_game,
+)
+from scipy.stats import norm
+
+from irgames.analysis.testing import assert_claim, claim_test
+from irgames.games.normal_form import GameValueError
+from irgames.games.reduced_form import reduced_normal_form
+from irgames.games.regret import regret
+
+model = omnibalancing
+space = model.space
+Phi = norm.cdf
+
+
+def at(**values):
+    """The two-threat model at the defaults, overridden by ``values`` (arrays allowed)."""
+    return model.evaluate({**space.defaults(), **{k: np.asarray(v) for k, v in values.items()}})
+
+
+def G(theta, E, kappa, s, sigma):
+    """THEORIES.md: the survival that appeasing F buys when F backs D if not appeased."""
+    return Phi((E - theta) / sigma) - Phi((E - kappa - s - theta) / sigma)
+
+
+# ---------------------------------------------------------------------------- worked numbers
+def test_worked_numbers():
+    # E = 1, kappa_F = 0.3, s_F = 0.5, sigma = 0.5: G(0.6) = 0.576; with R = 10 and w z = 4
+    # the leader appeases at theta_D = 0.6 and balances at 0 and 1.5.
+    out = at(E=1, kappa_F=0.3, s_F=0.5, sigma=0.5, R=10, w=1, z=4, theta_D=[0.0, 0.6, 1.5])
+    assert np.all(out["F_backs"])  # the closed form's premise holds at these points
+    assert round(float(out["survival_gain"][1]), 3) == 0.576
+    assert out["appeases"].tolist() == [0.0, 1.0, 0.0]
+    assert out["regime"].tolist() == [1, 0, 1]
+    np.testing.assert_allclose(out["survival_gain"], G(np.array([0, 0.6, 1.5]), 1, 0.3, 0.5, 0.5))
+    # the same with w = 0.5, z = 8 (only the product matters)
+    half = at(E=1, kappa_F=0.3, s_F=0.5, sigma=0.5, R=10, w=0.5, z=8, theta_D=[0.0, 0.6, 1.5])
+    assert half["appeases"].tolist() == [0.0, 1.0, 0.0]
+
+
+def test_agency_gap_at_the_worked_numbers():
+    out = at(theta_D=[0.0, 0.6, 1.5])
+    assert out["agency_gap"].tolist() == [False, True, False]
+    assert out["utility_state"].tolist() == [0.0, -4.0, 0.0]
+    assert not np.any(out["state_appeases"])
+
+
+# ---------------------------------------------------------------------------- closed forms
+def _margins(p):
+    E, th, sg, k, s = (p[n] for n in ("E", "theta_D", "sigma", "kappa_F", "s_F"))
+    backing = p["V_F"] * (Phi((E - k - th) / sg) - Phi((E - k - s - th) / sg)) - p["c_F"]
+    backs = backing >= 0
+    gain = Phi((E - th) / sg) - Phi((E - k - s * backs - th) / sg)
+    return backing, backs, gain
+
+
+@given(space.strategy())
+def test_closed_form_at_random_points(point):
+    out = model.evaluate({k: np.asarray([v]) for k, v in point.items()})
+    backing, backs, gain = _margins(point)
+    scale = max(point["R"], point["w"] * point["z"], point["V_F"], 1.0)
+    assume(abs(backing) > 1e-9 * scale)
+    assert bool(out["F_backs"][0]) == backs
+    assert float(out["survival_gain"][0]) == pytest.approx(gain, abs=1e-12)
+    assert float(out["survival_if_appease"][0]) == pytest.approx(
+        Phi((point["E"] - point["theta_D"]) / point["sigma"]), abs=1e-12
+    )
+    margin = point["R"] * gain - point["w"] * point["z"]
+    assume(abs(margin) > 1e-9 * scale)
+    # L appeases iff R G(theta_D) >= w z (G with s_F where F's backing pays, without it else)
+    assert bool(out["appeases"][0]) == (margin > 0)
+    assert float(out["appeasement_margin"][0]) == pytest.approx(margin, abs=1e-9 * scale)
+    expected_survival = float(
+        out["survival_if_appease" if margin > 0 else "survival_if_balance"][0]
+    )
+    assert float(out["survival"][0]) == pytest.approx(expected_survival, abs=1e-15)
+
+
+@given(
+    st.floats(0.5, 2.0),
+    st.floats(0.05, 1.0),
+    st.floats(0.05, 1.0),
+    st.floats(0.1, 1.0),
+)
+def test_peak_of_the_survival_gain(E, kappa, s, sigma):
+    # G peaks at theta_D = E - (kappa_F + s_F)/2 (the interval of width kappa_F + s_F is
+    # centred on the mode of the normal)
+    peak = E - (kappa + s) / 2
+    assume(0.05 <= peak <= 2.95)
+    theta = np.linspace(0, 3, 3001)
+    out = at(E=E, kappa_F=kappa, s_F=s, sigma=sigma, V_F=20.0, c_F=1e-3, theta_D=theta)
+    gain = np.where(out["F_backs"], out["survival_gain"], -np.inf)
+    assume(bool(out["F_backs"][np.argmin(np.abs(theta - peak))]))
+    top = G(peak, E, kappa, s, sigma)
+    assert gain.max() <= top + 1e-12  # nothing on the grid beats the closed-form peak
+    best = theta[np.argmax(gain)]
+    # the argmax sits at the peak, unless the curve is flat there to rounding
+    assert abs(best - peak) <= 1.5e-3 or top - G(best, E, kappa, s, sigma) <= 1e-12
+
+
+# ------------------------------------------------------------------ equilibrium by regret
+def _pure_profile(spe):
+    reduced = reduced_normal_form(spe.game)
+    index = reduced.strategy_of_choice(spe.choice)
+    sizes = reduced.game.num_actions
+    return reduced.game, [np.eye(m)[i] for m, i in zip(sizes, index, strict=True)]
+
+
+def _three_threat_solution(points):
+    n = points["E"].size
+    zero = np.zeros(n)
+    return solve_threats(
+        THREE_THREATS,
+        E=points["E"],
+        sigma=points["sigma"],
+        R=points["R"],
+        w=points["w"],
+        severity=np.stack([points["theta_D"], points["kappa_F"], points["kappa_X"]], -1),
+        cost=np.stack([points["z_D"], points["z_F"], points["z_X"]], -1),
+        support=np.stack([zero, points["s_F"], zero], -1),
+        stake=np.stack([zero, points["V_F"], zero], -1),
+        backing_cost=np.stack([zero, points["c_F"], zero], -1),
+    )
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_equilibrium_has_no_profitable_deviation(seed):
+    # the SPE profile, mapped to the reduced normal form, has zero regret (computed by
+    # irgames.games.regret, which shares no code with backward induction)
+    two = solve_two_threats(**space.sample(40, seed))
+    three = _three_threat_solution(omnibalancing_threats.space.sample(40, seed))
+    for sol in (two, three):
+        game, profile = _pure_profile(sol.spe)
+        scale = np.asarray(game.payoff_scale).reshape(-1, 1)
+        assert np.all(regret(game, profile) <= 1e-9 * scale)
+
+
+# ------------------------------------------------------- the K-threat game, independently
+def _phi(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def _brute_force(internal, appeasable, can_back, E, sigma, R, w, sev, z, sup, V, c):
+    """Subgame-perfect play of one multi-threat game by explicit recursion (plain Python)."""
+    K = len(internal)
+
+    def survival(A, backers):
+        left = [k for k in range(K) if k not in A]
+        x = E - sum(sev[k] for k in left)
+        if any(internal[k] for k in left):
+            x -= sum(sup[k] for k in backers)
+        return _phi(x / sigma)
+
+    def follow(A, order, backers):
+        if not order:
+            return backers
+        k, rest = order[0], order[1:]
+        on = follow(A, rest, backers | {k})
+        off = follow(A, rest, backers)
+        u_on = V[k] * (1 - survival(A, on)) - c[k]
+        u_off = V[k] * (1 - survival(A, off))
+        return on if u_on >= u_off else off
+
+    options = []
+    free = [k for k in range(K) if appeasable[k]]
+    for size in range(len(free) + 1):
+        for A in itertools.combinations(free, size):
+            A = set(A)
+            order = tuple(k for k in range(K) if can_back[k] and k not in A)
+            backers = follow(A, order, frozenset())
+            value = R * survival(A, backers) - w * sum(z[k] for k in A)
+            options.append((value, A, survival(A, backers)))
+    return options
+
+
+#: Structures of threats (internal, appeasable, can back), K = 1..4.
+STRUCTURES = [
+    ((True,), (True,), (False,)),
+    ((False,), (True,), (True,)),
+    ((True, False), (False, True), (False, True)),
+    ((True, False, False), (True, True, True), (False, True, False)),
+    ((True, False, False), (True, True, True), (False, True, True)),
+    ((True, True, False), (False, True, True), (False, False, True)),
+    ((True, False, True, False), (True, True, False, True), (False, True, False, True)),
+    ((False, False, True, False), (True, True, True, True), (True, False, False, True)),
+]
+
+
+@pytest.mark.parametrize("flags", STRUCTURES, ids=lambda f: "".join("ie"[not i] for i in f[0]))
+@given(seed=st.integers(0, 2**32 - 1))
+def test_k_threat_game_against_brute_force(flags, seed):
+    rng = np.random.default_rng(seed)
+    internal, appeasable, can_back = flags
+    K = len(internal)
+    names = tuple(f"T{k}" for k in range(K))
+    structure = threat_game(names, internal, appeasable, can_back)
+    n = 6
+    E = rng.uniform(0, 2, n)
+    sigma = rng.uniform(0.1, 1, n)
+    R = rng.uniform(0, 20, n)
+    w = rng.uniform(0, 2, n)
+    sev, z, sup, V, c = (
+        rng.uniform(lo, hi, (n, K)) for lo, hi in ((0, 1), (0.01, 5), (0, 1), (0, 20), (0.01, 2))
+    )
+    sol = solve_threats(
+        structure,
+        E=E,
+        sigma=sigma,
+        R=R,
+        w=w,
+        severity=sev,
+        cost=z,
+        support=sup,
+        stake=V,
+        backing_cost=c,
+    )
+    for i in range(n):
+        options = _brute_force(
+            internal,
+            appeasable,
+            can_back,
+            E[i],
+            sigma[i],
+            R[i],
+            w[i],
+            sev[i],
+            z[i],
+            sup[i],
+            V[i],
+            c[i],
+        )
+        values = np.array([o[0] for o in options])
+        scale = max(R[i], w[i] * z[i].sum(), V[i].max(), 1.0)
+        assert float(sol.payoffs[i, 0]) == pytest.approx(values.max(), abs=1e-9 * scale)
+        top = np.sort(values)[::-1]
+        if top.size > 1 and top[0] - top[1] <= 1e-7 * scale:
+            continue  # near-tie: either choice is an equilibrium
+        best = options[int(np.argmax(values))]
+        assert set(np.flatnonzero(sol.appeases[i])) == best[1]
+        assert float(sol.survival[i]) == pytest.approx(best[2], abs=1e-12)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_three_threats_reduce_to_two(seed):
+    # with X harmless (kappa_X = 0) and D unbuyable (w z_D >= R), the three-threat game
+    # makes the two-threat choice
+    p = omnibalancing_threats.space.sample(60, seed)
+    p["kappa_X"] = np.zeros(60)
+    p["w"] = np.maximum(p["w"], 0.7)
+    p["z_D"] = np.full(60, 30.0)
+    three = omnibalancing_threats.evaluate(p)
+    two = model.evaluate(
+        {
+            "E": p["E"],
+            "theta_D": p["theta_D"],
+            "sigma": p["sigma"],
+            "kappa_F": p["kappa_F"],
+            "s_F": p["s_F"],
+            "R": p["R"],
+            "w": p["w"],
+            "z": p["z_F"],
+            "V_F": p["V_F"],
+            "c_F": p["c_F"],
+        }
+    )
+    assert np.all(three["appeases_D"] == 0) and np.all(three["appeases_X"] == 0)
+    np.testing.assert_array_equal(three["appeases_F"], two["appeases"])
+    np.testing.assert_allclose(three["survival"], two["survival"], atol=1e-15)
+
+
+def test_structures_and_errors():
+    assert TWO_THREATS.game.players == ("L", "F", "state")
+    assert THREE_THREATS.game.players == ("L", "F", "state")
+    assert len(THREE_THREATS.subset_labels()) == 8
+    assert THREE_THREATS.game.is_perfect_information
+    with pytest.raises(GameValueError, match="one entry"):
+        threat_game(("D", "F"), (True,))
+    with pytest.raises(GameValueError, match="distinct identifiers"):
+        threat_game(("D", "D"), (True, False))
+    with pytest.raises(GameValueError, match="only external"):
+        threat_game(("D", "F"), (True, False), can_back=(True, False))
+    with pytest.raises(GameValueError, match="taken"):
+        threat_game(("L", "F"), (True, False))
+    with pytest.raises(GameValueError, match="last axis of length 2"):
+        solve_threats(
+            TWO_THREATS,
+            E=1,
+            sigma=0.5,
+            R=1,
+            w=1,
+            severity=[1, 2, 3],
+            cost=[0, 1],
+            support=[0, 1],
+            stake=[0, 1],
+            backing_cost=[0, 1],
+        )
+    with pytest.raises(GameValueError, match="non-negative"):
+        solve_threats(
+            TWO_THREATS,
+            E=1,
+            sigma=0.5,
+            R=1,
+            w=1,
+            severity=[1, -2],
+            cost=[0, 1],
+            support=[0, 1],
+            stake=[0, 1],
+            backing_cost=[0, 1],
+        )
+    with pytest.raises(GameValueError, match="sigma"):
+        solve_threats(
+            TWO_THREATS,
+            E=1,
+            sigma=0,
+            R=1,
+            w=1,
+            severity=[1, 2],
+            cost=[0, 1],
+            support=[0, 1],
+            stake=[0, 1],
+            backing_cost=[0, 1],
+        )
+    with pytest.raises(ValueError, match="theta_D"):
+        model(theta_D=-1.0)
+
+
+# ---------------------------------------------------------------------------------- claims
+CHEAP = dict(n=300, segments=20, use_hypothesis=False)
+ALL = [(m, c) for m in (omnibalancing, omnibalancing_threats) for c in m.claims]
+
+
+@pytest.mark.parametrize(("m", "claim"), ALL, ids=[f"{m.name}-{c.name}" for m, c in ALL])
+def test_claim_holds_over_its_domain(m, claim):
+    assert_claim(m, claim, seed=11, **CHEAP)
+
+
+POINTWISE = [(m, c) for m, c in ALL if c.kind == "pointwise"]
+
+
+@pytest.mark.parametrize(
+    ("m", "claim"), POINTWISE, ids=[f"{m.name}-{c.name}" for m, c in POINTWISE]
+)
+def test_pointwise_claims_as_properties(m, claim):
+    claim_test(m, claim, n=200)()
+
+
+def test_split_the_alignment_has_bite():
+    # F and X identical but for F's tie to D: the leader appeases F and balances X somewhere
+    p = omnibalancing_threats.space.sample(2000, 5)
+    p["kappa_X"], p["z_X"] = p["kappa_F"], p["z_F"]
+    out = omnibalancing_threats.evaluate(p)
+    assert np.any((out["appeases_F"] == 1) & (out["appeases_X"] == 0))
+    assert np.all(out["appeases_X"] <= out["appeases_F"])
+
+
+def test_single_peakedness_needs_fs_backing():
+    # where F's backing pays only for some domestic threats, appeasement can return: the
+    # claim is stated where F backs D (a counterexample found by the claims check)
+    theta = np.linspace(0, 3, 121)
+    out = at(
+        E=2.0,
+        sigma=0.1,
+        kappa_F=0.96,
+        s_F=0.5,
+        R=3.0,
+        w=0.2,
+        z=4.0,
+        V_F=1.5,
+        c_F=1.2,
+        theta_D=theta,
+    )
+    a = out["appeases"]
+    fell = np.flatnonzero(np.diff(a) < 0)
+    assert fell.size and np.any(np.diff(a)[fell[0] + 1 :] > 0)
+
+
+# ---------------------------------------------------------------------- sweeps and figures
+def test_sweep_numpy_and_dask_agree():
+    pytest.importorskip("dask")
+    from irgames.analysis.sweep import sweep
+
+    reference = sweep(omnibalancing_threats, theta_D=7, R=5, chunk_size=9)
+    on_dask = sweep(omnibalancing_threats, backend="dask", theta_D=7, R=5, chunk_size=9)
+    assert on_dask.n_chunks > 1
+    for name in reference.outcome:
+        np.testing.assert_array_equal(on_dask[name], reference[name])
+    np.testing.assert_array_equal(on_dask.outcome.regime, reference.outcome.regime)
+
+
+@pytest.mark.parametrize("m", [omnibalancing, omnibalancing_threats], ids=lambda m: m.name)
+def test_figures_compute_deterministic_data(m, tmp_path):
+    from irgames.analysis.model import render_figure
+
+    for figure in m.figures:
+        first, second = figure.compute(), figure.compute()
+        assert first.keys() == second.keys()
+        for k in first:
+            assert np.array_equal(np.asarray(first[k]), np.asarray(second[k]))
+        png, csv = render_figure(figure, tmp_path)
+        assert png.stat().st_size > 0 and csv.read_text().count("\n") > 2
