@@ -769,6 +769,26 @@ class _TreeSystem:
         return H, J
 
 
+def _flatten_batch(game, lam):
+    """Broadcast precisions and the tree's arrays to one batch, flattened to ``N`` rows."""
+    lam = _check_lambdas(lam)
+    try:
+        batch = np.broadcast_shapes(lam.shape, game.batch_shape)
+    except ValueError:
+        raise ValueError(
+            f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
+        ) from None
+    N = int(np.prod(batch, dtype=np.int64))
+    payoffs = np.broadcast_to(game.payoffs, batch + game.payoffs.shape[-2:]).reshape(
+        N, *game.payoffs.shape[-2:]
+    )
+    chance = np.broadcast_to(game.chance_probs, batch + game.chance_probs.shape[-2:]).reshape(
+        N, *game.chance_probs.shape[-2:]
+    )
+    lam_flat = np.broadcast_to(lam, batch).reshape(N).astype(float)
+    return batch, N, lam_flat, payoffs, chance
+
+
 def agent_logit_qre(
     game: ExtensiveFormGame,
     lam,
@@ -826,21 +846,7 @@ def agent_logit_qre(
             f"agent_logit_qre needs an ExtensiveFormGame, got {type(game).__name__}"
         )
     game.require_bound()
-    lam = _check_lambdas(lam)
-    try:
-        batch = np.broadcast_shapes(lam.shape, game.batch_shape)
-    except ValueError:
-        raise ValueError(
-            f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
-        ) from None
-    N = int(np.prod(batch, dtype=np.int64))
-    payoffs = np.broadcast_to(game.payoffs, batch + game.payoffs.shape[-2:]).reshape(
-        N, *game.payoffs.shape[-2:]
-    )
-    chance = np.broadcast_to(game.chance_probs, batch + game.chance_probs.shape[-2:]).reshape(
-        N, *game.chance_probs.shape[-2:]
-    )
-    lam_flat = np.broadcast_to(lam, batch).reshape(N).astype(float)
+    batch, N, lam_flat, payoffs, chance = _flatten_batch(game, lam)
     tree = _Tree(game)
     if game.is_perfect_information:
         pi = tree.backward(lam_flat, payoffs, chance)
@@ -938,21 +944,7 @@ def agent_probit_qre(game: ExtensiveFormGame, lam) -> AgentQRE:
     game.require_bound()
     if not game.is_perfect_information:
         raise GameValueError("agent_probit_qre supports perfect-information trees only")
-    lam = _check_lambdas(lam)
-    try:
-        batch = np.broadcast_shapes(lam.shape, game.batch_shape)
-    except ValueError:
-        raise ValueError(
-            f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
-        ) from None
-    N = int(np.prod(batch, dtype=np.int64))
-    payoffs = np.broadcast_to(game.payoffs, batch + game.payoffs.shape[-2:]).reshape(
-        N, *game.payoffs.shape[-2:]
-    )
-    chance = np.broadcast_to(game.chance_probs, batch + game.chance_probs.shape[-2:]).reshape(
-        N, *game.chance_probs.shape[-2:]
-    )
-    lam_flat = np.broadcast_to(lam, batch).reshape(N).astype(float)
+    batch, N, lam_flat, payoffs, chance = _flatten_batch(game, lam)
     tree = _Tree(game)
     pi = tree.backward(lam_flat, payoffs, chance, choice=_probit)
     probs = tree.node_probs(pi, chance)
