@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import irgames as ig
-from irgames.games.normal_form import GameValueError
+from irgames.games.normal_form import GameValueError, payoff_scale
 
 
 def test_bimatrix_layout():
@@ -92,3 +92,43 @@ def test_payoffs_are_read_only():
 def test_payoff_scale():
     g = ig.NormalFormGame.bimatrix([[[0, 1], [2, 3]], [[1, 1], [1, 1]]], np.zeros((2, 2, 2)))
     assert g.payoff_scale.tolist() == [3.0, 1.0]
+
+
+def test_payoff_scale_is_the_largest_range_of_one_player():
+    # player 0 ranges over [0, 3], player 1 over [100, 100.5]: the unit is 3, not 100.5
+    A = [[0.0, 1.0], [2.0, 3.0]]
+    B = [[100.0, 100.5], [100.0, 100.0]]
+    g = ig.NormalFormGame.bimatrix(A, B)
+    assert float(g.payoff_scale) == 3.0
+    # constant payoffs, different per player: scale 1
+    assert float(ig.NormalFormGame.bimatrix(np.zeros((2, 2)), np.ones((2, 2))).payoff_scale) == 1
+
+
+def test_payoff_scale_ignores_shifts_of_one_player_and_scales_with_payoffs():
+    rng = np.random.default_rng(2)
+    payoffs = rng.normal(size=(6, 3, 2, 3, 2))
+    g = ig.NormalFormGame(payoffs, n_players=3)
+    shift = np.zeros((6, 3, 1, 1, 1))
+    shift[:, 1] = rng.normal(size=(6, 1, 1, 1)) * 1e3
+    shifted = ig.NormalFormGame(payoffs + shift, n_players=3)
+    np.testing.assert_allclose(shifted.payoff_scale, g.payoff_scale, rtol=1e-9)
+    scaled = ig.NormalFormGame(payoffs * 7.5, n_players=3)
+    np.testing.assert_allclose(scaled.payoff_scale, 7.5 * g.payoff_scale, rtol=1e-12)
+    # the definition, by brute force, and the batch-last layout of kernels
+    ranges = payoffs.max(axis=(-3, -2, -1)) - payoffs.min(axis=(-3, -2, -1))
+    np.testing.assert_allclose(g.payoff_scale, ranges.max(axis=-1), rtol=1e-15)
+    last = np.moveaxis(payoffs, 0, -1)
+    np.testing.assert_allclose(payoff_scale(last, 3, batch_last=True), g.payoff_scale, rtol=0)
+    # many cells take numpy's reduction instead of a loop over cells
+    big = rng.normal(size=(4, 2, 5, 5))
+    expected = (big.max(axis=(-2, -1)) - big.min(axis=(-2, -1))).max(axis=-1)
+    np.testing.assert_allclose(ig.NormalFormGame(big, 2).payoff_scale, expected, rtol=0)
+
+
+def test_indexing_and_flatten_are_read_only_views():
+    g = ig.NormalFormGame.bimatrix(np.ones((3, 2, 2)), np.zeros((3, 2, 2)))
+    for sub in (g[1], g[[0, 2]], g.flatten(), g[1:]):
+        assert not sub.payoffs.flags.writeable
+        with pytest.raises(ValueError):
+            sub.payoffs[..., 0, 0, 0] = 5.0
+    assert np.array_equal(g[[0, 2]].payoffs, g.payoffs[[0, 2]])

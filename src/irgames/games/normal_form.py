@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GameValueError", "NormalFormGame"]
+__all__ = ["GameValueError", "NormalFormGame", "payoff_scale"]
 
 
 class GameValueError(ValueError):
@@ -61,6 +61,68 @@ def _as_finite_array(data, what: str) -> np.ndarray:
             f"{what} must be finite; found {value} at index {tuple(int(x) for x in bad)}"
         )
     return array
+
+
+def payoff_scale(payoffs: np.ndarray, n_players: int, *, batch_last: bool = False) -> np.ndarray:
+    r"""The payoff unit of each game: the largest payoff range of any one player.
+
+    For a game with payoff functions :math:`u_1, \dots, u_n`,
+
+    .. math::
+
+        s = \max_{i} \Big( \max_{a \in A} u_i(a) - \min_{a \in A} u_i(a) \Big),
+
+    and :math:`s = 1` where every player's payoffs are constant. Every tolerance in irgames is
+    a fraction of :math:`s`. Shifting one player's payoffs (:math:`u_i \mapsto u_i + c`) does
+    not change :math:`s`, and a positive rescaling of all payoffs scales it, so decisions taken
+    with tolerances relative to it are invariant under the transformations that leave the
+    equilibria unchanged (up to the choice of the largest range). It never exceeds the range
+    over all players together.
+
+    Parameters
+    ----------
+    payoffs : ndarray
+        Shape ``(*batch, n_players, a_1, ..., a_n)``, or ``(n_players, a_1, ..., a_n, *batch)``
+        with ``batch_last=True`` (the layout of batched kernels).
+    n_players : int
+
+    Returns
+    -------
+    ndarray
+        Shape ``batch``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = np.array([[[0.0, 1.0], [2.0, 3.0]], [[100.0, 100.5], [100.0, 100.0]]])
+    >>> float(payoff_scale(u, 2))
+    3.0
+    """
+    payoffs = np.asarray(payoffs, dtype=float)
+    if batch_last:
+        batch = payoffs.shape[n_players + 1 :]
+        table = payoffs.reshape(n_players, -1, *batch)
+        ranges = table.max(axis=1)
+        ranges -= table.min(axis=1)
+        spread = ranges.max(axis=0)
+        return np.where(spread > 0, spread, 1.0)
+    lead = payoffs.shape[: payoffs.ndim - n_players]  # (*batch, n_players)
+    cells = int(np.prod(payoffs.shape[payoffs.ndim - n_players :], dtype=np.int64))
+    table = payoffs.reshape(*lead, cells)
+    if cells <= 16:
+        # A loop over the few cells runs on whole batch vectors; numpy's reduction over a
+        # short last axis pays a per-game overhead.
+        high = table[..., 0].copy()
+        low = high.copy()
+        for c in range(1, cells):
+            np.maximum(high, table[..., c], out=high)
+            np.minimum(low, table[..., c], out=low)
+    else:
+        high = table.max(axis=-1)
+        low = table.min(axis=-1)
+    high -= low  # each player's range, shape (*batch, n_players)
+    spread = high.max(axis=-1) if n_players > 1 else high[..., 0]
+    return np.where(spread > 0, spread, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +173,20 @@ class NormalFormGame:
         array.setflags(write=False)
         object.__setattr__(self, "payoffs", array)
         object.__setattr__(self, "n_players", n_players)
+
+    @classmethod
+    def _from_valid(cls, payoffs: np.ndarray, n_players: int) -> NormalFormGame:
+        """A game from payoffs already validated by this class (no checks, no copy).
+
+        ``payoffs`` must be a read-only view of a validated game's payoffs, or a fresh array
+        derived from them that no one else holds (it is made read-only here).
+        """
+        if payoffs.flags.writeable:
+            payoffs.setflags(write=False)
+        game = object.__new__(cls)
+        object.__setattr__(game, "payoffs", payoffs)
+        object.__setattr__(game, "n_players", int(n_players))
+        return game
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -221,12 +297,15 @@ class NormalFormGame:
         if any(i is Ellipsis for i in index):
             raise IndexError("Ellipsis is not supported when indexing a batch of games")
         full = index + (slice(None),) * (self.n_players + 1)
-        return NormalFormGame(self.payoffs[full], n_players=self.n_players)
+        # A view is read-only like its base, a fancy-indexed copy is fresh; either way the
+        # values were validated when this game was built.
+        return NormalFormGame._from_valid(self.payoffs[full], self.n_players)
 
     def flatten(self) -> NormalFormGame:
-        """The same games with the batch shape flattened to ``(batch_size,)``."""
+        """The same games with the batch shape flattened to ``(batch_size,)`` (a view)."""
         rest = self.payoffs.shape[-self.n_players - 1 :]
-        return NormalFormGame(self.payoffs.reshape((self.batch_size, *rest)), self.n_players)
+        flat = self.payoffs.reshape((self.batch_size, *rest))
+        return NormalFormGame._from_valid(flat, self.n_players)
 
     def player_payoffs(self, player: int) -> np.ndarray:
         """Player ``player``'s payoff array, shape ``(*batch, a_1, ..., a_n)``."""
@@ -236,14 +315,16 @@ class NormalFormGame:
 
     @property
     def payoff_scale(self) -> np.ndarray:
-        r"""Per game, the range :math:`\max u - \min u` over all players and profiles.
+        r"""Per game, the largest payoff range of any one player (the unit of tolerances).
 
-        Tolerances are relative to this scale; a game whose payoffs are all equal has scale 1.
-        Shape ``batch_shape``.
+        .. math::
+
+            s = \max_{i} \Big( \max_{a} u_i(a) - \min_{a} u_i(a) \Big),
+
+        1 where every player's payoffs are constant (see :func:`payoff_scale`). Unchanged when
+        one player's payoffs are shifted. Shape ``batch_shape``.
         """
-        axes = tuple(range(-self.n_players - 1, 0))
-        spread = self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
-        return np.where(spread > 0, spread, 1.0)
+        return payoff_scale(self.payoffs, self.n_players)
 
     @property
     def is_two_player(self) -> bool:

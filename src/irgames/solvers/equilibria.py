@@ -8,7 +8,9 @@ each player's mixed strategy, the expected payoffs and the regret
 
     r(\sigma) = \max_i \Big[\max_{s_i} u_i(s_i, \sigma_{-i}) - u_i(\sigma)\Big],
 
-computed by :func:`irgames.games.regret.regret`, which shares no code with any solver. Per game
+computed by :func:`irgames.games.regret.row_payoffs_and_regret` (the definition of
+:mod:`irgames.games.regret`, evaluated for every row from its game's payoff table), which
+shares no code with any solver. Per game
 it holds the count of equilibria found, a flag for degenerate games, and (for methods that
 enumerate extreme equilibria of degenerate games) the label of the connected component each
 extreme equilibrium belongs to, so that continua are reported, not dropped. Provenance records
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..games.normal_form import NormalFormGame
-from ..games.regret import expected_payoffs, regret
+from ..games.regret import row_payoffs_and_regret
 
 __all__ = ["Equilibria"]
 
@@ -129,20 +131,21 @@ class Equilibria:
         component : array_like of int, optional
             Shape ``(k,)``; by default every row is its own component.
         """
-        flat = game.flatten()
+        size = game.batch_size
         game_index = np.asarray(game_index, dtype=np.int64).reshape(-1)
         k = game_index.size
-        if k and (game_index.min() < 0 or game_index.max() >= flat.batch_size):
+        if k and (game_index.min() < 0 or game_index.max() >= size):
             raise IndexError("game_index out of range of the batch")
         strategies = tuple(
             np.asarray(s, dtype=float).reshape(k, a)
             for s, a in zip(strategies, game.num_actions, strict=True)
         )
-        rows = NormalFormGame(flat.payoffs[game_index], n_players=game.n_players)
-        payoffs = expected_payoffs(rows, strategies) if k else np.zeros((0, game.n_players))
-        reg = regret(rows, strategies).max(axis=-1) if k else np.zeros(0)
-        scale = flat.payoff_scale[game_index] if k else np.zeros(0)
-        count = np.bincount(game_index, minlength=flat.batch_size).reshape(game.batch_shape)
+        # Every row is checked against its game's payoff table, in one pass per row.
+        payoffs, regrets, scale = row_payoffs_and_regret(game, game_index, strategies)
+        reg = regrets[:, 0].copy()
+        for i in range(1, game.n_players):
+            np.maximum(reg, regrets[:, i], out=reg)
+        count = np.bincount(game_index, minlength=size).reshape(game.batch_shape)
         if degenerate is None:
             degenerate = np.zeros(game.batch_shape, dtype=bool)
         degenerate = np.broadcast_to(np.asarray(degenerate, dtype=bool), game.batch_shape).copy()

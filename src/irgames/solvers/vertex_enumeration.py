@@ -4,9 +4,10 @@ Let the row player have :math:`m` actions and payoff matrix :math:`A`, the colum
 :math:`n` actions and matrix :math:`B`. Nash equilibria are unchanged by a positive affine
 transformation of each player's payoffs, so the payoffs are first mapped into :math:`[1, 2]`:
 :math:`A' = 1 + (A - \min A)/s` and :math:`B' = 1 + (B - \min B)/s`, where :math:`s` is the
-larger of the two players' payoff ranges (:func:`payoff_unit`). Tolerances are fractions of
-:math:`s`, which does not move when one player's payoffs are shifted and never exceeds
-:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`. The *best-response
+larger of the two players' payoff ranges
+(:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`, the package's payoff unit).
+Tolerances are fractions of :math:`s`, which does not move when one player's payoffs are
+shifted. The *best-response
 polytopes* are
 
 .. math::
@@ -70,8 +71,8 @@ Components and maximal Nash subsets
     In a nondegenerate game every equilibrium is isolated: each row is its own component and
     its own maximal Nash subset (not listed in ``options["cliques"]``).
 
-Tolerances are relative: payoffs are rescaled by :func:`payoff_unit`, so ``tol`` is a
-fraction of it, and the regret stored in the result (computed
+Tolerances are relative: payoffs are rescaled by ``NormalFormGame.payoff_scale``, so ``tol``
+is a fraction of it, and the regret stored in the result (computed
 independently by :func:`irgames.games.regret.regret`) is in the game's own units.
 
 References: D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria
@@ -161,30 +162,23 @@ def _check_two_player(game: NormalFormGame, tol: float) -> None:
 
 
 def payoff_unit(game: NormalFormGame) -> np.ndarray:
-    r"""The payoff unit tolerances refer to: :math:`\max_i (\max u_i - \min u_i)` per game.
+    r"""The payoff unit of every game, flat: ``game.flatten().payoff_scale``.
 
-    The largest of the players' own payoff ranges (1 where every payoff of the game is
-    constant). Unlike the range over all players together, it does not change when one
-    player's payoffs are shifted, so neither does any decision taken with tolerances
-    relative to it; it never exceeds ``game.payoff_scale``, so a regret within ``tol`` of it
-    is within ``tol`` of ``payoff_scale`` too. Shape ``(batch_size,)``.
+    Kept as a name for callers of earlier versions; the one definition,
+    :math:`\max_i (\max u_i - \min u_i)`, is
+    :attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`. Shape ``(batch_size,)``.
     """
-    flat = game.flatten()
-    axes = (-2, -1)
-    spread = np.maximum(
-        np.ptp(flat.player_payoffs(0), axis=axes), np.ptp(flat.player_payoffs(1), axis=axes)
-    )
-    return np.where(spread > 0, spread, 1.0)
+    return game.flatten().payoff_scale.reshape(-1)
 
 
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
     """Payoffs ``1 + (A - min A) / s`` and ``1 + (B - min B) / s``, in ``[1, 2]``.
 
-    ``s`` is :func:`payoff_unit` (the larger of the two players' payoff ranges), so that
+    ``s`` is ``NormalFormGame.payoff_scale`` (the larger of the players' payoff ranges), so that
     tolerances on the normalised game are fractions of it. Shapes ``(batch_size, m, n)``.
     """
     flat = game.flatten()
-    scale = payoff_unit(flat)[:, None, None]
+    scale = flat.payoff_scale.reshape(-1, 1, 1)
     out = []
     for player in (0, 1):
         M = flat.player_payoffs(player)
@@ -564,7 +558,7 @@ def vertex_enumeration(
         Two-player games, any batch shape.
     tol : float
         Tolerance for feasibility and for reading labels, as a fraction of
-        :func:`payoff_unit` (the larger of the players' payoff ranges).
+        ``NormalFormGame.payoff_scale`` (the larger of the players' payoff ranges).
     memory_floats : int
         Upper bound on the number of floats in one stack of linear systems; the batch is
         chunked to respect it.
