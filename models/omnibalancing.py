@@ -1008,11 +1008,17 @@ def _draw_survival(d):
     ax.set_ylabel("probability the leader survives")
     ax.set_ylim(0, 1)
     ax.set_xlim(x.min(), x.max())
-    ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(
-        f"Survival with and without appeasement (E={p['E']:g}, kappa_F={p['kappa_F']:g}, "
-        f"s_F={p['s_F']:g}, sigma={p['sigma']:g}, R={p['R']:g}, wz={p['w'] * p['z']:g})",
-        fontsize=9,
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set_title("Survival with and without appeasing the foreign power", fontsize=10)
+    ax.text(
+        0.98,
+        0.66,
+        f"E={p['E']:g}, sigma={p['sigma']:g}, kappa_F={p['kappa_F']:g}, s_F={p['s_F']:g}\n"
+        f"R={p['R']:g}, w={p['w']:g}, z={p['z']:g}, V_F={p['V_F']:g}, c_F={p['c_F']:g}",
+        transform=ax.transAxes,
+        fontsize=7,
+        va="top",
+        ha="right",
     )
     fig.tight_layout()
     return fig
