@@ -134,13 +134,12 @@ class Equilibria:
         size = game.batch_size
         game_index = np.asarray(game_index, dtype=np.int64).reshape(-1)
         k = game_index.size
-        if k and (game_index.min() < 0 or game_index.max() >= size):
-            raise IndexError("game_index out of range of the batch")
         strategies = tuple(
             np.asarray(s, dtype=float).reshape(k, a)
             for s, a in zip(strategies, game.num_actions, strict=True)
         )
-        # Every row is checked against its game's payoff table, in one pass per row.
+        # Every row is checked against its game's payoff table, in one pass per row (an index
+        # outside the batch raises IndexError there).
         payoffs, regrets, scale = row_payoffs_and_regret(game, game_index, strategies)
         reg = regrets[:, 0].copy()
         for i in range(1, game.n_players):

@@ -33,8 +33,8 @@ The extreme equilibria are the pairs of vertices :math:`p \in \{0, 1, p^*\}`,
 :math:`q \in \{0, 1, q^*\}` that are equilibria: nine sign conditions on
 :math:`\alpha_0, \alpha_1, \beta_0, \beta_1`, evaluated with boolean masks for the whole
 batch at once (no branch per game). A difference counts as zero when its absolute value is at
-most ``tol`` times the game's payoff range (``NormalFormGame.payoff_scale``, the project's
-convention, as in vertex enumeration).
+most ``tol`` times the game's payoff unit (``NormalFormGame.payoff_scale``, the larger of the
+two players' payoff ranges, as in vertex enumeration).
 
 Degeneracy and continua. The game is degenerate iff some difference is zero (a pure strategy
 with two pure best responses). Then an extreme equilibrium can share a strategy with another
@@ -68,7 +68,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..games.normal_form import GameValueError, NormalFormGame, payoff_scale
 from .equilibria import Equilibria
 
 __all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
@@ -192,9 +192,7 @@ def _sign_patterns(
     pairs = ((0, 2), (1, 3), (4, 5), (6, 7))
     for s in range(0, G, chunk):
         c = P[s : s + chunk].T.copy()  # (8, g)
-        eps = c.max(axis=0)
-        eps -= c.min(axis=0)  # payoff range of each game (its payoff_scale)
-        eps[eps == 0] = 1.0
+        eps = payoff_scale(c.reshape(2, 2, 2, -1), 2, batch_last=True)
         eps *= tol
         neg_eps = -eps
         out = code[s : s + chunk]
@@ -261,8 +259,8 @@ def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     game : NormalFormGame
         Two players with two actions each; any batch shape.
     tol : float
-        A payoff difference counts as zero when at most ``tol`` times the game's payoff range
-        (``NormalFormGame.payoff_scale``).
+        A payoff difference counts as zero when at most ``tol`` times the game's payoff unit
+        (``NormalFormGame.payoff_scale``, the larger of the two players' payoff ranges).
 
     Returns
     -------
