@@ -714,7 +714,7 @@ claims = [
         "appeases",
         "s_F",
         "Appeasement rises with the support F can give the leader's domestic opponents.",
-        quote=ALLIES,
+        quote=SPLIT,
         source=SEED,
     ),
     Claim.increasing(

@@ -417,3 +417,15 @@ def test_figures_compute_deterministic_data(m, tmp_path):
             assert np.array_equal(np.asarray(first[k]), np.asarray(second[k]))
         png, csv = render_figure(figure, tmp_path)
         assert png.stat().st_size > 0 and csv.read_text().count("\n") > 2
+
+
+def test_quotes_are_from_the_seed():
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_07c32c0179fb5827.txt"
+    if not seed.is_file():
+        pytest.skip(f"seed not found at {seed}")
+    text = seed.read_text(encoding="utf-8")
+    for m in (omnibalancing, omnibalancing_threats):
+        for claim in m.claims:
+            assert claim.quote in text, claim.name
