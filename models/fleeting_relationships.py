@@ -623,9 +623,7 @@ LAMBDAS = np.linspace(0.05, 0.95, 19)
 
 
 def _acceptance_map():
-    base = space.defaults()
-    # a strong winner value (enforceable, high-return deal) so that the patron screens
-    fixed = {**base, "punishment": 1.0, "bond": 1.0}
+    fixed = space.defaults()  # v = 0, s = 0.5, a = 0.5: a winner worth W = 1.49 to the patron
     res = fleeting_relationships.evaluate({**fixed, "backlash": LAMBDAS})
     q, prior = type_grid(fixed["prior_mean"], fixed["prior_concentration"])
     return {
@@ -730,7 +728,8 @@ figures = [
         _acceptance_map,
         _draw_acceptance_map,
         "Types (win probability q) who accept the patron's optimal offer, for each backlash "
-        "lambda (Beta prior with mean 0.3 and concentration 4; v = 1, s = 1): always a lower "
+        "lambda (Beta prior with mean 0.3 and concentration 4; the other parameters at their "
+        "defaults, so that an endorsed winner is worth W = 1.49 to the patron): always a lower "
         "set q <= T*/(lambda V), with mean q among acceptors below the population's.",
     ),
     Figure(
