@@ -287,3 +287,28 @@ def test_games_too_large_for_the_memory_bound_get_a_clear_error():
     game = ig.NormalFormGame.bimatrix(np.eye(6), np.eye(6))
     with pytest.raises(ig.GameValueError, match="memory_floats >= "):
         vertex_enumeration(game, memory_floats=1000)
+
+
+def test_size_is_checked_before_any_table_is_built():
+    # A 9x27 game needs 94 million linear systems per polytope: the solver must say so at
+    # once, from binomial coefficients, instead of building index tables for minutes.
+    from irgames.solvers.vertex_enumeration import _MinorPlan
+
+    game = ig.NormalFormGame.bimatrix(*np.random.default_rng(0).normal(size=(2, 9, 27)))
+    with pytest.raises(ig.GameValueError, match="94,143,280 linear systems"):
+        vertex_enumeration(game)
+    assert (27, 10) not in _MinorPlan._cache and (9, 28) not in _MinorPlan._cache
+
+
+def test_bcp2_reduced_normal_form_gets_a_clear_error(gambit_corpus):
+    # Gambit's contrib/games/bcp2.efg reduces to a 9x27 game; it used to hang.
+    from irgames.games.reduced_form import reduced_normal_form
+    from irgames.io.efg import read_efg
+
+    path = gambit_corpus / "contrib" / "games" / "bcp2.efg"
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    game = reduced_normal_form(read_efg(path)).game
+    assert game.num_actions == (9, 27)
+    with pytest.raises(ig.GameValueError, match="memory_floats >= "):
+        vertex_enumeration(game)

@@ -100,6 +100,7 @@ A degenerate game has a continuum of equilibria; its extreme points share a comp
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import combinations
 from typing import ClassVar
@@ -238,23 +239,22 @@ def polytope_vertices(
     C = np.asarray(C, dtype=float)
     G, r, d = C.shape
     K = min(r, d)
-    # Memory per game: the minors of the augmented matrix [C | 1] of every size.
-    plan = _MinorPlan.get(r, d + 1)
-    per_game = max(
-        1,
-        max(
-            len(plan.rows[k]) * len(plan.cols[k]) * (k + 2)
-            + len(plan.rows[k]) * len(plan.supports[k]) * (r - k + 2) * k
-            for k in range(K + 1)
-        ),
-    )
-    if per_game > memory_floats:
+    # Check the size of the work from binomial coefficients *before* building the index
+    # tables, which are as large as the work itself (building them for a 9x27 game would take
+    # minutes and gigabytes).
+    per_game, plan_size = _work_size(r, d)
+    # the index tables (built once per shape) are about three times the floats per game
+    if per_game > memory_floats or plan_size > 4 * memory_floats:
+        need = max(per_game, -(-plan_size // 4))
+        systems = sum(math.comb(r, k) * math.comb(d, k) for k in range(K + 1))
         raise GameValueError(
             f"enumerating the vertices of one {d}-dimensional polytope with {r} inequalities "
-            f"needs about {per_game:,} floats at once, more than memory_floats="
-            f"{memory_floats:,}; pass memory_floats >= {per_game:,} if that fits in memory, "
-            "or use a method that finds some equilibria (Lemke-Howson)"
+            f"solves {systems:,} linear systems and needs about {need:,} floats at once, "
+            f"more than memory_floats={memory_floats:,}; pass memory_floats >= {need:,} if "
+            "that fits in memory and time, or use a method that finds some equilibria "
+            "(Lemke-Howson)"
         )
+    plan = _MinorPlan.get(r, d + 1)
     step = max(1, int(memory_floats // per_game))
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(0, G, step):
@@ -282,6 +282,22 @@ def polytope_vertices(
         first = np.sort(first)
         order = first[np.argsort(game[first], kind="stable")]
     return game[order], z[order], zero[order], tight[order]
+
+
+def _work_size(r: int, d: int) -> tuple[int, int]:
+    r"""Floats per game, and entries of the index tables, of the vertices of an ``r x d`` system.
+
+    Vertex candidates come from :math:`\binom{r}{k}` sets of tight rows and
+    :math:`\binom{d+1}{k}` column sets of the augmented matrix :math:`[C \mid \mathbf 1]`
+    (:math:`\binom{d}{k}` supports) for every size :math:`k \le \min(r, d)`; these are the
+    sizes of the arrays :func:`_vertices_chunk` and :class:`_MinorPlan` hold at once.
+    """
+    per_game, plan = 1, 0
+    for k in range(min(r, d) + 1):
+        rows, cols, supports = math.comb(r, k), math.comb(d + 1, k), math.comb(d, k)
+        per_game = max(per_game, rows * cols * (k + 2) + rows * supports * (r - k + 2) * k)
+        plan += 2 * k * rows * cols + rows * supports * (1 + k + (r - k) * k)
+    return per_game, plan
 
 
 def _combos(n: int, k: int) -> np.ndarray:
