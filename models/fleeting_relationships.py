@@ -402,6 +402,9 @@ def solve(
     first_agent = 1 + n_offers
     agent_nodes = first_agent + offer_index[..., None] * q.size + np.arange(q.size)
     accepts = np.take_along_axis(choice, agent_nodes, axis=-1) == 0
+    # ties that matter: the patron indifferent between offers, or a type indifferent at the
+    # offer made (she accepts: the tie is broken towards accepting, T >= lambda q V)
+    ties = spe.tied[..., 0] | np.take_along_axis(spe.tied, agent_nodes, axis=-1).any(-1)
     offer = np.take_along_axis(offers, offer_index[..., None], axis=-1)[..., 0]
     share = (prior * accepts).sum(-1)
     mean_q = (prior * q).sum(-1)
@@ -429,7 +432,7 @@ def solve(
             "mean_q_acceptors": mean_q_acc,
             "mean_q_population": mean_q,
             "patron_return": spe.payoffs[..., 0],
-            "screen_ties": spe.ties,
+            "screen_ties": ties,
         },
         axes={"accepts": ("type",)},
     )
@@ -553,6 +556,15 @@ claims = [
         "punishment",
         "The patron's expected return rises with its capacity to punish outside the relationship.",
         quote=Q_MYTH,
+        source=SEED,
+    ),
+    Claim.increasing(
+        "publicised_friendship_raises_influence",
+        "patron_return",
+        "bond",
+        "The stronger the bond a public friendship creates (what a client loses by reneging on "
+        "a public friend), the more the endorsement is worth to the patron.",
+        quote=Q_PUBLIC,
         source=SEED,
     ),
     Claim(
