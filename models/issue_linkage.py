@@ -1,0 +1,434 @@
+r"""Issue linkage: tariffs for defence spending, cooperative and coercive.
+
+The theory (seed 001). The seed asks whether the United States can use "America’s large market
+and disproportionate defense contributions" to get more defence spending from its allies,
+linking two issues, trade and security. Two mechanisms are at work. *Cooperative* linkage
+(Bernheim and Whinston 1990): when two relationships are played together and cheating in
+either ends cooperation in both, the incentive constraints pool, so slack in one issue can
+sustain cooperation in the other. *Coercive* linkage (the seed's tariff threat): the sender
+threatens the trade relationship unless the target concedes on defence; this is Drezner's
+coercion game (:mod:`models.sanctions_paradox`) in which the target's cost of sanctions is the
+trade it stands to lose.
+
+The games. Each issue :math:`g \in \{\text{trade}, \text{security}\}` is a repeated
+prisoner's dilemma between the sender :math:`S` and the target :math:`T`, with reward
+:math:`R_g` (mutual cooperation), punishment :math:`P_g` (mutual defection), sucker's payoff
+:math:`0` and a temptation :math:`T_{g,i}` for each player (:math:`T_{g,i} > R_g > P_g > 0`).
+Both discount the future by :math:`\delta`. Under grim trigger, player :math:`i` keeps
+cooperating in issue :math:`g` iff
+
+.. math::
+
+    \delta \ge \delta^*_{g,i} = \frac{T_{g,i} - R_g}{T_{g,i} - P_g},
+
+and the issue's deal holds iff :math:`\delta \ge \max_i \delta^*_{g,i}`. Linked, a deviation
+anywhere is punished everywhere, and the deal holds iff
+
+.. math::
+
+    \delta \ge \max_i \frac{\sum_g (T_{g,i} - R_g)}{\sum_g (T_{g,i} - P_g)} .
+
+For symmetric issues the linked threshold is a weighted mean of the two issue thresholds:
+linkage carries the harder issue on the easier one's slack (THEORIES.md: trade
+:math:`(5, 3, 1)` gives :math:`1/2`, security :math:`(10, 3, 1)` gives :math:`7/9`, linked
+:math:`9/13`). When the players are tempted in different issues (the sender in trade, the
+target in security), linkage can sustain a deal that neither issue sustains alone. All
+thresholds come from the generic repeated-game tools
+(:func:`irgames.solvers.repeated.grim_trigger`, :func:`~irgames.solvers.repeated.linked`,
+with Nash reversion checked as a stage equilibrium).
+
+Coercive linkage. The sender threatens to end the trade deal (tariffs) unless the target
+raises its defence spending by :math:`D`. Each side loses the discounted value of trade
+cooperation in proportion to its exposure :math:`e_i`,
+
+.. math::
+
+    c_i = e_i \, \frac{R_\text{trade} - P_\text{trade}}{1 - \delta},
+
+and the defence concession is the equilibrium demand of the coercion game with these costs
+and the conflict expectations :math:`B_s, B_t`, solved by
+:func:`models.sanctions_paradox.solve` (batched backward induction and bisection).
+
+Sources: Bernheim, B. D. and Whinston, M. D. (1990), "Multimarket contact and collusive
+behavior", *RAND Journal of Economics* 21(1); Drezner (1999), *The Sanctions Paradox*; the
+seed ``001_119921a2a00547a1.txt``.
+
+Examples
+--------
+>>> from models.issue_linkage import MODEL
+>>> out = MODEL(delta=0.7)
+>>> [round(float(out[k]), 4) for k in ("delta_trade", "delta_security", "delta_linked")]
+[0.5, 0.7778, 0.6923]
+>>> bool(out["security_alone"]), bool(out["linked_holds"]), bool(out["only_linked"])
+(False, True, True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from irgames.analysis.claims import Claim
+from irgames.analysis.model import Figure, Model, Outcome
+from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
+from irgames.games.normal_form import NormalFormGame
+from irgames.solvers.repeated import IncentiveThresholds, grim_trigger, linked, nash_reversion
+
+from . import sanctions_paradox
+
+__all__ = ["MODEL", "issue_thresholds", "prisoners_dilemma", "solve"]
+
+SEED = "seed 001 (Drezner)"
+
+space = ParameterSpace(
+    [
+        Parameter("delta", 0, 1, default=0.7, closed=(False, False), meaning="discount factor"),
+        Parameter(
+            "T_trade_S",
+            4,
+            30,
+            closed=(False, True),
+            default=5.0,
+            meaning="sender's temptation in trade",
+            unit="payoff",
+        ),
+        Parameter(
+            "T_trade_T",
+            4,
+            30,
+            closed=(False, True),
+            default=5.0,
+            meaning="target's temptation in trade",
+            unit="payoff",
+        ),
+        Parameter("R_trade", 2, 4, default=3.0, meaning="reward of free trade", unit="payoff"),
+        Parameter(
+            "P_trade",
+            0,
+            2,
+            closed=(True, False),
+            default=1.0,
+            meaning="payoff of a trade war",
+            unit="payoff",
+        ),
+        Parameter(
+            "T_security_S",
+            4,
+            30,
+            closed=(False, True),
+            default=10.0,
+            meaning="sender's temptation in security (under-providing defence)",
+            unit="payoff",
+        ),
+        Parameter(
+            "T_security_T",
+            4,
+            30,
+            closed=(False, True),
+            default=10.0,
+            meaning="target's temptation in security (free riding on the alliance)",
+            unit="payoff",
+        ),
+        Parameter(
+            "R_security", 2, 4, default=3.0, meaning="reward of burden sharing", unit="payoff"
+        ),
+        Parameter(
+            "P_security",
+            0,
+            2,
+            closed=(True, False),
+            default=1.0,
+            meaning="payoff of mutual neglect",
+            unit="payoff",
+        ),
+        Parameter(
+            "exposure_S",
+            0,
+            1,
+            default=0.05,
+            closed=(False, True),
+            meaning="share of the trade gains the sender loses when the deal ends",
+            source="seed 001 (America's large market)",
+        ),
+        Parameter(
+            "exposure_T",
+            0,
+            1,
+            default=0.5,
+            closed=(False, True),
+            meaning="share of the trade gains the target loses when the deal ends",
+        ),
+        Parameter(
+            "B_s",
+            0,
+            1,
+            default=0.8,
+            meaning="sender's weight on absolute gains (allies: high)",
+            source="Drezner 1998",
+        ),
+        Parameter(
+            "B_t",
+            0,
+            1,
+            default=0.8,
+            meaning="target's weight on absolute gains (allies: high)",
+            source="Drezner 1998",
+        ),
+    ],
+    constraints=[
+        Constraint(
+            "T > R > P in trade",
+            lambda p: (
+                (p["T_trade_S"] > p["R_trade"])
+                & (p["T_trade_T"] > p["R_trade"])
+                & (p["R_trade"] > p["P_trade"])
+            ),
+        ),
+        Constraint(
+            "T > R > P in security",
+            lambda p: (
+                (p["T_security_S"] > p["R_security"])
+                & (p["T_security_T"] > p["R_security"])
+                & (p["R_security"] > p["P_security"])
+            ),
+        ),
+    ],
+)
+
+
+def prisoners_dilemma(T_S, T_T, R, P) -> NormalFormGame:
+    r"""A batch of prisoner's dilemmas (actions: cooperate, defect; sucker's payoff 0).
+
+    >>> prisoners_dilemma(5.0, 5.0, 3.0, 1.0).payoffs[0].tolist()
+    [[3.0, 0.0], [5.0, 1.0]]
+    """
+    T_S, T_T, R, P = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (T_S, T_T, R, P)))
+    zero = np.zeros_like(R)
+    row = np.stack([np.stack([R, zero], -1), np.stack([T_S, P], -1)], -2)
+    col = np.stack([np.stack([R, T_T], -1), np.stack([zero, P], -1)], -2)
+    return NormalFormGame.bimatrix(row, col)
+
+
+def issue_thresholds(T_S, T_T, R, P) -> IncentiveThresholds:
+    """Grim-trigger thresholds of mutual cooperation with Nash reversion (mutual defection)."""
+    game = prisoners_dilemma(T_S, T_T, R, P)
+    return grim_trigger(game, (0, 0), nash_reversion(game, (1, 1)))
+
+
+def solve(
+    delta,
+    T_trade_S,
+    T_trade_T,
+    R_trade,
+    P_trade,
+    T_security_S,
+    T_security_T,
+    R_security,
+    P_security,
+    exposure_S,
+    exposure_T,
+    B_s,
+    B_t,
+) -> Outcome:
+    """Cooperative and coercive linkage at a batch of parameter points."""
+    trade = issue_thresholds(T_trade_S, T_trade_T, R_trade, P_trade)
+    security = issue_thresholds(T_security_S, T_security_T, R_security, P_security)
+    both = linked(trade, security)
+    d = np.asarray(delta, dtype=float)
+    trade_alone = trade.sustainable(d)
+    security_alone = security.sustainable(d)
+    linked_holds = both.sustainable(d)
+    # coercive linkage: a tariff threat for defence spending
+    c_s = exposure_S * (R_trade - P_trade) / (1 - d)
+    c_t = exposure_T * (R_trade - P_trade) / (1 - d)
+    coercion = _coercion(c_s, c_t, B_s, B_t)
+    return Outcome(
+        {
+            "delta_trade": trade.threshold,
+            "delta_security": security.threshold,
+            "delta_linked": both.threshold,
+            "trade_alone": trade_alone,
+            "security_alone": security_alone,
+            "linked_holds": linked_holds,
+            "only_linked": linked_holds & ~(trade_alone & security_alone),
+            "neither_alone": ~trade_alone & ~security_alone,
+            "cost_S": c_s,
+            "cost_T": c_t,
+            "coercion_threatens": coercion["threatens"],
+            "coercion_credible": coercion["credible"],
+            "defence_concession": coercion["concession"],
+            "coercion_utility_S": coercion["utility_S"],
+        },
+        regime=coercion.regime,
+        regime_names=coercion.regime_names,
+    )
+
+
+def _coercion(c_s, c_t, B_s, B_t) -> Outcome:
+    """The coercion game of a tariff threat (no audience costs, no outside option)."""
+    c_s, c_t, B_s, B_t = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (c_s, c_t, B_s, B_t))
+    )
+    # an outside option below any deadlock utility, and a demand cap above any acceptable one
+    w_T = -2.0 * (c_s + c_t)
+    return sanctions_paradox.solve(
+        c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=0.0, a_T=0.0, w_T=w_T, D_max=2.0 * c_t
+    )
+
+
+# ---------------------------------------------------------------------------------- claims
+QUOTES = {
+    "tactical": (
+        "Trump is not as wrong about tactical issue linkage as he is about other aspects of his "
+        "foreign policy."
+    ),
+    "leverage": (
+        "Over the weekend, Treasury Secretary Steven Mnuchin seemed to confirm the notion that "
+        "the Trump White House was using the steel and aluminum tariffs to leverage treaty "
+        "allies into spending more on defense."
+    ),
+    "crude": (
+        "He does have certain instincts, however, and one of\xa0 them is that crude issue linkage "
+        "can extract concessions in world politics."
+    ),
+}
+
+
+claims = [
+    Claim(
+        "linkage_never_hurts",
+        "Wherever both issues are sustained separately, the linked deal is sustained too.",
+        holds=lambda p, o: o["linked_holds"],
+        given=lambda p, o: o["trade_alone"] & o["security_alone"],
+        quote=QUOTES["tactical"],
+        source=f"{SEED}; Bernheim and Whinston 1990",
+    ),
+    Claim(
+        "linkage_carries_the_harder_issue",
+        "The linked threshold never exceeds the harder issue's: linking never makes the "
+        "harder deal harder to sustain, and where the issues differ it can make it easier.",
+        holds=lambda p, o: (
+            o["delta_linked"] <= np.maximum(o["delta_trade"], o["delta_security"]) + 1e-12
+        ),
+        quote=QUOTES["tactical"],
+        source=f"{SEED}; Bernheim and Whinston 1990",
+    ),
+    Claim(
+        "linkage_sustains_a_deal_neither_issue_sustains_alone",
+        "Linkage can sustain a deal that neither issue sustains alone (a linked threshold "
+        "below both issue thresholds), and only where the players are tempted in different "
+        "issues (one more in trade, the other more in security).",
+        holds=lambda p, o: (
+            (o["delta_linked"] >= np.minimum(o["delta_trade"], o["delta_security"]) - 1e-12)
+            | ((p["T_trade_S"] - p["T_trade_T"]) * (p["T_security_S"] - p["T_security_T"]) < 0)
+        ),
+        quote=QUOTES["tactical"],
+        source=f"{SEED}; Bernheim and Whinston 1990",
+    ),
+    Claim.increasing(
+        "trade_dependence_buys_defence_spending",
+        "defence_concession",
+        "exposure_T",
+        "In coercive linkage, the more the target depends on trade with the sender, the more "
+        "defence spending a tariff threat extracts.",
+        quote=QUOTES["leverage"],
+        source=f"{SEED}; Drezner 1999",
+    ),
+    Claim(
+        "allied_senders_link_only_under_asymmetric_dependence",
+        "An allied sender (B_s >= 0.8) makes a tariff threat only if the target's exposure to "
+        "trade is at least four times its own.",
+        holds=lambda p, o: (
+            ~o["coercion_threatens"] | (p["exposure_T"] >= 4 * p["exposure_S"] * (1 - 1e-9))
+        ),
+        given=lambda p, o: p["B_s"] >= 0.8,
+        quote=QUOTES["crude"],
+        source=f"{SEED}; Drezner 1999",
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------- figures
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+#: Regions of the linkage figure.
+LINKAGE_REGIONS = ("no deal", "trade only", "both issues, separately", "both issues, only linked")
+
+
+def _linkage_region():
+    delta = np.linspace(0.3, 0.95, 131)
+    t_sec = np.linspace(3.5, 15.0, 116)
+    res = MODEL.evaluate(
+        {
+            **space.defaults(),
+            "delta": delta[None, :],
+            "T_security_S": t_sec[:, None],
+            "T_security_T": t_sec[:, None],
+        }
+    )
+    region = np.where(
+        res["trade_alone"] & res["security_alone"],
+        2,
+        np.where(
+            res["linked_holds"] & ~res["security_alone"], 3, np.where(res["trade_alone"], 1, 0)
+        ),
+    )
+    return {
+        "delta": delta[None, :],
+        "T_security": t_sec[:, None],
+        "region": region,
+        "delta_security": res["delta_security"],
+        "delta_linked": res["delta_linked"],
+    }
+
+
+def _draw_linkage_region(d):
+    plt = _plt()
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    colours = ["#d9d9d9", "#a6cee3", "#4daf4a", "#ff7f00"]
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm(np.arange(-0.5, 4.5), cmap.N)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    delta, t_sec = d["delta"].reshape(-1), d["T_security"].reshape(-1)
+    ax.pcolormesh(delta, t_sec, d["region"], cmap=cmap, norm=norm, shading="nearest")
+    ax.axhline(10.0, color="k", lw=0.8, ls=":")
+    ax.annotate("THEORIES.md: 9/13 to 7/9", (0.7, 10.2), fontsize=8)
+    ax.set_xlabel("discount factor delta")
+    ax.set_ylabel("temptation to free ride in security T_sec (R = 3, P = 1)")
+    ax.set_title("Issue linkage: trade (5, 3, 1) with security (T_sec, 3, 1)")
+    handles = [Patch(color=c, label=r) for c, r in zip(colours, LINKAGE_REGIONS, strict=True)]
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+figures = [
+    Figure(
+        "issue_linkage_region",
+        "Where only the linked deal holds",
+        _linkage_region,
+        _draw_linkage_region,
+        "Grim-trigger cooperation in trade (5, 3, 1) and security (T_sec, 3, 1), separately and "
+        "linked, over the discount factor and the security temptation: in the orange band "
+        "security cooperation holds only because it is linked to trade.",
+    ),
+]
+
+MODEL = Model(
+    "issue_linkage",
+    "Issue linkage: tariffs for defence spending",
+    space,
+    solve,
+    claims=claims,
+    figures=figures,
+    description=__doc__.split("\n\n")[1],
+    source="Bernheim and Whinston 1990; Drezner 1999; seed 001",
+)
