@@ -264,6 +264,61 @@ def _balancing(belief, h, cost, gain, loss, n_states, threshold, *, mixed=True):
     return p.reshape(shape), coalition.reshape(shape)
 
 
+#: Rounds probed per point and step when searching for the first containing round.
+_PROBES = 8
+
+
+def _penny_round(path, h, cost, gain, loss, n_states, threshold):
+    r"""First round :math:`t` whose stage game at belief ``path[..., t]`` can contain :math:`H`.
+
+    The round is found by multisection over :math:`t`: each step solves, with the generic
+    pure-equilibrium solver, the stage games of ``_PROBES`` rounds per point and keeps the
+    interval between the last round that cannot contain :math:`H` and the first that can
+    (about :math:`\log_8 T` steps instead of :math:`T` stage games per point). This is exact
+    because containment is monotone along the predatory path: there the posterior rises with
+    :math:`t` (:math:`q_P > q_B`), and a pure equilibrium with at least :math:`k` balancers
+    exists iff exactly :math:`k` balance and each is pivotal,
+    :math:`\mu h - c \ge \max(g - \mu\ell, 0)`, whose left side rises and right side falls
+    with :math:`\mu`. (The tests compare it with the scan of every round.)
+
+    Returns ``(started, penny)``: whether some round can contain :math:`H`, and the first such
+    round (NaN where none does); shapes ``path.shape[:-1]``.
+    """
+    rounds = path.shape[-1]
+    shape = path.shape[:-1]
+    flat = path.reshape(-1, rounds)
+    args = [
+        np.broadcast_to(np.asarray(v, dtype=float), shape).reshape(-1)
+        for v in (h, cost, gain, loss, n_states, threshold)
+    ]
+    # The first containing round lies in [low, high]; high == rounds stands for "never". Each
+    # step probes PROBES rounds of [low, high) per point in one batched solve, so that the
+    # interval shrinks PROBES-fold (a few steps: few solver calls even for one point).
+    low = np.zeros(flat.shape[0], dtype=np.int64)
+    high = np.full(flat.shape[0], rounds, dtype=np.int64)
+    j = np.arange(_PROBES)
+    while True:
+        active = np.flatnonzero(low < high)
+        if active.size == 0:
+            break
+        lo, width = low[active, None], (high - low)[active, None]
+        probe = lo + (j * width) // _PROBES  # (A, PROBES), nondecreasing, in [low, high)
+        _, contain = _balancing(
+            flat[active[:, None], probe],
+            *(a[active, None] for a in args),
+            mixed=False,
+        )
+        hit = contain.any(axis=1)
+        first = np.argmax(contain, axis=1)
+        rows = np.arange(active.size)
+        before = np.where(first > 0, probe[rows, first - 1] + 1, low[active])
+        high[active[hit]] = probe[rows, first][hit]
+        low[active] = np.where(hit, before, probe[:, -1] + 1)
+    started = low < rounds
+    penny = np.where(started, low, np.nan)
+    return started.reshape(shape), penny.reshape(shape)
+
+
 def _posterior(prior, ratio, rounds):
     """Posterior after t = 0..rounds signals of likelihood ratio ``ratio`` (shape (..., T+1))."""
     mu = np.asarray(prior, dtype=float)[..., None]
@@ -328,10 +383,7 @@ def solve(
     # learning along the two paths, the stage game solved at every round's posterior
     pred_path = _posterior(mu, b(demand_predatory) / b(demand_benign), ROUNDS)
     benign_path = _posterior(mu, (1 - b(demand_predatory)) / (1 - b(demand_benign)), ROUNDS)
-    ex = lambda v: v[..., None]  # noqa: E731
-    _, contain = _balancing(pred_path, ex(h), ex(c), ex(g), ex(ell), ex(n), ex(k), mixed=False)
-    started = contain.any(-1)
-    penny = np.where(started, np.argmax(contain, -1), np.nan).astype(float)
+    started, penny = _penny_round(pred_path, h, c, g, ell, n, k)
     p_late, _ = _balancing(benign_path[..., -1], h, c, g, ell, n, k)
     late_outside = np.maximum(g - benign_path[..., -1] * ell, 0.0)
     bandwagons_if_benign = (late_outside > 0) & (p_late == 0)

@@ -133,6 +133,50 @@ def test_war_of_attrition_delay_closed_form(point):
     assert first <= delay + 1e-12
 
 
+def test_penny_round_bisection_equals_the_scan_of_every_round():
+    # The model finds the first containing round by bisection, which needs containment to be
+    # monotone along the predatory path; scan every round with the generic solver instead.
+    from models.balance_of_threat import _balancing, _penny_round
+
+    points = space.sample(120, seed=11)
+    points["intentions"][:10] = np.linspace(0.0, 1.0, 10)  # the ends of the prior too
+    out = model(**points)
+    path = out["posterior_path"]
+    h = harm(points["power"], points["proximity"], points["offense"], points["stakes"])
+    args = [h, points["cost"], points["bandwagon_gain"], points["bandwagon_loss"]]
+    args += [points["n_states"], points["threshold"]]
+    _, contain = _balancing(path, *(np.asarray(a)[:, None] for a in args), mixed=False)
+    # the premise: once contained, contained in every later round
+    assert np.all(contain[:, 1:] >= contain[:, :-1])
+    started = contain.any(-1)
+    scan = np.where(started, np.argmax(contain, -1), np.nan)
+    np.testing.assert_array_equal(out["balances_eventually"], started)
+    np.testing.assert_array_equal(out["penny_round"], scan)
+    assert 0 < started.sum() < started.size  # both kinds of point are exercised
+    again = _penny_round(path, *args)
+    np.testing.assert_array_equal(again[1], scan)
+
+
+def test_no_runtime_warning_at_the_corners_of_the_space():
+    # Warnings from irgames are errors in CI; the model's own arithmetic (posterior odds at
+    # priors 0 and 1, empty stages) must not warn either.
+    import warnings
+
+    names = space.names
+    rng = np.random.default_rng(4)
+    lows = {p.name: p.low for p in space.parameters}
+    highs = {p.name: p.high for p in space.parameters}
+    corner = {n: np.where(rng.random(64) < 0.5, lows[n], highs[n]) for n in names}
+    corner["threshold"] = np.minimum(corner["threshold"], corner["n_states"])
+    informative = corner["demand_benign"] + 0.09 <= corner["demand_predatory"]
+    corner["demand_benign"] = np.where(informative, corner["demand_benign"], 0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        out = model(**corner)
+    for name in ("posterior_path", "benign_path"):
+        assert np.all((out[name] >= 0) & (out[name] <= 1))
+
+
 CHEAP = dict(n=150, segments=20, use_hypothesis=False)
 
 
