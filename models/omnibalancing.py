@@ -14,50 +14,58 @@ formal model of omnibalancing exists in the literature; this one is ours.
 The two-threat game. A leader :math:`L` faces a domestic challenger :math:`D` of strength
 :math:`\theta_D` and a foreign power :math:`F`.
 
-1. :math:`L` appeases :math:`F` (a policy concession that costs the state :math:`z`) or
-   balances against it; balancing diverts :math:`\kappa_F` of :math:`L`'s resources
+1. :math:`L` offers :math:`F` a policy concession that costs the state :math:`z` (appeases
+   it), or balances against it; balancing diverts :math:`\kappa_F` of :math:`L`'s resources
    :math:`E` from the domestic front.
-2. If not appeased, :math:`F` backs :math:`D` (support :math:`s_F`, at cost :math:`c_F`) or
-   stays out. :math:`F` values :math:`L`'s fall at :math:`V_F` and the concession at
-   :math:`z` (what the state gives up, it gets).
+2. :math:`F` moves. Offered the concession, it accepts (and stays out) or refuses and backs
+   :math:`D` (support :math:`s_F`, at cost :math:`c_F`), in which case :math:`L` balances
+   after all. Not offered anything, it backs :math:`D` or stays out. :math:`F` values
+   :math:`L`'s fall at :math:`V_F` and the concession at :math:`z` (what the state gives up,
+   it gets): it backs :math:`D` when that pays it more than the concession it could get.
 3. :math:`L` survives with probability :math:`\Phi(x/\sigma)`, where the survival index
-   :math:`x = E - \kappa_F[\text{balance}] - \theta_D - s_F[\text{back}]` is the leader's
-   resources net of the threats it faces (a chance node).
+   :math:`x = E - \theta_D - \kappa_F[\text{not appeased}] - s_F[\text{back}]` is the
+   leader's resources net of the threats it faces (a chance node).
 
-Payoffs: :math:`u_L = R\,[\text{survive}] - w z\,[\text{appease}]` (the value of office
+Payoffs: :math:`u_L = R\,[\text{survive}] - w z\,[\text{appeased}]` (the value of office
 :math:`R`, raised by the legal jeopardy that awaits after leaving office, and the weight
 :math:`w` on the national interest); :math:`u_F = V_F\,[\text{fall}] - c_F\,[\text{back}] +
-z\,[\text{appease}]`; the state's utility is the national outcome alone,
-:math:`u_S = -z\,[\text{appease}]`. The state moves nowhere: its payoff measures the *agency
-gap*, the choice a leader who cared only for the state would have made (the same game solved
-with :math:`R = 0, w = 1`). Subgame-perfect equilibrium by batched backward induction
+z\,[\text{appeased}]`; the state's utility is the national outcome alone,
+:math:`u_S = -z\,[\text{appeased}]`. The state moves nowhere: its payoff measures the *agency
+gap*, against the choice a leader who cared only for the state would have made (the same game
+solved with :math:`R = 0, w = 1`). Subgame-perfect equilibrium by batched backward induction
 (:func:`~irgames.solvers.backward_induction.backward_induction`). Where :math:`F`'s backing
 pays (:math:`V_F[\Phi(\tfrac{E - \kappa_F - \theta_D}{\sigma}) - \Phi(\tfrac{E - \kappa_F -
-\theta_D - s_F}{\sigma})] \ge c_F`), :math:`L` appeases iff :math:`R\,G(\theta_D) \ge w z`,
+\theta_D - s_F}{\sigma})] \ge c_F`), an accepted concession buys the leader the survival
 
 .. math::
 
     G(\theta) = \Phi\Big(\frac{E - \theta}{\sigma}\Big)
         - \Phi\Big(\frac{E - \kappa_F - s_F - \theta}{\sigma}\Big),
 
-the probability mass of a normal on an interval of fixed width :math:`\kappa_F + s_F`: it
-peaks at :math:`\theta = E - (\kappa_F + s_F)/2`, so appeasement is single-peaked in the
-domestic threat (a secure leader need not appease; a hopeless one gambles).
+:math:`F` accepts iff :math:`z + c_F \ge V_F\,G(\theta_D)`, and :math:`L` appeases iff also
+:math:`R\,G(\theta_D) \ge w z`: appeasement happens where
+:math:`wz/R \le G(\theta_D) \le (z + c_F)/V_F`. :math:`G` is the probability mass of a normal
+on an interval of fixed width :math:`\kappa_F + s_F`: it peaks at
+:math:`\theta = E - (\kappa_F + s_F)/2`, so where :math:`F`'s price does not bind, appeasement
+is single-peaked in the domestic threat (a secure leader need not appease; a hopeless one
+gambles); where it binds, :math:`F` refuses exactly where the leader needs it most.
 
 The K-threat game (:func:`threat_game`, :func:`solve_threats`). Threats :math:`k = 1..K` are
-internal or external. :math:`L` chooses the set :math:`A` of threats to appease among the
-appeasable ones (all :math:`2^K` sets as the actions of one decision node), paying
-:math:`w \sum_{k \in A} z_k`. Every external threat left unappeased is a player who then
-decides, in turn, whether to back the domestic opposition (support :math:`s_k`, cost
-:math:`c_k`, value :math:`V_k` of :math:`L`'s fall); backing helps only while some internal
-threat is left unappeased. The survival index is
+internal or external. :math:`L` chooses the set :math:`A` of threats to offer concessions
+among the appeasable ones (all :math:`2^K` sets as the actions of one decision node), paying
+:math:`w z_k` for each one accepted. Then every external threat that can back the domestic
+opposition decides, in turn: offered a concession, it accepts or refuses and backs; not
+offered one, it backs or stays out (support :math:`s_k`, cost :math:`c_k`, value :math:`V_k`
+of :math:`L`'s fall); backing helps only while some internal threat is left unappeased. Other
+threats accept what they are offered. With :math:`A'` the set appeased (offered and
+accepting) and :math:`b` the backers, the survival index is
 
 .. math::
 
-    x(A, b) = E - \sum_{k \notin A,\ k \text{ internal}} \theta_k
-        - \sum_{k \notin A,\ k \text{ external}} \kappa_k
-        - \Big[\exists\, k \notin A \text{ internal}\Big]
-          \sum_{k \notin A,\ k \text{ external}} s_k b_k ,
+    x(A', b) = E - \sum_{k \notin A',\ k \text{ internal}} \theta_k
+        - \sum_{k \notin A',\ k \text{ external}} \kappa_k
+        - \Big[\exists\, k \notin A' \text{ internal}\Big]
+          \sum_{k \in b} s_k ,
 
 with :math:`\theta_k` an internal threat's severity and :math:`\kappa_k` the resources that
 balancing an external one diverts. :class:`ThreatGame` carries the tree; the model
@@ -71,7 +79,7 @@ Washington Post, 2017).
 Examples
 --------
 >>> from models.omnibalancing import omnibalancing as model
->>> out = model(E=1, kappa_F=0.3, s_F=0.5, sigma=0.5, R=10, w=1, z=4,
+>>> out = model(E=1, kappa_F=0.3, s_F=0.5, sigma=0.5, R=10, w=1, z=4, V_F=5, c_F=0.1,
 ...             theta_D=[0.0, 0.6, 1.5])
 >>> out["appeases"].tolist(), out["survival_gain"].round(3).tolist()
 ([0.0, 1.0, 0.0], [0.322, 0.576, 0.154])
@@ -131,11 +139,13 @@ class ThreatGame:
         expressions in ``R``, ``w``, ``z_<k>``, ``V_<k>``, ``c_<k>``; the survival
         probability of chance node ``j`` is the parameter ``q_<j>``.
     subsets : ndarray of bool, shape (n_actions, K)
-        The threats appeased by each of :math:`L`'s actions at the root (in action order:
-        larger sets first, so that ties go to appeasement).
+        The threats offered a concession by each of :math:`L`'s actions at the root (in
+        action order: smaller sets first, so that where a larger offer would be refused and
+        change nothing, the smaller one is reported).
     chance_appeased, chance_backing : ndarray of bool, shape (n_chance, K)
-        Per chance node (in the order of ``game.chance_nodes``): the threats appeased and the
-        threats backing the domestic opposition on the way to it.
+        Per chance node (in the order of ``game.chance_nodes``): the threats appeased (offered
+        a concession that they accepted) and the threats backing the domestic opposition on
+        the way to it.
     survive : ndarray of bool, shape (n_nodes,)
         The terminal nodes where :math:`L` survives.
     chance_parameters : tuple of str
@@ -216,9 +226,9 @@ def threat_game(
     --------
     >>> g = threat_game(("D", "F"), (True, False), (False, True))
     >>> g.game.players, g.subset_labels()
-    (('L', 'F', 'state'), ['appease F', 'balance all'])
-    >>> g.game.n_nodes, g.chance_backing.astype(int).tolist()
-    (11, [[0, 0], [0, 1], [0, 0]])
+    (('L', 'F', 'state'), ['balance all', 'appease F'])
+    >>> g.game.n_nodes, g.game.action_labels[2]  # F's node after L's offer
+    (15, ('accept', 'back D'))
     """
     names = tuple(str(n) for n in names)
     internal = tuple(bool(i) for i in internal)
@@ -247,12 +257,12 @@ def _threat_game(names, internal, appeasable, can_back) -> ThreatGame:
     players = ["L", *(names[k] for k in external), "state"]
     free = [k for k in range(K) if appeasable[k]]
     subsets = []
-    for size in range(len(free), -1, -1):  # larger sets first: ties go to appeasement
+    for size in range(len(free) + 1):  # smaller sets first: no futile offers on ties
         for chosen in itertools.combinations(free, size):
             mask = np.zeros(K, dtype=bool)
             mask[list(chosen)] = True
             subsets.append(mask)
-    n_chance = sum(2 ** int((~m[external]).sum()) for m in subsets)
+    n_chance = len(subsets) * 2 ** len(external)
     symbols = ["R", "w"]
     for k in range(K):
         symbols.append(f"z_{names[k]}")
@@ -289,15 +299,17 @@ def _threat_game(names, internal, appeasable, can_back) -> ThreatGame:
         k, rest = pending[0], pending[1:]
         on = backing.copy()
         on[k] = True
-        return T.decision(
-            names[k],
-            {"back D": backers(mask, on, rest), "stay out": backers(mask, backing, rest)},
-        )
+        if mask[k]:  # offered a concession: take it and stay out, or refuse and back D
+            off = mask.copy()
+            off[k] = False
+            moves = {"accept": backers(mask, backing, rest), "back D": backers(off, on, rest)}
+        else:
+            moves = {"back D": backers(mask, on, rest), "stay out": backers(mask, backing, rest)}
+        return T.decision(names[k], moves)
 
     actions = {}
     for mask in subsets:
-        pending = tuple(k for k in external if not mask[k])
-        actions[_subset_label(names, mask)] = backers(mask, np.zeros(K, dtype=bool), pending)
+        actions[_subset_label(names, mask)] = backers(mask, np.zeros(K, dtype=bool), external)
     root = T.decision("L", actions)
     title = "Omnibalancing: " + ", ".join(
         f"{n} ({'internal' if i else 'external'})" for n, i in zip(names, internal, strict=True)
@@ -343,14 +355,17 @@ class ThreatSolution:
     spe : SubgamePerfect
         The solver's result (``spe.game`` is the bound game).
     action : ndarray of int, batch shape
-        :math:`L`'s action at the root (a row of ``structure.subsets``).
+        :math:`L`'s action at the root (a row of ``structure.subsets``: the offers).
     appeases : ndarray of bool, shape (*batch, K)
+        The threats appeased on the path of play (offered a concession and accepting it).
     backs : ndarray, shape (*batch, K)
         Probability that each threat backs the domestic opposition on the path of play.
     survival : ndarray
         :math:`L`'s survival probability on the path of play.
     survival_by_action : ndarray, shape (*batch, n_actions)
         Survival probability after each of :math:`L`'s root actions (continuation play).
+    node_survival : ndarray, shape (*batch, n_nodes)
+        Survival probability from every node on, under the equilibrium strategies.
     value_by_action : ndarray, shape (*batch, n_actions)
         :math:`L`'s continuation payoff after each root action.
     payoffs : ndarray, shape (*batch, n_players)
@@ -366,6 +381,7 @@ class ThreatSolution:
     backs: np.ndarray
     survival: np.ndarray
     survival_by_action: np.ndarray
+    node_survival: np.ndarray
     value_by_action: np.ndarray
     payoffs: np.ndarray
     state_action: np.ndarray
@@ -460,11 +476,9 @@ def solve_threats(
     root_kids = game.children[0, : game.num_children[0]]
     surv = _survival_values(spe, structure.survive)
     action = spe.choice[..., 0]
-    appeases = structure.subsets[action]
-    backs = np.zeros((*batch, K))
-    for v in game.decision_nodes[1:]:
-        k = structure.names.index(game.players[game.mover[v]])
-        backs[..., k] += spe.reach[..., v] * (spe.choice[..., v] == 0)
+    chance = game.chance_nodes
+    appeases = np.einsum("...c,ck->...k", spe.reach[..., chance], structure.chance_appeased) > 0.5
+    backs = np.einsum("...c,ck->...k", spe.reach[..., chance], structure.chance_backing)
     return ThreatSolution(
         structure=structure,
         spe=spe,
@@ -473,6 +487,7 @@ def solve_threats(
         backs=backs,
         survival=surv[..., 0],
         survival_by_action=surv[..., root_kids],
+        node_survival=surv,
         value_by_action=spe.values[..., root_kids, 0],
         payoffs=spe.payoffs,
         state_action=state.choice[..., 0],
@@ -554,7 +569,7 @@ space = ParameterSpace(
             "V_F",
             0,
             20,
-            default=10.0,
+            default=4.0,
             meaning="F's value of the leader's fall",
             unit="payoff",
         ),
@@ -592,36 +607,49 @@ def solve_two_threats(E, theta_D, sigma, kappa_F, s_F, R, w, z, V_F, c_F) -> Thr
 def solve(E, theta_D, sigma, kappa_F, s_F, R, w, z, V_F, c_F) -> Outcome:
     r"""Outcomes of the two-threat omnibalancing game at a batch of parameter points.
 
-    ``appeases`` (1.0 where :math:`L` appeases :math:`F`), ``F_backs`` (:math:`F`'s
-    strategy: whether it backs :math:`D` if not appeased), ``survival`` (on the path of play)
-    and ``survival_if_appease`` / ``survival_if_balance`` (after each of :math:`L`'s moves),
-    ``survival_gain`` (their difference, :math:`G(\theta_D)` where :math:`F` backs),
-    ``appeasement_margin`` (:math:`L`'s gain from appeasing over balancing), the players'
-    utilities, ``state_appeases`` (the choice of a leader with the state's utility) and
-    ``agency_gap`` (the two choices differ). All read from the subgame-perfect equilibrium.
+    All are read from the subgame-perfect equilibrium found by backward induction:
+
+    - ``appeases``: 1.0 where :math:`F` is appeased on the path of play (offered the
+      concession, and accepting it); ``offers``: where :math:`L` offers it;
+    - ``F_accepts``, ``F_backs``: :math:`F`'s strategy, whether it would accept the
+      concession if offered, and whether it backs :math:`D` if not offered;
+    - ``survival`` on the path; ``survival_if_appease`` (once :math:`F` has accepted) and
+      ``survival_if_balance`` (after :math:`L` balances, with :math:`F`'s response), and
+      their difference ``survival_gain`` (:math:`G(	heta_D)` where :math:`F` backs);
+    - ``appeasement_margin``: :math:`L`'s gain from an accepted concession over balancing;
+    - the players' utilities; ``state_appeases`` (the choice of a leader with the state's
+      utility); ``agency_gap`` (the two differ); ``tied`` (the SPE is not unique).
     """
     sol = solve_two_threats(E, theta_D, sigma, kappa_F, s_F, R, w, z, V_F, c_F)
     game = sol.spe.game
-    appease = sol.structure.subsets[:, 1].argmax()  # the root action that appeases F
-    balance = 1 - appease
-    f_node = int(game.children[0, balance])
-    f_backs = sol.spe.choice[..., f_node] == 0
-    appeases = sol.action == appease
-    state_appeases = sol.state_action == appease
+    offer = int(sol.structure.subsets[:, 1].argmax())  # the root action that offers F
+    balance = 1 - offer
+    f_balance = int(game.children[0, balance])  # F's node after L balances
+    f_offer = int(game.children[0, offer])  # F's node after L's offer
+    accepted = int(game.children[f_offer, 0])  # the offer accepted
+    assert game.action_labels[f_offer][0] == "accept"
+    assert game.action_labels[f_balance][0] == "back D"
+    f_backs = sol.spe.choice[..., f_balance] == 0
+    f_accepts = sol.spe.choice[..., f_offer] == 0
+    appeases = sol.appeases[..., 1]
+    state_appeases = sol.state_action == offer
     players = game.players
-    regime = np.where(appeases, 0, np.where(f_backs, 1, 2))
+    survival_appeased = sol.node_survival[..., accepted]
+    survival_balance = sol.survival_by_action[..., balance]
+    value_L = sol.spe.values[..., 0]
+    regime = np.where(appeases, 0, np.where(~f_accepts, 1, np.where(f_backs, 2, 3)))
     return Outcome(
         {
             "appeases": appeases.astype(float),
+            "offers": sol.action == offer,
+            "F_accepts": f_accepts,
             "F_backs": f_backs,
             "backing": sol.backs[..., 1],
             "survival": sol.survival,
-            "survival_if_appease": sol.survival_by_action[..., appease],
-            "survival_if_balance": sol.survival_by_action[..., balance],
-            "survival_gain": sol.survival_by_action[..., appease]
-            - sol.survival_by_action[..., balance],
-            "appeasement_margin": sol.value_by_action[..., appease]
-            - sol.value_by_action[..., balance],
+            "survival_if_appease": survival_appeased,
+            "survival_if_balance": survival_balance,
+            "survival_gain": survival_appeased - survival_balance,
+            "appeasement_margin": value_L[..., accepted] - value_L[..., f_balance],
             "utility_L": sol.payoffs[..., players.index("L")],
             "utility_F": sol.payoffs[..., players.index("F")],
             "utility_state": sol.payoffs[..., players.index("state")],
@@ -630,7 +658,12 @@ def solve(E, theta_D, sigma, kappa_F, s_F, R, w, z, V_F, c_F) -> Outcome:
             "tied": sol.spe.ties,
         },
         regime=regime,
-        regime_names=["appease F", "balance; F backs D", "balance; F stays out"],
+        regime_names=[
+            "appease F",
+            "balance; F would refuse a concession",
+            "balance; F backs D",
+            "balance; F stays out",
+        ],
     )
 
 
@@ -669,6 +702,14 @@ PRESSURE = (
 
 def _f_backs(p, o):
     return o["F_backs"]
+
+
+def _f_accepts(p, o):
+    return o["F_accepts"]
+
+
+def _f_backs_and_accepts(p, o):
+    return o["F_backs"] & o["F_accepts"]
 
 
 claims = [
@@ -713,7 +754,9 @@ claims = [
         "appeasement_rises_with_foreign_support_for_opponents",
         "appeases",
         "s_F",
-        "Appeasement rises with the support F can give the leader's domestic opponents.",
+        "Appeasement rises with the support F can give the leader's domestic opponents "
+        "(where F would accept the concession: F's price rises with its support too).",
+        given=_f_accepts,
         quote=SPLIT,
         source=SEED,
     ),
@@ -722,8 +765,8 @@ claims = [
         "appeases",
         "kappa_F",
         "Appeasement rises with the resources that balancing F diverts from the domestic "
-        "front (while F's backing pays it).",
-        given=_f_backs,
+        "front (where F's backing pays it and F would accept the concession).",
+        given=_f_backs_and_accepts,
         quote=BETTER,
         source=SEED,
     ),
@@ -739,7 +782,9 @@ claims = [
         "appeasement_falls_with_cost_of_concession",
         "appeases",
         "z",
-        "Appeasement falls with the cost of the concession to the state.",
+        "Appeasement falls with the cost of the concession to the state (where F accepts it: a "
+        "concession worth less to F than backing the opposition is refused).",
+        given=_f_accepts,
         quote=PROTECT,
         source=SEED,
     ),
@@ -747,10 +792,10 @@ claims = [
         "appeasement_single_peaked_in_domestic_threat",
         "appeases",
         "theta_D",
-        "Appeasement is single-peaked in the domestic threat (while F's backing pays it): "
-        "strongest when the threat is acute but survivable; a secure leader need not appease "
-        "and a hopeless one gambles.",
-        given=_f_backs,
+        "Appeasement is single-peaked in the domestic threat (where F's backing pays it and F "
+        "would accept the concession): strongest when the threat is acute but survivable; a "
+        "secure leader need not appease and a hopeless one gambles.",
+        given=_f_backs_and_accepts,
         quote=DOMESTIC,
         source=SEED,
     ),
@@ -863,7 +908,10 @@ def solve_k(E, sigma, theta_D, z_D, kappa_F, s_F, z_F, V_F, c_F, kappa_X, z_X, R
     data["utility_state"] = sol.payoffs[..., players.index("state")]
     data["agency_gap"] = sol.action != sol.state_action
     data["tied"] = sol.spe.ties
-    return Outcome(data, regime=sol.action, regime_names=THREE_THREATS.subset_labels())
+    # the regime: the set appeased on the path (offered and accepted), as a row of subsets
+    match = (sol.appeases[..., None, :] == THREE_THREATS.subsets).all(-1)
+    regime = np.argmax(match, axis=-1)
+    return Outcome(data, regime=regime, regime_names=THREE_THREATS.subset_labels())
 
 
 def _primary_unbuyable(p, o):
@@ -872,10 +920,20 @@ def _primary_unbuyable(p, o):
 
 
 def _f_alone_pays(p, o):
-    # appeasing F pays even if F would not have backed D, with X balanced
+    # appeasing F alone (D and X balanced) pays the leader even if F would not have backed D,
+    # and F accepts that offer (the concession is worth more to it than backing D)
     a = p["E"] - p["theta_D"] - p["kappa_X"]
     gain = ndtr(a / p["sigma"]) - ndtr((a - p["kappa_F"]) / p["sigma"])
-    return _primary_unbuyable(p, o) & (p["R"] * gain > p["w"] * p["z_F"])
+    price = p["V_F"] * (ndtr(a / p["sigma"]) - ndtr((a - p["kappa_F"] - p["s_F"]) / p["sigma"]))
+    accepts = p["z_F"] + p["c_F"] >= price
+    return _primary_unbuyable(p, o) & (p["R"] * gain > p["w"] * p["z_F"]) & accepts
+
+
+def _f_always_bought(p, o):
+    # F accepts any offer: its concession is worth more than the most that backing D (or
+    # refusing while D is appeased) could change the leader's fall, V_F (2 Phi(m/2) - 1)
+    most = 2 * ndtr((p["kappa_F"] + p["s_F"]) / (2 * p["sigma"])) - 1
+    return p["z_F"] + p["c_F"] >= p["V_F"] * most
 
 
 threat_claims = [
@@ -891,7 +949,8 @@ threat_claims = [
     Claim(
         "balances_primary_appeases_secondary",
         "The leader balances the primary (domestic) threat and appeases secondary ones, wherever "
-        "the primary cannot be bought off and appeasing F would pay even without its backing.",
+        "the primary cannot be bought off and appeasing F alone would pay even without its "
+        "backing, at a price F accepts.",
         holds=lambda p, o: (o["appeases_D"] == 0) & (o["secondary_appeased"] >= 1),
         given=_f_alone_pays,
         quote=SECONDARY,
@@ -900,9 +959,12 @@ threat_claims = [
     Claim(
         "split_the_alignment",
         "The leader appeases the domestic opponents' foreign ally before an unaligned rival "
-        "that diverts no more and costs no less to appease: it appeases X only if it appeases F.",
+        "that diverts no more and costs no less to appease, where F can be bought: it appeases "
+        "X only if it appeases F.",
         holds=lambda p, o: o["appeases_X"] <= o["appeases_F"],
-        given=lambda p, o: (p["kappa_F"] >= p["kappa_X"]) & (p["z_F"] <= p["z_X"]),
+        given=lambda p, o: (
+            (p["kappa_F"] >= p["kappa_X"]) & (p["z_F"] <= p["z_X"]) & _f_always_bought(p, o)
+        ),
         quote=ALLIES,
         source=SEED,
     ),
@@ -919,58 +981,75 @@ def _plt():
     return plt
 
 
-def _region_axes(model, spc, nx=121, ny=101):
-    g = spc.grid(theta_D=(0, 3, nx), R=(0, 20, ny))
+def _region_axes(model, spc, fixed=None, nx=121, ny=101):
+    g = spc.grid(fixed=fixed, theta_D=(0, 3, nx), R=(0, 20, ny))
     out = model.evaluate(g.params)
     swap = g.dims[0] != "R"  # make rows R and columns theta_D
     regime = out.regime.T if swap else out.regime
     return g.coords["theta_D"], g.coords["R"], regime
 
 
+#: F's value of the leader's fall in the two panels of the regions figure: a foreign power
+#: that can be bought, and one whose price (what backing D is worth to it) binds.
+REGION_PANELS = (4.0, 10.0)
+
+
 def _regions():
-    x, y, regime = _region_axes(omnibalancing, space)
-    return {"theta_D": x[None, :], "R": y[:, None], "regime": regime}
+    data = {}
+    for v in REGION_PANELS:
+        x, y, regime = _region_axes(omnibalancing, space, fixed={"V_F": v})
+        data["theta_D"], data["R"] = x[None, :], y[:, None]
+        data[f"regime_V_F_{v:g}"] = regime
+    return data
 
 
-def _draw_regime_map(d, names, colours, title, wz_note):
+def _regime_panel(ax, d, key, colours, title, note):
     from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
 
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     x = np.unique(d["theta_D"])
     y = np.unique(d["R"])
-    z = np.asarray(d["regime"]).reshape(y.size, x.size)
+    z = np.asarray(d[key]).reshape(y.size, x.size)
     cmap = ListedColormap(colours)
     ax.pcolormesh(x, y, z, shading="nearest", cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5)
-    present = [i for i in range(len(names)) if np.any(z == i)]
-    ax.legend(
-        handles=[Patch(color=colours[i], label=names[i]) for i in present],
-        loc="upper right",
-        fontsize=8,
-        framealpha=0.9,
-    )
     ax.set_xlabel(r"strength of the domestic challenger $\theta_D$")
     ax.set_ylabel("value of office R (payoff units)")
     ax.set_title(title, fontsize=10)
-    ax.text(0.02, 0.02, wz_note, transform=ax.transAxes, fontsize=7, va="bottom")
-    fig.tight_layout()
-    return fig
+    ax.text(0.02, 0.02, note, transform=ax.transAxes, fontsize=7, va="bottom")
+    return set(np.unique(z).tolist())
 
 
-TWO_COLOURS = ["#d62728", "#1f77b4", "#9ecae1"]
+def _legend(ax, names, colours, present):
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color=colours[i], label=names[i]) for i in sorted(present) if i >= 0],
+        loc="center right",
+        fontsize=8,
+        framealpha=0.9,
+    )
+
+
+TWO_COLOURS = ["#d62728", "#ff9f40", "#1f77b4", "#9ecae1"]
 
 
 def _draw_regions(d):
+    plt = _plt()
     p = space.defaults()
-    note = (
-        f"E={p['E']:g}, sigma={p['sigma']:g}, kappa_F={p['kappa_F']:g}, s_F={p['s_F']:g}, "
-        f"w={p['w']:g}, z={p['z']:g}, V_F={p['V_F']:g}, c_F={p['c_F']:g}"
-    )
-    names = ["appease F", "balance; F backs D", "balance; F stays out"]
-    return _draw_regime_map(
-        d, names, TWO_COLOURS, "Two threats: where the leader appeases the foreign power", note
-    )
+    names = list(omnibalancing.solve(**{k: np.zeros(1) + v for k, v in p.items()}).regime_names)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    present = set()
+    for ax, v in zip(axes, REGION_PANELS, strict=True):
+        note = (
+            f"E={p['E']:g}, sigma={p['sigma']:g}, kappa_F={p['kappa_F']:g}, s_F={p['s_F']:g}, "
+            f"w={p['w']:g}, z={p['z']:g}, c_F={p['c_F']:g}"
+        )
+        title = f"F values the leader's fall at V_F = {v:g}"
+        present |= _regime_panel(ax, d, f"regime_V_F_{v:g}", TWO_COLOURS, title, note)
+    axes[1].set_ylabel("")
+    _legend(axes[1], names, TWO_COLOURS, present)
+    fig.suptitle("Two threats: where the leader appeases the foreign power", fontsize=11)
+    fig.tight_layout()
+    return fig
 
 
 def _survival():
@@ -1030,31 +1109,38 @@ def _threats_map():
 
 
 THREE_COLOURS = [
-    "#7f7f7f",  # D, F, X
-    "#8c564b",  # D, F
-    "#bcbd22",  # D, X
-    "#d62728",  # F, X
+    "#1f77b4",  # balance all
     "#9467bd",  # D
     "#ff9896",  # F
     "#2ca02c",  # X
-    "#1f77b4",  # balance all
+    "#8c564b",  # D, F
+    "#bcbd22",  # D, X
+    "#d62728",  # F, X
+    "#7f7f7f",  # D, F, X
 ]
 
 
 def _draw_threats_map(d):
+    plt = _plt()
     p = threats_space.defaults()
     note = (
         f"E={p['E']:g}, sigma={p['sigma']:g}, z_D={p['z_D']:g}, kappa_F={p['kappa_F']:g}, "
-        f"s_F={p['s_F']:g}, z_F={p['z_F']:g}, kappa_X={p['kappa_X']:g}, z_X={p['z_X']:g}, "
-        f"w={p['w']:g}"
+        f"s_F={p['s_F']:g}, z_F={p['z_F']:g}, V_F={p['V_F']:g}, c_F={p['c_F']:g}, "
+        f"kappa_X={p['kappa_X']:g}, z_X={p['z_X']:g}, w={p['w']:g}"
     )
-    return _draw_regime_map(
+    fig, ax = plt.subplots(figsize=(6.6, 4.6))
+    present = _regime_panel(
+        ax,
         d,
-        THREE_THREATS.subset_labels(),
+        "regime",
         THREE_COLOURS,
-        "Three threats: which ones the leader appeases (D domestic, F its ally, X unaligned)",
+        "Three threats: which ones the leader appeases\n(D domestic, F its foreign ally, X an "
+        "unaligned rival)",
         note,
     )
+    _legend(ax, THREE_THREATS.subset_labels(), THREE_COLOURS, present)
+    fig.tight_layout()
+    return fig
 
 
 figures = [
