@@ -171,6 +171,9 @@ _COMBOS, _COMPONENTS, _COUNTS, _DEGENERATE = _pattern_table()
 _WIDTH = int(_COUNTS.max())  # at most 4 extreme equilibria (a constant game)
 _COMBOS_FLAT = np.ascontiguousarray(_COMBOS[:, :_WIDTH]).reshape(-1)
 _COMPONENTS_FLAT = np.ascontiguousarray(_COMPONENTS[:, :_WIDTH]).reshape(-1)
+# vertex of p (0, 1 or p*) and of q (0, 1 or q*) of every table entry
+_P_VERTEX_FLAT = (_COMBOS_FLAT // 3).astype(np.int8)
+_Q_VERTEX_FLAT = (_COMBOS_FLAT % 3).astype(np.int8)
 
 
 def _sign_patterns(
@@ -222,19 +225,19 @@ def solve_two_by_two(
     code, p_star, q_star = _sign_patterns(P, float(tol), int(chunk))
     count = _COUNTS[code]
     degenerate = _DEGENERATE[code]
-    # expand to one row per equilibrium: slot k < count of each game (at most _WIDTH)
-    slots = np.flatnonzero(np.arange(_WIDTH, dtype=np.uint8) < count[:, None].astype(np.uint8))
-    index_type = np.int32 if slots.size and slots[-1] < 2**31 else np.int64
-    slots = slots.astype(index_type)
-    game_index = slots // _WIDTH
-    table_index = code[game_index].astype(index_type)
-    table_index *= _WIDTH
-    table_index += slots
-    table_index -= game_index * _WIDTH
-    combo = _COMBOS_FLAT[table_index]
+    # Expand to one row per equilibrium: row r of game g (its slot r - first[g]) reads entry
+    # code[g] * _WIDTH + slot of the tables, that is r + (code[g] * _WIDTH - first[g]).
+    first = np.cumsum(count)
+    first -= count
+    offset = code.astype(np.int64)
+    offset *= _WIDTH
+    offset -= first
+    game_index = np.repeat(np.arange(code.size, dtype=np.int64), count)
+    table_index = np.repeat(offset, count)
+    table_index += np.arange(table_index.size)
     component = _COMPONENTS_FLAT[table_index]
-    i = combo // 3
-    j = combo - 3 * i
+    i = _P_VERTEX_FLAT[table_index]
+    j = _Q_VERTEX_FLAT[table_index]
     p = i.astype(float)
     q = j.astype(float)
     star = np.flatnonzero(i == 2)
