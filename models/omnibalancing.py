@@ -441,6 +441,20 @@ def solve_threats(
     Returns
     -------
     ThreatSolution
+
+    Examples
+    --------
+    The three-threat game at one point: the leader buys off both foreign threats and
+    balances the domestic opposition, whose price (15) exceeds the value of office (10).
+
+    >>> sol = solve_threats(THREE_THREATS, E=1.0, sigma=0.5, R=10.0, w=1.0,
+    ...                     severity=[0.6, 0.3, 0.3], cost=[15.0, 2.0, 2.0],
+    ...                     support=[0.0, 0.5, 0.0], stake=[0.0, 4.0, 0.0],
+    ...                     backing_cost=[0.0, 0.5, 0.0])
+    >>> THREE_THREATS.subset_labels()[int(sol.action)], sol.appeases.tolist()
+    ('appease F, X', [False, True, True])
+    >>> round(float(sol.survival), 3)
+    0.788
     """
     K = len(structure.names)
     arrays = [np.asarray(v, dtype=float) for v in (severity, cost, support, stake, backing_cost)]
