@@ -50,9 +50,11 @@ backward_induction`). The demand is a continuous choice. After a demand :math:`D
 that follows except :math:`T`'s utility from acquiescing depends on :math:`D`, and that
 utility falls in :math:`D`; so :math:`T` accepts exactly the demands up to a boundary
 :math:`D^*`, and :math:`S`'s backward-induction value rises in :math:`D` up to :math:`D^*`
-and is constant beyond it. :func:`largest_acceptable_demand` locates :math:`D^*` by a
-vectorised bisection on the solver's own choice at :math:`T`'s node (every step solves the
-whole batch); the sender's best demand is then the better, by the solver's values, of
+and is constant beyond it. :func:`largest_acceptable_demand` locates :math:`D^*` on the
+solver's own answers: a secant step on :math:`T`'s backward-induction values, accepted only
+where the solver has :math:`T` accept just below it and refuse just above it, else a
+vectorised bisection on :math:`T`'s choice (every step solves the whole batch); the sender's
+best demand is then the better, by the solver's values, of
 :math:`D^*` (bought acquiescence) and :math:`\bar D` (a demand :math:`T` refuses: a deadlock
 or a realignment the sender prefers), ties reported; the full tree is solved once more at that
 demand, and the root's choice decides whether :math:`S` demands at all. No closed form is
@@ -113,7 +115,7 @@ SEED_FILE = "001_119921a2a00547a1.txt"
 #: Equilibrium regimes (on the path of play).
 REGIMES = ("status quo", "acquiescence", "deadlock", "back down", "realignment")
 
-#: Bisection steps for the demand boundary (the bracket shrinks by 2**-60).
+#: Most bisection steps for the demand boundary (the bracket shrinks by 2**-60).
 BISECTION_STEPS = 60
 
 space = ParameterSpace(
@@ -262,38 +264,62 @@ def solve_at_demand(D, c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, *, tol=1
     return backward_induction(game, tol=tol)
 
 
-def largest_acceptable_demand(c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, D_max=25.0):
-    r"""The largest demand :math:`D^* \in [0, \bar D]` that the target accepts, by bisection.
+def largest_acceptable_demand(
+    c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, D_max=25.0, *, secant: bool = True
+):
+    r"""The largest demand :math:`D^* \in [0, \bar D]` that the target accepts.
 
-    Each step solves the game at the midpoints of all brackets at once and keeps the half in
-    which :math:`T`'s backward-induction choice switches from acquiescing to refusing (ties
-    go to acquiescing, solved with zero tolerance, so the bracket closes on the exact
-    indifference point). Returns ``(D_star, accepts_some)``: ``accepts_some`` is False where
-    :math:`T` refuses even a vanishing demand (then ``D_star`` is 0).
+    The boundary is located on the solver's own answers. The game is solved at :math:`D = 0`
+    and :math:`D = \bar D` (all points at once); where :math:`T` accepts the first and refuses
+    the second, a secant step on :math:`T`'s backward-induction value of acquiescing (the
+    payoffs are affine in :math:`D`) against its best refusal proposes :math:`D^*`, and the
+    proposal is accepted only if the solver has :math:`T` accept just below it and refuse
+    just above it (a relative bracket of :math:`10^{-12}`). Points where the check fails (a
+    payoff that is not affine in the demand) fall back to a vectorised bisection on
+    :math:`T`'s choice. Ties go to acquiescing (solved with zero tolerance). Returns
+    ``(D_star, accepts_some)``: ``accepts_some`` is False where :math:`T` refuses even a
+    vanishing demand (then ``D_star`` is 0). ``secant=False`` bisects everywhere.
 
     >>> d, ok = largest_acceptable_demand(1.0, 3.0, 0.5, 0.5)
-    >>> round(float(d), 12), bool(ok)
-    (1.666666666667, True)
+    >>> round(float(d), 10), bool(ok)
+    (1.6666666667, True)
     """
     shape, p = _broadcast(
         dict(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=a_S, a_T=a_T, w_T=w_T, D_max=D_max)
     )
     target = _node("target")
+    acq, firm, realign = (_child(target, a) for a in ("acquiesce", "stand firm", "realign"))
     rest = {k: v for k, v in p.items() if k != "D_max"}
 
-    def accepts(D):
-        return solve_at_demand(D, **rest, tol=0.0).choice[:, target] == 0
+    def at(D):
+        return solve_at_demand(D, **rest, tol=0.0)
 
     lo = np.zeros_like(p["D_max"])
     hi = p["D_max"].copy()
-    at_zero = accepts(lo)
-    at_max = accepts(hi)
+    zero, top = at(lo), at(hi)
+    at_zero = zero.choice[:, target] == 0
+    at_max = top.choice[:, target] == 0
     active = at_zero & ~at_max
-    for _ in range(BISECTION_STEPS):
+    if secant and active.any():
+        # secant on T's value of acquiescing, against its best refusal
+        v0 = zero.values[:, acq, 1]
+        v1 = top.values[:, acq, 1]
+        refusal = np.maximum(zero.values[:, firm, 1], zero.values[:, realign, 1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            guess = hi * (v0 - refusal) / (v0 - v1)
+        guess = np.where(active & np.isfinite(guess), np.clip(guess, lo, hi), 0.5 * (lo + hi))
+        below = np.maximum(guess * (1 - 1e-12), lo)
+        above = np.minimum(guess * (1 + 1e-12) + 1e-300, hi)
+        yes_below = at(below).choice[:, target] == 0
+        no_above = at(above).choice[:, target] != 0
+        lo = np.where(active & yes_below, below, lo)
+        hi = np.where(active & no_above, above, hi)
+        active = active & ~(yes_below & no_above)
+    for _ in range(BISECTION_STEPS):  # fallback: bisection where the secant missed
         if not active.any():
             break
         mid = 0.5 * (lo + hi)
-        yes = accepts(mid)
+        yes = at(mid).choice[:, target] == 0
         lo = np.where(active & yes, mid, lo)
         hi = np.where(active & ~yes, mid, hi)
     d_star = np.where(at_max, p["D_max"], np.where(at_zero, lo, 0.0))

@@ -195,3 +195,14 @@ def test_bad_parameters_are_rejected():
         model(B_s=1.5)
     with pytest.raises(ParameterError, match="c_s"):
         model(c_s=0.0)
+
+
+def test_secant_and_bisection_locate_the_same_boundary():
+    from models.sanctions_paradox import largest_acceptable_demand
+
+    p = space.sample(500, 17)
+    keys = ("c_s", "c_t", "B_s", "B_t", "a_S", "a_T", "w_T", "D_max")
+    fast, ok_fast = largest_acceptable_demand(*(p[k] for k in keys))
+    slow, ok_slow = largest_acceptable_demand(*(p[k] for k in keys), secant=False)
+    assert np.array_equal(ok_fast, ok_slow)
+    assert np.allclose(fast, slow, rtol=1e-10, atol=1e-10 * p["D_max"])
