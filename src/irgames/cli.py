@@ -1,6 +1,6 @@
 r"""The ``irgames`` command.
 
-Usage::
+Usage:
 
     irgames figures [--model M] [--out DIR] [--no-claims] [--json]   # the main job
     irgames claims [MODEL] [--json] [--check] [-n N] [--seed S]
@@ -35,24 +35,22 @@ for ``.nfg`` each equilibrium is ``{"strategies": [[...], ...], "payoffs", "regr
 
 Exit codes
 ----------
-====  ==============================================================
-0     success
-1     the solver failed (an unexpected error; the message says which)
-2     usage error (unknown subcommand, option or method)
-3     a file or folder does not exist or cannot be read or written (or ``bench`` outside a
-      checkout)
-4     the input file is malformed (the message gives line and column)
-5     the input is valid but not supported by this command (e.g. imperfect recall)
-6     an invalid value: unknown model or parameter, value outside its domain, malformed
-      ``name=lo:hi:n``
-7     ``claims --check``: some claim fails
-====  ==============================================================
+- 0: success
+- 1: the solver failed (an unexpected error; the message says which)
+- 2: usage error (unknown subcommand, option or method)
+- 3: a file or folder does not exist or cannot be read or written (or ``bench`` outside a
+  checkout)
+- 4: the input file is malformed (the message gives line and column)
+- 5: the input is valid but not supported by this command (e.g. imperfect recall)
+- 6: an invalid value: unknown model or parameter, value outside its domain, malformed
+  ``name=lo:hi:n``
+- 7: ``claims --check``: some claim fails
 
 Adding a subcommand
 -------------------
 Write two functions, one that adds arguments to an :class:`argparse.ArgumentParser` and one
 that runs from the parsed :class:`argparse.Namespace` and returns an exit code, and register
-them, in this module or in a module imported by :func:`_load_commands`::
+them, in this module or in a module imported by :func:`_load_commands`:
 
     from irgames.cli import Command, CLIError, register
 

@@ -1,4 +1,6 @@
-"""MkDocs hook: the theory pages and the performance page join the navigation by themselves.
+"""MkDocs hooks for the irgames site.
+
+Navigation: the theory pages and the performance page join the navigation by themselves.
 
 ``Theories`` in ``mkdocs.yml`` is filled with every ``docs/theories/*.md`` (sorted by file
 name, titled by the page's first ``# `` heading), so a model author adds a page without
@@ -8,11 +10,17 @@ exist (a missing page would fail ``mkdocs build --strict``).
 It also demotes to INFO the few known docstring problems listed in ``KNOWN_DOCSTRING_ISSUES``
 (in modules whose owners have been told), so that ``--strict`` keeps failing on any new
 warning; remove an entry once its docstring is fixed.
+
+Docstrings: the docstrings use reStructuredText roles (``:math:`x```, ``:func:`f```) and
+``.. math::`` blocks, which the Markdown renderer of mkdocstrings leaves as text; after each
+page is rendered, ``:math:`` becomes MathJax inline math, ``.. math::`` blocks display math,
+and cross-reference roles plain code (``~a.b.c`` shown as ``c``).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 #: (text in the message, text in the message): known docstring warnings, demoted to INFO.
@@ -63,3 +71,31 @@ def on_config(config, **kwargs):
         nav.append(item)
     config["nav"] = nav
     return config
+
+
+_TAG = re.compile(r"<[^>]+>")
+_INLINE_MATH = re.compile(r":math:<code>(.*?)</code>", re.DOTALL)
+_BLOCK_MATH = re.compile(
+    r"<p>\.\. math::</p>\s*<div class=\"highlight\"><pre>(.*?)</pre></div>", re.DOTALL
+)
+_ROLE = re.compile(r":(?:py:)?(?:func|class|mod|meth|attr|data|exc|obj|const):<code>~?(.*?)</code>")
+_CODE_BLOCK = re.compile(r"<p>\.\. code-block::\s*\w*</p>")
+
+
+def _short(match: re.Match) -> str:
+    text = match.group(0)
+    name = match.group(1)
+    if "~" in text.split("<code>", 1)[1][:1]:
+        name = name.rsplit(".", 1)[-1]
+    return f"<code>{name}</code>"
+
+
+def on_page_content(html: str, page, config, files):
+    if ":" not in html and ".. " not in html:
+        return html
+    html = _BLOCK_MATH.sub(
+        lambda m: f'<div class="arithmatex">\\[{_TAG.sub("", m.group(1)).strip()}\\]</div>', html
+    )
+    html = _INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>', html)
+    html = _ROLE.sub(_short, html)
+    return _CODE_BLOCK.sub("", html)
