@@ -10,7 +10,8 @@ Usage:
     irgames bench [--quick]
 
 ``figures`` renders every figure of every registered model (or of one) into
-``DIR/<model>/<figure>.png`` and ``.csv`` (deterministic: the same bytes on every run), then
+``DIR/<model>/<figure>.png`` and ``.csv`` (``DIR`` defaults to ``docs/figures`` of the checkout;
+deterministic: the same bytes on every run), then
 checks every claim and prints the claims report: per claim the share of the sampled points
 where it holds, the points checked and those meeting its condition, the verdict, and a shrunk
 counterexample where it fails. ``claims`` prints that report alone; ``--check`` makes a failing
@@ -555,9 +556,10 @@ def _configure_figures(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path("docs/figures"),
+        default=None,
         metavar="DIR",
-        help="folder for DIR/<model>/<figure>.png and .csv (default docs/figures)",
+        help="folder for DIR/<model>/<figure>.png and .csv (default: docs/figures of the "
+        "checkout irgames runs from, else ./docs/figures)",
     )
     parser.add_argument(
         "--no-claims", action="store_true", help="render the figures only, skip the claims"
@@ -568,11 +570,19 @@ def _configure_figures(parser: argparse.ArgumentParser) -> None:
     _add_claims_options(parser)
 
 
+def _default_figures_dir() -> Path:
+    """``docs/figures`` of the checkout irgames is installed from (editable), else of ``.``."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "docs").is_dir():
+        return root / "docs" / "figures"
+    return Path("docs") / "figures"
+
+
 def _run_figures(args: argparse.Namespace) -> int:
     from .analysis.model import render_figure
 
     models = _models(args.model)
-    out: Path = args.out
+    out: Path = args.out if args.out is not None else _default_figures_dir()
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a folder for the figures", EXIT_NOT_FOUND)
     progress = not args.no_progress

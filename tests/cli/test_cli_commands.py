@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -155,6 +156,12 @@ def test_figures_twice_give_identical_data(toy, tmp_path, capsys):
     rows = list(csv.DictReader(a.open()))
     assert len(rows) == 11 and float(rows[-1]["margin"]) == pytest.approx(1.5, abs=1e-9)
     assert (a.parent / "deterrence_toy_margin.png").stat().st_size > 0
+
+
+def test_figures_default_to_the_checkouts_docs(monkeypatch, tmp_path):
+    repo = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(tmp_path)  # wherever it runs from, the checkout's docs/figures
+    assert cli._default_figures_dir() == repo / "docs" / "figures"
 
 
 def test_figures_json(toy, tmp_path, capsys):
