@@ -82,7 +82,8 @@ def test_profile_validation():
 def batch_rows(draw, n_players=None):
     """A batch of games, and rows (game index, mixed profile) drawn with repeats."""
     n = draw(st.integers(2, 3)) if n_players is None else n_players
-    actions = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
+    most = 10 if n == 2 else 4  # two-player games up to 10x10 reach the matrix-product path
+    actions = draw(st.lists(st.integers(1, most), min_size=n, max_size=n))
     size = draw(st.integers(1, 6))
     k = draw(st.integers(0, 12))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -115,14 +116,16 @@ def test_rows_match_brute_force(case):
         assert s[row] == scale
 
 
-def test_rows_across_chunks_equal_the_general_contraction():
-    # More rows than one chunk of the two-player kernel holds, so that chunk edges are crossed.
+@pytest.mark.parametrize("m, n, k", [(3, 2, 20_000), (9, 12, 3_000)])
+def test_rows_across_chunks_equal_the_general_contraction(m, n, k):
+    # More rows than one chunk of the two-player kernel holds, so that chunk edges are crossed;
+    # small games (loop over actions) and larger ones (batched matrix products).
     rng = np.random.default_rng(5)
-    payoffs = rng.normal(size=(40, 2, 3, 2))
+    payoffs = rng.normal(size=(40, 2, m, n))
     game = ig.NormalFormGame(payoffs, n_players=2)
-    index = rng.integers(0, 40, size=20_000)
-    profile = (rng.dirichlet(np.ones(3), size=20_000), rng.dirichlet(np.ones(2), size=20_000))
-    u, r, _ = row_payoffs_and_regret(game, index, profile)
+    index = rng.integers(0, 40, size=k)
+    profile = (rng.dirichlet(np.ones(m), size=k), rng.dirichlet(np.ones(n), size=k))
+    u, r, s = row_payoffs_and_regret(game, index, profile)
     # the same numbers from the definition: v_1 = A y, v_2 = B^T x
     A, B = payoffs[index, 0], payoffs[index, 1]
     x, y = profile
@@ -132,6 +135,7 @@ def test_rows_across_chunks_equal_the_general_contraction():
     np.testing.assert_allclose(u, np.stack([u1, u2], axis=1), atol=1e-12)
     np.testing.assert_allclose(r[:, 0], v1.max(1) - u1, atol=1e-12)
     np.testing.assert_allclose(r[:, 1], v2.max(1) - u2, atol=1e-12)
+    np.testing.assert_array_equal(s, game.payoff_scale[index])
 
 
 @given(batch_rows(n_players=2))
@@ -172,6 +176,9 @@ def test_rows_reject_what_is_not_a_profile():
             ig.Equilibria.from_profiles(
                 game, index, (bad, good), method="t", tolerance=1e-9, complete=False
             )
+    big = ig.NormalFormGame.bimatrix(np.ones((9, 9)), np.ones((9, 9)))  # 81 cells
+    with pytest.raises(ig.GameValueError, match="sum to one"):
+        row_payoffs_and_regret(big, [0], (np.ones((1, 9)) / 9, np.ones((1, 9)) / 8))
     with pytest.raises(ig.GameValueError, match="shape"):
         row_payoffs_and_regret(game, index, (good[:3], good))
     with pytest.raises(IndexError, match="out of range"):

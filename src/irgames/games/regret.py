@@ -57,6 +57,10 @@ __all__ = [
 #: profiles and action values stay in the CPU cache.
 _CHUNK_CELLS = 1 << 16
 
+#: Games with at most this many cells (m n) are evaluated by a loop over actions with the
+#: batch axis last; larger ones by batched matrix products.
+_LOOP_CELLS = 64
+
 
 def check_profile(
     game: NormalFormGame, profile: Sequence, *, atol: float = 1e-9
@@ -156,10 +160,11 @@ def _bimatrix_rows(
     r"""Payoffs, regrets (and payoff units) of rows ``(P[game_index[r]], x[r], y[r])``.
 
     ``P`` has shape ``(G, 2, m, n)``; ``game_index`` is ``None`` when row ``r`` is game ``r``.
-    Per chunk of rows the payoff tables are gathered and transposed so that the batch axis is
-    last, and then :math:`v_1 = A y`, :math:`v_2 = B^\top x`, :math:`u_1 = x \cdot v_1`,
-    :math:`u_2 = y \cdot v_2` and :math:`r_i = \max v_i - u_i` are sums of products of
-    contiguous vectors (a loop over actions, never over rows). Returns ``None`` when some
+    Per chunk of rows the payoff tables are gathered; :math:`v_1 = A y`, :math:`v_2 = B^\top x`,
+    :math:`u_1 = x \cdot v_1`, :math:`u_2 = y \cdot v_2` and :math:`r_i = \max v_i - u_i` are
+    then, for small games, sums of products of contiguous vectors with the batch axis last (a
+    loop over actions, never over rows) and, for larger games, batched matrix-vector products.
+    Returns ``None`` when some
     row is not a mixed strategy, so that the caller can report it with
     :func:`check_profile`'s message.
     """
@@ -174,33 +179,60 @@ def _bimatrix_rows(
     for s in range(0, k, chunk):
         e = min(k, s + chunk)
         rows = table[s:e] if game_index is None else table.take(game_index[s:e], axis=0)
-        T = np.ascontiguousarray(rows.T)  # (2 m n, c)
-        xs = np.ascontiguousarray(x[s:e].T)  # (m, c)
-        ys = np.ascontiguousarray(y[s:e].T)  # (n, c)
-        if not (_rows_are_profiles(xs, atol) and _rows_are_profiles(ys, atol)):
-            return None
-        A = T[:cells].reshape(m, n, e - s)
-        B = T[cells:].reshape(m, n, e - s)
-        v1 = A[:, 0] * ys[0]  # (m, c): value of each row against y
-        for j in range(1, n):
-            v1 += A[:, j] * ys[j]
-        v2 = B[0] * xs[0]  # (n, c): value of each column against x
-        for i in range(1, m):
-            v2 += B[i] * xs[i]
-        u1 = (v1 * xs).sum(axis=0)
-        u2 = (v2 * ys).sum(axis=0)
-        out_payoffs[s:e, 0] = u1
-        out_payoffs[s:e, 1] = u2
-        best = v1.max(axis=0)
-        best -= u1
-        out_regret[s:e, 0] = best
-        best = v2.max(axis=0)
-        best -= u2
-        out_regret[s:e, 1] = best
-        if out_scale is not None:
-            out_scale[s:e] = payoff_scale(T.reshape(2, m, n, e - s), 2, batch_last=True)
+        if cells <= _LOOP_CELLS:
+            T = np.ascontiguousarray(rows.T)  # (2 m n, c)
+            xs = np.ascontiguousarray(x[s:e].T)  # (m, c)
+            ys = np.ascontiguousarray(y[s:e].T)  # (n, c)
+            if not (_rows_are_profiles(xs, atol) and _rows_are_profiles(ys, atol)):
+                return None
+            _small_bimatrix_chunk(T, xs, ys, m, n, out_payoffs[s:e], out_regret[s:e])
+            if out_scale is not None:
+                out_scale[s:e] = payoff_scale(T.reshape(2, m, n, e - s), 2, batch_last=True)
+        else:
+            xs, ys = x[s:e], y[s:e]
+            if not (_rows_are_profiles(xs.T, atol) and _rows_are_profiles(ys.T, atol)):
+                return None
+            _large_bimatrix_chunk(rows, xs, ys, m, n, out_payoffs[s:e], out_regret[s:e])
+            if out_scale is not None:
+                out_scale[s:e] = payoff_scale(rows.reshape(e - s, 2, m, n), 2)
     np.maximum(out_regret, 0.0, out=out_regret)
     return out_payoffs, out_regret, out_scale
+
+
+def _small_bimatrix_chunk(T, xs, ys, m, n, out_payoffs, out_regret) -> None:
+    """Rows of small games, batch axis last: ``T`` (2 m n, c), ``xs`` (m, c), ``ys`` (n, c)."""
+    c = T.shape[-1]
+    A = T[: m * n].reshape(m, n, c)
+    B = T[m * n :].reshape(m, n, c)
+    v1 = A[:, 0] * ys[0]  # (m, c): value of each row against y
+    for j in range(1, n):
+        v1 += A[:, j] * ys[j]
+    v2 = B[0] * xs[0]  # (n, c): value of each column against x
+    for i in range(1, m):
+        v2 += B[i] * xs[i]
+    u1 = (v1 * xs).sum(axis=0)
+    u2 = (v2 * ys).sum(axis=0)
+    out_payoffs[:, 0] = u1
+    out_payoffs[:, 1] = u2
+    best = v1.max(axis=0)
+    best -= u1
+    out_regret[:, 0] = best
+    best = v2.max(axis=0)
+    best -= u2
+    out_regret[:, 1] = best
+
+
+def _large_bimatrix_chunk(rows, x, y, m, n, out_payoffs, out_regret) -> None:
+    """Rows of larger games, batch axis first: one batched matrix product per player."""
+    tables = rows.reshape(-1, 2, m, n)
+    v1 = np.matmul(tables[:, 0], y[:, :, None])[..., 0]  # (c, m)
+    v2 = np.matmul(x[:, None, :], tables[:, 1])[:, 0, :]  # (c, n)
+    u1 = np.einsum("ci,ci->c", v1, x)
+    u2 = np.einsum("cj,cj->c", v2, y)
+    out_payoffs[:, 0] = u1
+    out_payoffs[:, 1] = u2
+    out_regret[:, 0] = v1.max(axis=1) - u1
+    out_regret[:, 1] = v2.max(axis=1) - u2
 
 
 def _as_rows(profile: Sequence, n_players: int, num_actions, k: int) -> tuple[np.ndarray, ...]:
