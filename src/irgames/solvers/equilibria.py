@@ -62,7 +62,8 @@ class Equilibria:
     regret : ndarray, shape (k,)
         Largest gain from a unilateral deviation, in payoff units.
     scale : ndarray, shape (k,)
-        Payoff range of each row's game; ``regret / scale`` is the relative regret.
+        Payoff unit of each row's game (``NormalFormGame.payoff_scale``, the largest payoff
+        range of one player); ``regret / scale`` is the relative regret.
     count : ndarray of int, shape batch_shape
         Number of rows per game.
     degenerate : ndarray of bool, shape batch_shape
@@ -74,7 +75,7 @@ class Equilibria:
     method : str
         Name of the algorithm.
     tolerance : float
-        Relative tolerance (as a fraction of each game's payoff range) the solver used.
+        Relative tolerance (as a fraction of each game's payoff unit) the solver used.
     complete : bool
         True if the method finds every equilibrium (every extreme equilibrium, for degenerate
         games) and False for methods that find some (e.g. Lemke-Howson).
@@ -176,7 +177,7 @@ class Equilibria:
 
     @property
     def relative_regret(self) -> np.ndarray:
-        """Regret of each row as a fraction of its game's payoff range."""
+        """Regret of each row as a fraction of its game's payoff unit (``scale``)."""
         return self.regret / self.scale
 
     @property
