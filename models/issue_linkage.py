@@ -363,7 +363,7 @@ LINKAGE_REGIONS = ("no deal", "trade only", "both issues, separately", "both iss
 
 def _linkage_region():
     delta = np.linspace(0.3, 0.95, 131)
-    t_sec = np.linspace(3.5, 15.0, 116)
+    t_sec = np.linspace(4.5, 15.0, 43)
     res = MODEL.evaluate(
         {
             **space.defaults(),

@@ -452,8 +452,12 @@ def _plt():
     return plt
 
 
+#: The point of the path figure: the defaults, with recovery after quiet rounds and patience.
+FIGURE_POINT = {"recovery": 2, "delta": 0.95}
+
+
 def _paths():
-    res = MODEL.evaluate(space.defaults())
+    res = MODEL.evaluate({**space.defaults(), **FIGURE_POINT})
     rounds = np.arange(HORIZON)
     out = {"round": rounds}
     for name in ("quiet", "loud", "mpe"):
@@ -466,8 +470,8 @@ def _paths():
 
 def _draw_paths(d):
     plt = _plt()
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
-    styles = {"quiet": "-", "loud": "--", "mpe": ":"}
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.6))
+    styles = {"quiet": "-", "loud": "--", "mpe": "-."}
     labels = {
         "quiet": "repeated quiet coercion",
         "loud": "repeated loud coercion",
@@ -479,19 +483,20 @@ def _draw_paths(d):
     ax.set_xlabel("round")
     ax.set_ylabel("concession by the target (payoff units)")
     ax.set_title("Concessions under repeated coercion")
-    ax.legend(loc="upper right", fontsize=8)
     bx.set_xlabel("round")
     bx.set_ylabel("target's weight on absolute gains B_t")
     bx.set_title("The target's conflict expectations")
     bx.set_ylim(-0.02, 1.02)
-    d0 = space.defaults()
+    d0 = {**space.defaults(), **FIGURE_POINT}
     fig.suptitle(
         f"c_s = {d0['c_s']:g}, c_t = {d0['c_t']:g}, B_s = {d0['B_s']:g}, B_t0 = {d0['B_t0']:g}, "
-        f"loud: a_S = {d0['a_S']:g}, a_T = {d0['a_T']:g}; erosion per threat 0.05 quiet, "
-        f"0.15 loud; delta = {d0['delta']:g}",
+        f"loud: a_S = {d0['a_S']:g}, a_T = {d0['a_T']:g}; B_t falls 0.05 per quiet threat, "
+        f"0.15 per loud one, recovers 0.1 per round without; delta = {d0['delta']:g}",
         fontsize=9,
     )
-    fig.tight_layout()
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=3, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
@@ -502,7 +507,8 @@ figures = [
         _paths,
         _draw_paths,
         "The target's concession and its conflict expectations round by round when the sender "
-        "coerces quietly every round, loudly every round, or follows its Markov perfect policy.",
+        "coerces quietly every round, loudly every round, or follows its Markov perfect policy "
+        "(which pauses to let the ally's expectations recover).",
     ),
 ]
 

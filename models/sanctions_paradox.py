@@ -625,7 +625,7 @@ def _draw_demand_curve(d):
 REGIME_PANELS = (
     ("quiet", {"a_S": 0.0, "a_T": 0.0, "w_T": -20.0}),
     ("loud", {"a_S": 1.0, "a_T": 2.0, "w_T": -20.0}),
-    ("loud, outside option", {"a_S": 1.0, "a_T": 2.0, "w_T": -1.5}),
+    ("loud, outside option", {"a_S": 0.5, "a_T": 1.2, "w_T": -2.3}),
 )
 
 
@@ -649,11 +649,14 @@ def _draw_regime_map(d):
     colours = ["#d9d9d9", "#4daf4a", "#e41a1c", "#ff7f00", "#377eb8"]
     cmap = ListedColormap(colours)
     norm = BoundaryNorm(np.arange(-0.5, len(REGIMES) + 0.5), cmap.N)
-    fig, axes = plt.subplots(1, len(REGIME_PANELS), figsize=(12, 4.4), sharey=True)
+    fig, axes = plt.subplots(1, len(REGIME_PANELS), figsize=(12, 4.8), sharey=True)
     bs, bt = d["B_s"].reshape(-1), d["B_t"].reshape(-1)
     for k, (ax, (name, fixed)) in enumerate(zip(axes, REGIME_PANELS, strict=True)):
         ax.pcolormesh(bs, bt, d[f"regime_{k}"], cmap=cmap, norm=norm, shading="nearest")
-        ax.set_title(f"{name}: a_S={fixed['a_S']:g}, a_T={fixed['a_T']:g}, w_T={fixed['w_T']:g}")
+        ax.set_title(
+            f"{name}\na_S = {fixed['a_S']:g}, a_T = {fixed['a_T']:g}, w_T = {fixed['w_T']:g}",
+            fontsize=10,
+        )
         ax.set_xlabel("sender's weight on absolute gains B_s")
     axes[0].set_ylabel("target's weight on absolute gains B_t")
     handles = [Patch(color=c, label=r) for c, r in zip(colours, REGIMES, strict=True)]
@@ -678,7 +681,8 @@ figures = [
         _regime_map,
         _draw_regime_map,
         "On-path outcome over (B_s, B_t) for quiet coercion, loud coercion (audience costs "
-        "a_S = 1, a_T = 2) and loud coercion of a target with an outside option w_T = -1.5.",
+        "a_S = 1, a_T = 2) and milder loud coercion (a_S = 0.5, a_T = 1.2) of a target with an "
+        "outside option w_T = -2.3.",
     ),
 ]
 
