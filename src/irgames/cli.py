@@ -737,9 +737,10 @@ register(
 
 # ---------------------------------------------------------------------------- bench
 def _checkout_root() -> Path | None:
-    """The repository root when irgames runs from a checkout with ``benchmarks/``."""
+    """The repository root when irgames runs from a checkout (``pyproject.toml`` and
+    ``benchmarks/`` next to ``src/``), else None."""
     root = Path(__file__).resolve().parents[2]
-    if (root / "benchmarks" / "__main__.py").is_file() and (root / "pyproject.toml").is_file():
+    if (root / "benchmarks").is_dir() and (root / "pyproject.toml").is_file():
         return root
     return None
 
@@ -754,6 +755,12 @@ def _run_bench(args: argparse.Namespace) -> int:
         raise CLIError(
             "the benchmarks are not installed with the package: run 'irgames bench' from a git "
             "checkout of irgames installed with 'pip install -e .'",
+            EXIT_NOT_FOUND,
+        )
+    if not (root / "benchmarks" / "__main__.py").is_file():
+        raise CLIError(
+            f"{root / 'benchmarks'} has no __main__.py, so 'python -m benchmarks' cannot run; "
+            "update the checkout (git pull) or run a benchmarks/bench_*.py file directly",
             EXIT_NOT_FOUND,
         )
     env = dict(os.environ)

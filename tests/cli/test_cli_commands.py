@@ -245,6 +245,12 @@ def test_bench_outside_a_checkout(monkeypatch, capsys):
     _one_line_error(capsys, 3, ["bench", "--quick"], ["checkout"])
 
 
+def test_bench_without_a_runner(monkeypatch, tmp_path, capsys):
+    (tmp_path / "benchmarks").mkdir()
+    monkeypatch.setattr(cli, "_checkout_root", lambda: tmp_path)
+    _one_line_error(capsys, 3, ["bench"], ["__main__.py"])
+
+
 def test_bench_runs_python_dash_m_benchmarks(monkeypatch, tmp_path, capsys):
     # a stand-in checkout whose benchmarks print their arguments
     (tmp_path / "benchmarks").mkdir()
