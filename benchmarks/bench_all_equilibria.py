@@ -94,6 +94,7 @@ def _one_size(family: Family, config: Config, n: int, batch: int, k: int, nashpy
             theirs,
             atol=1e-6,
             allow_missing=package == "nashpy",
+            payoffs=P[:games],
         )
         candidates[name] = (lambda s=solver, g=games: _peer_loop(s, P[:g]), games)
         batches[name] = games

@@ -109,7 +109,7 @@ def run(config: Config) -> Family:
         if not peers.available(package):
             continue
         theirs = [to_profiles(r) for r in _peer_loop(solver, P[:k])]
-        compare_sets(family, WORKLOAD, name, ours, theirs, atol=1e-6)
+        compare_sets(family, WORKLOAD, name, ours, theirs, atol=1e-6, payoffs=P[:k])
         candidates[name] = (lambda s=solver: _peer_loop(s, P[:k]), k)
         batches[name] = k
 

@@ -38,6 +38,7 @@ __all__ = [
     "profiles_by_game",
     "rows_from_timings",
     "same_profiles",
+    "valid_profiles",
 ]
 
 
@@ -217,6 +218,36 @@ def nbytes(obj, _depth: int = 0) -> int:
     return 0
 
 
+def valid_profiles(
+    A: np.ndarray, B: np.ndarray, profiles: Sequence[np.ndarray], *, rtol: float = 1e-6
+) -> tuple[list[np.ndarray], int]:
+    """The profiles that are equilibria of the bimatrix game ``(A, B)``, and how many are not.
+
+    A profile is kept when it has ``m + n`` finite entries, each strategy is a probability vector
+    (within ``rtol``) and its regret, computed by :func:`irgames.games.regret.regret`, is at
+    most ``rtol`` times the game's payoff range. Peers are held to this standard before their
+    answers are compared with irgames'.
+    """
+    from irgames.games.normal_form import NormalFormGame
+    from irgames.games.regret import regret
+
+    m, n = A.shape
+    game = NormalFormGame.bimatrix(A, B)
+    scale = float(game.payoff_scale)
+    kept = []
+    for p in profiles:
+        p = np.asarray(p, dtype=float).reshape(-1)
+        if p.size != m + n or not np.all(np.isfinite(p)):
+            continue
+        x, y = p[:m], p[m:]
+        if min(x.min(), y.min()) < -rtol or max(abs(x.sum() - 1), abs(y.sum() - 1)) > rtol:
+            continue
+        if float(np.max(regret(game, (x, y)))) > rtol * scale:
+            continue
+        kept.append(p)
+    return kept, len(profiles) - len(kept)
+
+
 def compare_sets(
     family: Family,
     workload: str,
@@ -226,28 +257,33 @@ def compare_sets(
     *,
     atol: float,
     allow_missing: bool = False,
+    payoffs: np.ndarray | None = None,
 ) -> Agreement:
     """Compare per-game sets of equilibria and record the check on ``family``.
 
-    With ``allow_missing`` (for a peer known to miss equilibria) the check passes when every
-    equilibrium of the peer is one of ours, and the games where the peer missed some are
-    counted in the detail; otherwise the sets must be equal.
+    With ``payoffs`` (shape ``(games, 2, m, n)``) the peer's profiles are first held to the
+    equilibrium standard (:func:`valid_profiles`); those that fail are dropped and counted
+    (and then count as missing). With ``allow_missing`` (for a peer known to miss equilibria)
+    the check passes when every valid equilibrium of the peer is one of ours, and the games
+    where the peer missed some are counted in the detail; otherwise the sets must be equal.
     """
-    extra = [
-        g
-        for g, (a, b) in enumerate(zip(ours, theirs, strict=True))
-        if missing_from(b, a, atol=atol)
-    ]
-    short = [
-        g
-        for g, (a, b) in enumerate(zip(ours, theirs, strict=True))
-        if missing_from(a, b, atol=atol)
-    ]
+    invalid = 0
+    if payoffs is not None:
+        checked = []
+        for g, profiles in enumerate(theirs):
+            kept, bad = valid_profiles(payoffs[g, 0], payoffs[g, 1], profiles)
+            checked.append(kept)
+            invalid += bad
+        theirs = checked
+    pairs = list(zip(ours, theirs, strict=True))
+    extra = [g for g, (a, b) in enumerate(pairs) if missing_from(b, a, atol=atol)]
+    short = [g for g, (a, b) in enumerate(pairs) if missing_from(a, b, atol=atol)]
     agreed = not extra and (allow_missing or not short)
     detail = (
         f"{sum(map(len, theirs))} of {sum(map(len, ours))} equilibria; "
         f"games where the peer has one irgames lacks: {extra[:5]}"
         + (f"; games where the peer misses some: {len(short)}" if short else "")
+        + (f"; peer outputs that are not equilibria (dropped): {invalid}" if invalid else "")
     )
     agreement = Agreement(
         family=family.name,

@@ -20,8 +20,11 @@ Examples
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -36,6 +39,7 @@ __all__ = [
     "quantecon_lemke_howson",
     "quantecon_profiles",
     "quantecon_support_enumeration",
+    "solve_guarded",
 ]
 
 # nashpy warns (RuntimeWarning) when it finds an even number of equilibria; the agreement
@@ -131,3 +135,42 @@ def gambit_profiles(raw) -> list[np.ndarray]:
     return [
         np.array([float(eq[s]) for p in game.players for s in p.strategies]) for eq in equilibria
     ]
+
+
+# ------------------------------------------------------------------------- guarded loop
+class _Hung(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Hung
+
+
+def solve_guarded(solver: Callable, P: np.ndarray, seconds: float = 0.5) -> tuple[list, list[int]]:
+    """Solve games ``P[g, 0], P[g, 1]`` one by one; games over ``seconds`` are given up.
+
+    Some peers do not terminate on some games (nashpy's Lemke-Howson has no anti-cycling
+    rule). Returns the results of the games that finished (``None`` for the others) and the
+    indices of the games given up. The limit uses ``SIGALRM`` and so needs the main thread;
+    elsewhere the games run unguarded.
+    """
+    results: list = []
+    hung: list[int] = []
+    guard = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    previous = signal.signal(signal.SIGALRM, _alarm) if guard else None
+    try:
+        for g in range(len(P)):
+            if guard:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                results.append(solver(P[g, 0], P[g, 1]))
+            except _Hung:
+                results.append(None)
+                hung.append(g)
+            finally:
+                if guard:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        if guard:
+            signal.signal(signal.SIGALRM, previous)
+    return results, hung
