@@ -52,3 +52,19 @@ def test_assert_closed_form():
         assert_closed_form(COERCION, "D", d_star, n=400)  # not the closed form off its regime
     with pytest.raises(ValueError, match="not parameters"):
         assert_closed_form(COERCION, "D", sp.Symbol("q"), n=10)
+
+
+def test_assert_closed_form_evaluates_special_functions_on_arrays():
+    # the normal CDF through erf: lambdified for numpy alone, erf fails on arrays
+    import sympy as sp
+    from scipy.stats import norm
+
+    from irgames.analysis.model import Model, Outcome
+    from irgames.analysis.parameters import Parameter, ParameterSpace
+
+    space = ParameterSpace([Parameter("x", -3, 3, default=0)])
+    model = Model("normal_cdf", "the normal CDF", space, lambda x: Outcome({"p": norm.cdf(x)}))
+    x = sp.Symbol("x")
+    assert assert_closed_form(model, "p", (1 + sp.erf(x / sp.sqrt(2))) / 2, n=50) == 50
+    with pytest.raises(ClosedFormMismatch):
+        assert_closed_form(model, "p", (1 + sp.erf(x)) / 2, n=50)

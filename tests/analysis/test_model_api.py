@@ -29,6 +29,13 @@ def test_outcome_broadcasts_and_is_read_only():
     assert frame["regime"].tolist() == ["x", "y", ""]
 
 
+def test_a_single_point_outcome_has_regime_labels_and_columns():
+    out = Outcome({"a": np.float64(1.0)}, regime=np.int64(0), regime_names=["x"])
+    assert out.regime_labels().shape == () and out.regime_labels()[()] == "x"
+    columns = out.columns()
+    assert columns["regime"].tolist() == ["x"] and columns["a"].tolist() == [1.0]
+
+
 def test_outcome_rejects_bad_input():
     with pytest.raises(OutcomeError, match="broadcast"):
         Outcome({"a": np.zeros(2), "b": np.zeros(3)})

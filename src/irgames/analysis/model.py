@@ -190,7 +190,7 @@ class Outcome(Mapping):
         if self.regime is None:
             raise OutcomeError("this outcome has no regime labels")
         names = np.array([*self.regime_names, ""], dtype=object)
-        return names[self.regime]
+        return np.asarray(names[self.regime], dtype=object)  # an array also for 0-d outcomes
 
     # ------------------------------------------------------------------ reshaping
     def reshape(self, shape) -> Outcome:

@@ -366,6 +366,20 @@ def monotone(
 
 
 # ---------------------------------------------------------------------------------- symbolic
+
+
+def numeric_function(expr, names):
+    """``expr`` as a vectorised function of the parameters ``names`` (positional, in order).
+
+    Symbols are matched to parameters by name; scipy's special functions come first, so that
+    ``erf`` (hence the normal CDF) evaluates elementwise on arrays.
+    """
+    import sympy as sp
+
+    by_name = {s.name: s for s in expr.free_symbols}
+    return sp.lambdify([by_name.get(k, sp.Symbol(k)) for k in names], expr, ["scipy", "numpy"])
+
+
 def symbolic_derivative(expr, parameter):
     """The derivative of a sympy expression, simplified.
 
@@ -507,8 +521,7 @@ def sign_under(expr, space: ParameterSpace, *, n: int = 2000, seed: int = 0) -> 
     if unknown:
         raise ParameterError(f"expression has symbols that are not parameters: {unknown}")
     points = space.sample(n, seed)
-    sym_by_name = {s.name: s for s in expr.free_symbols}
-    f = sp.lambdify([sym_by_name.get(k, sp.Symbol(k)) for k in space.names], expr, "numpy")
+    f = numeric_function(expr, space.names)
     with np.errstate(all="ignore"):
         values = np.broadcast_to(np.asarray(f(*(points[k] for k in space.names)), float), (n,))
     pos = float(np.mean(values > 0)) if n else 0.0
@@ -650,15 +663,13 @@ def check_symbolic(
     ``given(params) -> bool array`` restricts the comparison (e.g. to the regime where the
     closed form applies); kinks are excluded.
     """
-    import sympy as sp
 
     dexpr = symbolic_derivative(expr, parameter)
     points = model.space.sample(n, seed)
     if given is not None:
         keep = np.broadcast_to(np.asarray(given(points), dtype=bool), (n,))
         points = {k: v[keep] for k, v in points.items()}
-    by_name = {s.name: s for s in dexpr.free_symbols}
-    f = sp.lambdify([by_name.get(k, sp.Symbol(k)) for k in model.space.names], dexpr, "numpy")
+    f = numeric_function(dexpr, model.space.names)
     m = next(iter(points.values())).size
     with np.errstate(all="ignore"):
         exact = np.broadcast_to(np.asarray(f(*(points[k] for k in model.space.names)), float), (m,))

@@ -44,6 +44,7 @@ import numpy as np
 
 from .claims import Claim, ClaimCheck, check
 from .model import Model
+from .statics import numeric_function
 
 __all__ = [
     "ClaimFailure",
@@ -193,7 +194,6 @@ def assert_closed_form(
     int
         The number of points compared (an error if none).
     """
-    import sympy as sp
 
     points = model.space.sample(n, seed)
     if given is not None:
@@ -205,8 +205,7 @@ def assert_closed_form(
     unknown = sorted(s.name for s in expr.free_symbols if s.name not in model.space)
     if unknown:
         raise ValueError(f"the closed form uses symbols that are not parameters: {unknown}")
-    by_name = {s.name: s for s in expr.free_symbols}
-    f = sp.lambdify([by_name.get(k, sp.Symbol(k)) for k in model.space.names], expr, "numpy")
+    f = numeric_function(expr, model.space.names)
     with np.errstate(all="ignore"):
         exact = np.broadcast_to(np.asarray(f(*(points[k] for k in model.space.names)), float), (m,))
     got = np.asarray(model.evaluate(points).scalar(outcome), dtype=float)
