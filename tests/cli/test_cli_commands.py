@@ -4,6 +4,7 @@ one-line error with a documented exit code on every bad input."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -262,10 +263,11 @@ def test_bench_runs_python_dash_m_benchmarks(monkeypatch, tmp_path, capsys):
     _one_line_error(capsys, 1, ["bench"], ["exited with code 3"])
 
 
-def test_progress_bar_only_when_enabled_and_on_a_terminal():
+def test_progress_bar_only_when_enabled_and_on_a_terminal(monkeypatch):
     tqdm = pytest.importorskip("tqdm").tqdm
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal
     items = [1, 2, 3]
     assert cli._progress(items, total=3, desc="x", enabled=False) is items
     bar = cli._progress(items, total=3, desc="x", enabled=True)
     assert isinstance(bar, tqdm) and list(bar) == items
-    assert bar.disable  # pytest's stderr is not a terminal: no bar in logs
+    assert bar.disable  # no bar in logs
