@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given
+from hypothesis import strategies as st
 from models.sanctions_paradox import MODEL, QUOTES, SEED_PATH, solve_at_demand
 
 from irgames.analysis.parameters import ParameterError
@@ -206,3 +207,60 @@ def test_secant_and_bisection_locate_the_same_boundary():
     slow, ok_slow = largest_acceptable_demand(*(p[k] for k in keys), secant=False)
     assert np.array_equal(ok_fast, ok_slow)
     assert np.allclose(fast, slow, rtol=1e-10, atol=1e-10 * p["D_max"])
+
+
+def _agent_regret(tree, choice):
+    """Largest gain of any single agent (information set) deviating from pure choices."""
+    from irgames.games.reduced_form import agent_form
+    from irgames.games.regret import regret
+
+    form = agent_form(tree)
+    first = tree.infoset_nodes_first
+    profile = []
+    for h in range(tree.n_infosets):
+        width = int(tree.num_children[first[h]])
+        profile.append(np.eye(width)[choice[..., first[h]]])
+    return regret(form.game, profile).max(axis=-1)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_the_equilibrium_is_subgame_perfect_by_agent_form_regret(seed):
+    # independent of backward induction: in the whole game, and in the subgame that starts
+    # at the target's reply, no single information set gains by deviating
+    from models.sanctions_paradox import coercion_game
+
+    from irgames.games.extensive_form import TreeBuilder
+
+    p = space.sample(60, seed)
+    out = model.evaluate(p)
+    demand = np.where(out["threatens"], out["demand"], out["max_acceptable"] + 1.0)
+    keys = ("c_s", "c_t", "B_s", "B_t", "a_S", "a_T", "w_T")
+    spe = solve_at_demand(demand, *(p[k] for k in keys))
+    tree = coercion_game().bind(D=demand, **{k: p[k] for k in keys})
+    scale = np.abs(tree.payoffs).max(axis=(-2, -1)) + 1.0
+    assert np.all(_agent_regret(tree, spe.choice) <= 1e-9 * scale)
+    # the subgame after the demand, rebuilt from the bound payoffs (terminals in node order:
+    # status quo, acquiesce, realign, back down, impose)
+    u = tree.payoffs
+    T = TreeBuilder(["S", "T"])
+    sub = T.build(
+        T.decision(
+            "T",
+            {
+                "acquiesce": T.terminal(u[:, 1, 0], u[:, 1, 1]),
+                "stand firm": T.decision(
+                    "S",
+                    {
+                        "back down": T.terminal(u[:, 3, 0], u[:, 3, 1]),
+                        "impose": T.terminal(u[:, 4, 0], u[:, 4, 1]),
+                    },
+                ),
+                "realign": T.terminal(u[:, 2, 0], u[:, 2, 1]),
+            },
+        )
+    )
+    # the subgame's decision nodes in its own node order: target (0), sanction decision (2)
+    sub_choice = np.zeros((demand.size, sub.n_nodes), dtype=np.int64)
+    sub_choice[:, 0] = spe.choice[:, 2]
+    sub_choice[:, 2] = spe.choice[:, 4]
+    assert np.all(_agent_regret(sub, sub_choice) <= 1e-9 * scale)
