@@ -74,10 +74,10 @@ def payoff_scale(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
 
     and :math:`s = 1` where every player's payoffs are constant. Every tolerance in irgames is
     a fraction of :math:`s`. Shifting one player's payoffs (:math:`u_i \mapsto u_i + c`) does
-    not change :math:`s`, and a positive rescaling of all payoffs scales it, so decisions taken
-    with tolerances relative to it are invariant under the transformations that leave the
-    equilibria unchanged (up to the choice of the largest range). It never exceeds the range
-    over all players together.
+    not change :math:`s`, and multiplying all payoffs by :math:`\lambda > 0` multiplies it by
+    :math:`\lambda`, so decisions taken with tolerances relative to :math:`s` do not change
+    under these transformations (rescaling a single player's payoffs can change :math:`s`).
+    It never exceeds the range over all players together.
 
     Parameters
     ----------
