@@ -66,6 +66,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
@@ -195,7 +196,7 @@ space = ParameterSpace(
 )
 
 
-def prisoners_dilemma(T_S, T_T, R, P) -> NormalFormGame:
+def prisoners_dilemma(T_S: ArrayLike, T_T: ArrayLike, R: ArrayLike, P: ArrayLike) -> NormalFormGame:
     r"""A batch of prisoner's dilemmas (actions: cooperate, defect; sucker's payoff 0).
 
     >>> prisoners_dilemma(5.0, 5.0, 3.0, 1.0).payoffs[0].tolist()
@@ -208,26 +209,28 @@ def prisoners_dilemma(T_S, T_T, R, P) -> NormalFormGame:
     return NormalFormGame.bimatrix(row, col)
 
 
-def issue_thresholds(T_S, T_T, R, P) -> IncentiveThresholds:
+def issue_thresholds(
+    T_S: ArrayLike, T_T: ArrayLike, R: ArrayLike, P: ArrayLike
+) -> IncentiveThresholds:
     """Grim-trigger thresholds of mutual cooperation with Nash reversion (mutual defection)."""
     game = prisoners_dilemma(T_S, T_T, R, P)
     return grim_trigger(game, (0, 0), nash_reversion(game, (1, 1)))
 
 
 def solve(
-    delta,
-    T_trade_S,
-    T_trade_T,
-    R_trade,
-    P_trade,
-    T_security_S,
-    T_security_T,
-    R_security,
-    P_security,
-    exposure_S,
-    exposure_T,
-    B_s,
-    B_t,
+    delta: ArrayLike,
+    T_trade_S: ArrayLike,
+    T_trade_T: ArrayLike,
+    R_trade: ArrayLike,
+    P_trade: ArrayLike,
+    T_security_S: ArrayLike,
+    T_security_T: ArrayLike,
+    R_security: ArrayLike,
+    P_security: ArrayLike,
+    exposure_S: ArrayLike,
+    exposure_T: ArrayLike,
+    B_s: ArrayLike,
+    B_t: ArrayLike,
 ) -> Outcome:
     """Cooperative and coercive linkage at a batch of parameter points."""
     trade = issue_thresholds(T_trade_S, T_trade_T, R_trade, P_trade)

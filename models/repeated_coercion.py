@@ -52,6 +52,7 @@ True
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
@@ -168,7 +169,9 @@ space = ParameterSpace(
 )
 
 
-def stage_outcomes(c_s, c_t, B_s, a_S, a_T, w_T):
+def stage_outcomes(
+    c_s: ArrayLike, c_t: ArrayLike, B_s: ArrayLike, a_S: ArrayLike, a_T: ArrayLike, w_T: ArrayLike
+) -> dict[str, np.ndarray]:
     r"""The one-shot coercion game at every grid state, quiet and loud (batched).
 
     Returns a dict of arrays of shape ``(*batch, S, 2)`` (last axis: quiet, loud) from
@@ -222,7 +225,16 @@ def _markov_game(stage, erosion_quiet, erosion_loud, recovery):
 
 
 def coercion_markov_game(
-    c_s, c_t, B_s, a_S, a_T, w_T, erosion_quiet, erosion_loud, recovery, delta
+    c_s: ArrayLike,
+    c_t: ArrayLike,
+    B_s: ArrayLike,
+    a_S: ArrayLike,
+    a_T: ArrayLike,
+    w_T: ArrayLike,
+    erosion_quiet: ArrayLike,
+    erosion_loud: ArrayLike,
+    recovery: ArrayLike,
+    delta: ArrayLike,
 ) -> StochasticGame:
     r"""The sender's Markov decision problem as a one-player stochastic game (batched).
 
@@ -268,7 +280,17 @@ def _first_round(prob_event):
 
 
 def solve(
-    c_s, c_t, B_s, B_t0, a_S, a_T, w_T, erosion_quiet, erosion_loud, recovery, delta
+    c_s: ArrayLike,
+    c_t: ArrayLike,
+    B_s: ArrayLike,
+    B_t0: ArrayLike,
+    a_S: ArrayLike,
+    a_T: ArrayLike,
+    w_T: ArrayLike,
+    erosion_quiet: ArrayLike,
+    erosion_loud: ArrayLike,
+    recovery: ArrayLike,
+    delta: ArrayLike,
 ) -> Outcome:
     """The Markov perfect equilibrium and the concession paths at a batch of points."""
     params = (c_s, c_t, B_s, B_t0, a_S, a_T, w_T, erosion_quiet, erosion_loud, recovery, delta)

@@ -93,6 +93,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
@@ -253,7 +254,18 @@ def _broadcast(params: dict) -> tuple[tuple[int, ...], dict[str, np.ndarray]]:
     return shape, {k: np.broadcast_to(a, shape).reshape(-1) for k, a in arrays.items()}
 
 
-def solve_at_demand(D, c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, *, tol=1e-9):
+def solve_at_demand(
+    D: ArrayLike,
+    c_s: ArrayLike,
+    c_t: ArrayLike,
+    B_s: ArrayLike,
+    B_t: ArrayLike,
+    a_S: ArrayLike = 0.0,
+    a_T: ArrayLike = 0.0,
+    w_T: ArrayLike = -20.0,
+    *,
+    tol: float = 1e-9,
+) -> SubgamePerfect:
     """The subgame-perfect equilibrium of the game in which the demand is ``D`` (batched).
 
     >>> spe = solve_at_demand(1.0, 1.0, 3.0, 0.0, 0.0)
@@ -265,8 +277,17 @@ def solve_at_demand(D, c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, *, tol=1
 
 
 def largest_acceptable_demand(
-    c_s, c_t, B_s, B_t, a_S=0.0, a_T=0.0, w_T=-20.0, D_max=25.0, *, secant: bool = True
-):
+    c_s: ArrayLike,
+    c_t: ArrayLike,
+    B_s: ArrayLike,
+    B_t: ArrayLike,
+    a_S: ArrayLike = 0.0,
+    a_T: ArrayLike = 0.0,
+    w_T: ArrayLike = -20.0,
+    D_max: ArrayLike = 25.0,
+    *,
+    secant: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     r"""The largest demand :math:`D^* \in [0, \bar D]` that the target accepts.
 
     The boundary is located on the solver's own answers. The game is solved at :math:`D = 0`
@@ -352,7 +373,6 @@ def _scale(params, D_max):
 
 
 def _outcomes(spe: SubgamePerfect, d_star, accepts_some, demand, demand_tie) -> Outcome:
-    game = spe.game
     sender, target, sanction = _node("sender"), _node("target"), _node("sanction decision")
     reach = spe.reach
     threatens = spe.choice[:, sender] == 1
@@ -362,7 +382,6 @@ def _outcomes(spe: SubgamePerfect, d_star, accepts_some, demand, demand_tie) -> 
     realigns = reach[:, _child(target, "realign")] > 0.5
     regime = np.select([acq, imposes, backs, realigns], [1, 2, 3, 4], default=0)
     values = spe.values
-    del game
     return Outcome(
         {
             "threatens": threatens,
@@ -387,7 +406,16 @@ def _outcomes(spe: SubgamePerfect, d_star, accepts_some, demand, demand_tie) -> 
     )
 
 
-def solve(c_s, c_t, B_s, B_t, a_S, a_T, w_T, D_max) -> Outcome:
+def solve(
+    c_s: ArrayLike,
+    c_t: ArrayLike,
+    B_s: ArrayLike,
+    B_t: ArrayLike,
+    a_S: ArrayLike,
+    a_T: ArrayLike,
+    w_T: ArrayLike,
+    D_max: ArrayLike,
+) -> Outcome:
     r"""Outcomes of the coercion game at a batch of parameter points (arrays broadcast).
 
     Outcomes: ``threatens`` (S demands), ``demand`` (0 where none is made; :math:`\bar D` where
