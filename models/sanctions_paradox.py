@@ -694,6 +694,52 @@ def _draw_regime_map(d):
     return fig
 
 
+#: Sender audience costs of the credibility figure's panels.
+CREDIBILITY_PANELS = (0.0, 0.5)
+
+
+def _credibility():
+    bs = np.linspace(0, 1, 81)
+    ct = np.linspace(0.1, 10, 100)
+    out = {"B_s": bs[None, :], "c_t": ct[:, None]}
+    for k, a_s in enumerate(CREDIBILITY_PANELS):
+        res = MODEL.evaluate(
+            {**space.defaults(), "a_S": a_s, "B_s": bs[None, :], "c_t": ct[:, None]}
+        )
+        out[f"threatens_{k}"] = res["threatens"]
+    return out
+
+
+def _draw_credibility(d):
+    plt = _plt()
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    cmap = ListedColormap(["#d9d9d9", "#4daf4a"])
+    fig, axes = plt.subplots(1, len(CREDIBILITY_PANELS), figsize=(10, 4.4), sharey=True)
+    bs, ct = d["B_s"].reshape(-1), d["c_t"].reshape(-1)
+    line = np.linspace(0, 0.95, 200)
+    for k, (ax, a_s) in enumerate(zip(axes, CREDIBILITY_PANELS, strict=True)):
+        ax.pcolormesh(
+            bs, ct, d[f"threatens_{k}"].astype(float), cmap=cmap, vmin=0, vmax=1, shading="nearest"
+        )
+        # Drezner's closed-form boundary, drawn for comparison with the engine's region
+        ax.plot(line, (1 - a_s) / (1 - line), "k--", lw=1, label="c_t = (c_s - a_S)/(1 - B_s)")
+        ax.set_ylim(ct[0], ct[-1])
+        ax.set_title(f"sender's audience cost a_S = {a_s:g}", fontsize=10)
+        ax.set_xlabel("sender's weight on absolute gains B_s (1: an ally)")
+    axes[0].set_ylabel("target's cost of sanctions c_t (sender's c_s = 1)")
+    handles = [
+        Patch(color="#4daf4a", label="sender threatens"),
+        Patch(color="#d9d9d9", label="status quo"),
+        axes[0].get_lines()[0],
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    fig.suptitle("Allied senders threaten only under strongly asymmetric dependence (B_t = 0.5)")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
 figures = [
     Figure(
         "sanctions_paradox_demand",
@@ -711,6 +757,15 @@ figures = [
         "On-path outcome over (B_s, B_t) for quiet coercion, loud coercion (audience costs "
         "a_S = 1, a_T = 2) and milder loud coercion (a_S = 0.5, a_T = 1.2) of a target with an "
         "outside option w_T = -2.3.",
+    ),
+    Figure(
+        "sanctions_paradox_credibility",
+        "Where the sender threatens",
+        _credibility,
+        _draw_credibility,
+        "Whether the sender threatens over its weight on absolute gains and the target's cost "
+        "of sanctions (c_s = 1, B_t = 0.5), quietly and with a sender audience cost a_S = 0.5; "
+        "the dashed line is Drezner's credibility boundary, drawn for comparison.",
     ),
 ]
 

@@ -264,3 +264,16 @@ def test_the_equilibrium_is_subgame_perfect_by_agent_form_regret(seed):
     sub_choice[:, 0] = spe.choice[:, 2]
     sub_choice[:, 2] = spe.choice[:, 4]
     assert np.all(_agent_regret(sub, sub_choice) <= 1e-9 * scale)
+
+
+def test_credibility_figure_follows_drezners_boundary():
+    from models.sanctions_paradox import CREDIBILITY_PANELS
+
+    data = model.figure("sanctions_paradox_credibility").compute()
+    B_s, c_t = data["B_s"], data["c_t"]
+    for k, a_s in enumerate(CREDIBILITY_PANELS):
+        # c_s = 1, B_t = 0.5: a threat iff credible and the target accepts some demand
+        margin = np.minimum(np.abs(c_t * (1 - B_s) - (1 - a_s)), np.abs(c_t - 0.5))
+        expected = (c_t * (1 - B_s) >= 1 - a_s) & (c_t > 0.5)
+        clear = margin > 1e-9
+        assert np.array_equal(data[f"threatens_{k}"][clear], expected[clear])
