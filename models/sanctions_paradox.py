@@ -69,7 +69,10 @@ used here; the tests hold the engine to Drezner's:
 Backing down is never on the equilibrium path under complete information: a sender that
 would back down does better not to demand (at :math:`a_S = 0` it is indifferent, and the
 status quo is reported). The regime "back down" is kept in the labels so that the map says
-so.
+so. Realignment costs the target :math:`w_T` in raw terms, which a sender that weighs relative
+gains (:math:`B_s < 1`) values at :math:`-(1 - B_s) w_T > 0`: an adversarial sender may prefer
+pushing the target away to a small concession (the realignment region of the regime map).
+That follows from the relative-gains utility; it is not an extra assumption.
 
 Sources: Drezner, D. W. (1998), "Conflict expectations and the paradox of economic
 coercion", *International Studies Quarterly* 42(4); Drezner, D. W. (1999), *The Sanctions
