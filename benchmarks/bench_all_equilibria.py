@@ -83,7 +83,7 @@ def _one_size(family: Family, config: Config, n: int, batch: int, k: int, nashpy
     batches = {VE: batch, SE: batch}
     for name, (package, solver, to_profiles) in PEERS.items():
         games = nashpy_k if package == "nashpy" else k
-        if not peers.available(package) or games == 0:
+        if not config.uses(package) or games == 0:
             continue
         theirs = [to_profiles(r) for r in _peer_loop(solver, P[:games])]
         compare_sets(
@@ -113,7 +113,7 @@ def _one_size(family: Family, config: Config, n: int, batch: int, k: int, nashpy
 
 def run(config: Config) -> Family:
     family = Family(FAMILY)
-    if peers.available("quantecon"):
+    if config.uses("quantecon"):
         first, warm = peers.quantecon_compile_seconds("support_enumeration")
         family.facts["QuantEcon support_enumeration first call (s)"] = first
         family.facts["QuantEcon support_enumeration warm call (s)"] = warm
@@ -144,6 +144,9 @@ def run(config: Config) -> Family:
             reference=VE,
         )
         family.rows += [
-            r.__class__(**{**r.as_dict(), "ratio": float("nan"), "note": "scaling"}) for r in rows
+            r.__class__(
+                **{**r.as_dict(), "ratio": float("nan"), "reference": False, "note": "scaling"}
+            )
+            for r in rows
         ]
     return family

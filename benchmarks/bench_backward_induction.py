@@ -49,7 +49,6 @@ from irgames.games.extensive_form import ExtensiveFormGame, TreeBuilder
 from irgames.games.tree_generators import complete_tree
 from irgames.solvers.backward_induction import backward_induction
 
-from . import peers
 from .common import Agreement, Config, Family, nbytes, rows_from_timings
 from .timing import compare
 
@@ -182,7 +181,7 @@ def _case(family, config, name, game, loop_points, gambit_points):
     _agree(family, name, LOOP, game, result, roots, choices, 0.0)
     candidates[LOOP] = (lambda: python_loop(game, loop_points), game.n_nodes * loop_points)
     batches[LOOP] = loop_points
-    if gambit_points and peers.available("pygambit"):
+    if gambit_points and config.uses("pygambit"):
         trees = _gambit_trees(game, gambit_points)
         roots, choices = _gambit_answer(game, trees, _gambit_solve(trees))
         scale = float(np.max(game.payoffs[:gambit_points]) - np.min(game.payoffs[:gambit_points]))

@@ -63,7 +63,7 @@ def _peer_loop(solver, P: np.ndarray):
 
 def run(config: Config) -> Family:
     family = Family(FAMILY)
-    if peers.available("quantecon"):
+    if config.uses("quantecon"):
         first, warm = peers.quantecon_compile_seconds("lemke_howson")
         family.facts["QuantEcon lemke_howson first call (s)"] = first
         family.facts["QuantEcon lemke_howson warm call (s)"] = warm
@@ -95,7 +95,7 @@ def run(config: Config) -> Family:
         batches = {OURS: batch}
         notes = dict.fromkeys(PEERS, "per-game Python loop")
         for peer, (package, solver, to_profiles) in PEERS.items():
-            if not peers.available(package):
+            if not config.uses(package):
                 continue
             raw, hung = peers.solve_guarded(solver, P[:k])
             done = [g for g in range(k) if g not in hung]
@@ -142,6 +142,9 @@ def run(config: Config) -> Family:
             reference=OURS,
         )
         family.rows += [
-            r.__class__(**{**r.as_dict(), "ratio": float("nan"), "note": "scaling"}) for r in rows
+            r.__class__(
+                **{**r.as_dict(), "ratio": float("nan"), "reference": False, "note": "scaling"}
+            )
+            for r in rows
         ]
     return family

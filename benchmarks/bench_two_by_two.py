@@ -78,7 +78,7 @@ def run(config: Config) -> Family:
     reference_batch = config.pick(1_000, 100_000, 1_000_000)
     k = config.pick(10, 200, 1000)
     P = workload(reference_batch, config.seed)
-    if peers.available("quantecon"):
+    if config.uses("quantecon"):
         first, warm = peers.quantecon_compile_seconds("support_enumeration")
         family.facts["QuantEcon support_enumeration first call (s)"] = first
         family.facts["QuantEcon support_enumeration warm call (s)"] = warm
@@ -106,7 +106,7 @@ def run(config: Config) -> Family:
     }
     batches = {PUBLIC: reference_batch, CORE: reference_batch}
     for name, (package, solver, to_profiles) in PEERS.items():
-        if not peers.available(package):
+        if not config.uses(package):
             continue
         theirs = [to_profiles(r) for r in _peer_loop(solver, P[:k])]
         compare_sets(family, WORKLOAD, name, ours, theirs, atol=1e-6, payoffs=P[:k])
@@ -145,6 +145,9 @@ def run(config: Config) -> Family:
             FAMILY, WORKLOAD, "2x2", "games/s", t, dict.fromkeys(cands, size), reference=CORE
         )
         family.rows += [
-            r.__class__(**{**r.as_dict(), "ratio": float("nan"), "note": "scaling"}) for r in rows
+            r.__class__(
+                **{**r.as_dict(), "ratio": float("nan"), "reference": False, "note": "scaling"}
+            )
+            for r in rows
         ]
     return family

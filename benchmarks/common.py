@@ -61,12 +61,22 @@ class Config:
         Seed of every workload.
     bandwidth : float
         Measured copy bandwidth (bytes per second) for the floors; NaN when not measured.
+    exclude : tuple of str
+        Peer packages left out of this run (e.g. ``("quantecon",)`` to skip its compile
+        time in a unit test).
     """
 
     mode: str = "quick"
     repeats: int = 5
     seed: int = 0
     bandwidth: float = float("nan")
+    exclude: tuple[str, ...] = ()
+
+    def uses(self, package: str) -> bool:
+        """Whether the peer ``package`` takes part: not excluded, and it imports."""
+        from .peers import available
+
+        return package not in self.exclude and available(package)
 
     def pick(self, tiny, quick, full):
         """The value for this run's mode."""
