@@ -55,7 +55,7 @@ __all__ = [
 
 #: Payoff cells (floats) per chunk of rows in the two-player kernel: a chunk's payoff tables,
 #: profiles and action values stay in the CPU cache.
-_CHUNK_CELLS = 1 << 16
+_CHUNK_CELLS = 1 << 17
 
 #: Games with at most this many cells (m n) are evaluated by a loop over actions with the
 #: batch axis last; larger ones by batched matrix products.

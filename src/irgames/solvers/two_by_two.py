@@ -283,12 +283,15 @@ def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     tol = _check(game, tol)
     solution = solve_two_by_two(game.payoffs.reshape(-1, 2, 2, 2), tol)
     p, q = solution.p, solution.q
-    x = np.empty((p.size, 2))
-    x[:, 0] = p
-    x[:, 1] = 1.0 - p
-    y = np.empty((q.size, 2))
-    y[:, 0] = q
-    y[:, 1] = 1.0 - q
+    # (k, 2) strategies stored column by column: contiguous writes here and contiguous
+    # reads in the regret check
+    x = np.empty((2, p.size))
+    x[0] = p
+    np.subtract(1.0, p, out=x[1])
+    y = np.empty((2, q.size))
+    y[0] = q
+    np.subtract(1.0, q, out=y[1])
+    x, y = x.T, y.T
     return Equilibria.from_profiles(
         game,
         solution.game_index,
