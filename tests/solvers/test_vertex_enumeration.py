@@ -16,7 +16,11 @@ from twoplayer_strategies import (
 
 import irgames as ig
 from irgames.games.regret import action_values, regret
-from irgames.solvers.vertex_enumeration import polytope_vertices, vertex_enumeration
+from irgames.solvers.vertex_enumeration import (
+    polytope_vertices,
+    vertex_enumeration,
+    vertex_enumeration_floats,
+)
 
 TOL = 1e-9
 
@@ -298,6 +302,13 @@ def test_size_is_checked_before_any_table_is_built():
     with pytest.raises(ig.GameValueError, match="94,143,280 linear systems"):
         vertex_enumeration(game)
     assert (27, 10) not in _MinorPlan._cache and (9, 28) not in _MinorPlan._cache
+    # the size is available before calling, and it decides whether the call goes ahead
+    need = vertex_enumeration_floats((4, 5))
+    small = ig.NormalFormGame.bimatrix(*np.random.default_rng(1).normal(size=(2, 4, 5)))
+    assert vertex_enumeration(small, memory_floats=need).max_relative_regret <= TOL
+    with pytest.raises(ig.GameValueError, match="memory_floats >= "):
+        vertex_enumeration(small, memory_floats=need - 1)
+    assert vertex_enumeration_floats((9, 27)) > 8_000_000
 
 
 def test_bcp2_reduced_normal_form_gets_a_clear_error(gambit_corpus):

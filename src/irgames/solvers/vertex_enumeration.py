@@ -117,6 +117,7 @@ __all__ = [
     "payoff_unit",
     "polytope_vertices",
     "vertex_enumeration",
+    "vertex_enumeration_floats",
 ]
 
 #: Default bound on the number of floats held at once by one stack of systems.
@@ -298,6 +299,28 @@ def _work_size(r: int, d: int) -> tuple[int, int]:
         per_game = max(per_game, rows * cols * (k + 2) + rows * supports * (r - k + 2) * k)
         plan += 2 * k * rows * cols + rows * supports * (1 + k + (r - k) * k)
     return per_game, plan
+
+
+def vertex_enumeration_floats(num_actions: tuple[int, int]) -> int:
+    r"""Floats :func:`vertex_enumeration` needs at once for one ``m x n`` game.
+
+    The largest of the two polytopes' work arrays (and a quarter of their index tables);
+    compare it with ``memory_floats`` to choose a method before calling (a front door can fall
+    back to Lemke-Howson where it is too large).
+
+    Examples
+    --------
+    >>> vertex_enumeration_floats((6, 6)) < DEFAULT_MEMORY_FLOATS
+    True
+    >>> vertex_enumeration_floats((9, 27)) > DEFAULT_MEMORY_FLOATS
+    True
+    """
+    m, n = (int(a) for a in num_actions)
+    need = 0
+    for r, d in ((n, m), (m, n)):  # P: B'^T (n x m); Q: A' (m x n)
+        per_game, plan = _work_size(r, d)
+        need = max(need, per_game, -(-plan // 4))
+    return need
 
 
 def _combos(n: int, k: int) -> np.ndarray:
