@@ -374,17 +374,17 @@ def solve(
     outside = np.maximum(g - mu * ell, 0.0)
     threat = mu * h
 
-    # the static game at the prior
-    p, coalition = _balancing(mu, h, c, g, ell, n, k)
-    balances = binom.sf(k - 1, n, p)
-    no_balancing = (1 - p) ** n
-    bandwagons = np.where(outside > 0, 1 - p, 0.0)
-
-    # learning along the two paths, the stage game solved at every round's posterior
+    # the learning paths, the stage game solved at the posteriors that matter
     pred_path = _posterior(mu, b(demand_predatory) / b(demand_benign), ROUNDS)
     benign_path = _posterior(mu, (1 - b(demand_predatory)) / (1 - b(demand_benign)), ROUNDS)
     started, penny = _penny_round(pred_path, h, c, g, ell, n, k)
-    p_late, _ = _balancing(benign_path[..., -1], h, c, g, ell, n, k)
+
+    # the static game at the prior, and at the end of the benign path, in one batch
+    both, coalitions = _balancing(np.stack([mu, benign_path[..., -1]]), h, c, g, ell, n, k)
+    p, p_late, coalition = both[0], both[1], coalitions[0]
+    balances = binom.sf(k - 1, n, p)
+    no_balancing = (1 - p) ** n
+    bandwagons = np.where(outside > 0, 1 - p, 0.0)
     late_outside = np.maximum(g - benign_path[..., -1] * ell, 0.0)
     bandwagons_if_benign = (late_outside > 0) & (p_late == 0)
 
