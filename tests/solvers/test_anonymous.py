@@ -158,6 +158,23 @@ def test_mixed_equilibria_are_the_roots_and_have_zero_regret(game):
             assert np.min(np.abs(eq.probability - x), initial=np.inf) < 1e-5
 
 
+@pytest.mark.parametrize(
+    ("act", "not_", "roots"),
+    [
+        # f(p) = -1e-300 (1 - p)^2: no root inside (0, 1), although f underflows near p = 1
+        ([0.0, 0.0, 0.0], [1e-300, 0.0, 0.0], []),
+        # f(p) = -(1 - p)^999 underflows to zero on most of (0, 1): still no root
+        ([-1.0] + [0.0] * 999, [0.0] * 1000, []),
+        # the same game as ([-1, 2, 0], [0, 0, 0]) up to a shift of tiny size: root 1/5
+        ([-1.0, 2.0, 0.0], [1e-300, 0.0, 0.0], [0.2]),
+    ],
+)
+def test_tiny_or_underflowing_indifference_gives_no_spurious_roots(act, not_, roots):
+    eq = symmetric_equilibria(AnonymousBinaryGame(np.array(act), np.array(not_)))
+    np.testing.assert_allclose(eq.probability, roots, rtol=1e-12)
+    assert bool(eq.complete)
+
+
 @given(
     small_games(),
     st.integers(-3, 3).map(lambda e: 2.0**e),

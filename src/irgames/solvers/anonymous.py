@@ -281,19 +281,16 @@ def symmetric_equilibria(
 
     ps = _grid(n, grid)  # (G,), strictly inside (0, 1)
     log_c = _log_choose(n - 1)
-    f_grid = _evaluate_on_grid(d, ps, log_c)  # (B, G)
-    s = np.sign(f_grid)
-    # Roots exactly on grid points, and brackets [ps[j], ps[j+1]] with a strict sign change.
-    exact_b, exact_j = np.nonzero(s == 0)
-    br_b, br_j = np.nonzero(s[:, :-1] * s[:, 1:] < 0)
-    keep = ~degenerate[exact_b]
-    exact_b, exact_j = exact_b[keep], exact_j[keep]
-    keep = ~degenerate[br_b]
-    br_b, br_j = br_b[keep], br_j[keep]
+    # The gains in units of the payoff scale: f's sign is unchanged, and tiny payoffs (say
+    # 1e-300) do not underflow to spurious zeros of f on the grid.
+    d_unit = d / scale[:, None]
+    s = np.sign(_evaluate_on_grid(d_unit, ps, log_c))  # (B, G)
+    s[degenerate] = 0
+    exact_b, exact_j, br_b, br_lo, br_hi = _brackets(s)
 
     roots = ps[exact_j]
     if br_b.size:
-        d_rows = d[br_b]
+        d_rows = d_unit[br_b]
 
         def f(x, row):
             w = _weights(log_c, x)  # (r, N)
@@ -301,7 +298,7 @@ def symmetric_equilibria(
 
         res = elementwise.find_root(
             f,
-            (ps[br_j], ps[br_j + 1]),
+            (ps[br_lo], ps[br_hi]),
             args=(np.arange(br_b.size, dtype=float),),
             tolerances={"xatol": 0.0, "xrtol": 4 * np.finfo(float).eps, "fatol": 0.0},
         )
@@ -329,6 +326,34 @@ def symmetric_equilibria(
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _brackets(s: np.ndarray):
+    """Where the sign of f, sampled on the grid, says a root lies.
+
+    ``s`` holds the signs, shape ``(B, G)``. Between two consecutive grid points with nonzero
+    signs ``j < k``: if ``k = j + 2`` the zero at ``j + 1`` is a root (a crossing or a
+    tangency); otherwise a sign change brackets a root in ``[p_j, p_k]`` (``k > j + 2`` only
+    where f underflowed to zero between them). Zeros before the first or after the last
+    nonzero sign are underflow at the ends of (0, 1), not roots.
+
+    Returns ``(exact_b, exact_j, br_b, br_lo, br_hi)``: games and grid points of the exact
+    roots; games and bracket ends of the others.
+    """
+    B, G = s.shape
+    nonzero = s != 0
+    # nxt[b, j]: the first k > j with a nonzero sign (G if none)
+    first_from = np.where(nonzero, np.arange(G), G)
+    first_from = np.minimum.accumulate(first_from[:, ::-1], axis=1)[:, ::-1]
+    nxt = np.concatenate([first_from[:, 1:], np.full((B, 1), G)], axis=1)
+    b, j = np.nonzero(nonzero & (nxt < G))
+    k = nxt[b, j]
+    change = s[b, j] * s[b, k] < 0
+    exact = k == j + 2
+    bracket = change & ~exact
+    return b[exact], j[exact] + 1, b[bracket], j[bracket], k[bracket]
+
+
 def _check_tolerance(tolerance: float) -> None:
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
