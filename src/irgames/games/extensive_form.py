@@ -561,9 +561,13 @@ class ExtensiveFormGame:
 
     @property
     def payoff_scale(self) -> np.ndarray:
-        r"""Per game, :math:`\max u - \min u` over terminals and players (1 if all equal)."""
+        r"""Per game, the largest payoff range of any one player (1 if all are constant).
+
+        :math:`\max_i (\max_z u_i(z) - \min_z u_i(z))` over terminals :math:`z`: the unit of
+        tolerances, as :attr:`NormalFormGame.payoff_scale <irgames.NormalFormGame.payoff_scale>`.
+        """
         self.require_bound()
-        spread = self.payoffs.max(axis=(-2, -1)) - self.payoffs.min(axis=(-2, -1))
+        spread = (self.payoffs.max(axis=-2) - self.payoffs.min(axis=-2)).max(axis=-1)
         return np.where(spread > 0, spread, 1.0)
 
     def flatten(self) -> ExtensiveFormGame:

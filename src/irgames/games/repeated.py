@@ -252,9 +252,15 @@ class StochasticGame:
 
     @property
     def payoff_scale(self) -> np.ndarray:
-        """Per game, the range of stage payoffs over states, players and profiles (1 if flat)."""
-        axes = tuple(range(-self.n_players - 2, 0))
-        spread = self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
+        r"""Per game, the largest range of one player's stage payoffs (1 if all are flat).
+
+        :math:`\max_i (\max_{s, a} u_i(s, a) - \min_{s, a} u_i(s, a))` over states and action
+        profiles: the unit of tolerances, as :attr:`NormalFormGame.payoff_scale
+        <irgames.NormalFormGame.payoff_scale>`.
+        """
+        n = self.n_players
+        axes = (-n - 2, *range(-n, 0))  # states and actions; the player axis stays
+        spread = (self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)).max(axis=-1)
         return np.where(spread > 0, spread, 1.0)
 
     def stage_game(self, state: int) -> NormalFormGame:

@@ -356,10 +356,16 @@ class SignallingGame:
 
     @property
     def payoff_scale(self) -> np.ndarray:
-        r"""Per game, :math:`\max u - \min u` over both players and all outcomes (1 if zero)."""
-        both = np.stack([self.sender_payoffs, self.receiver_payoffs], axis=-4)
-        axes = (-4, -3, -2, -1)
-        spread = both.max(axis=axes) - both.min(axis=axes)
+        r"""Per game, the larger of the sender's and the receiver's payoff ranges (1 if zero).
+
+        The unit of tolerances, as :attr:`NormalFormGame.payoff_scale
+        <irgames.NormalFormGame.payoff_scale>`: shifting one player's payoffs leaves it alone.
+        """
+        axes = (-3, -2, -1)
+        spread = np.maximum(
+            self.sender_payoffs.max(axis=axes) - self.sender_payoffs.min(axis=axes),
+            self.receiver_payoffs.max(axis=axes) - self.receiver_payoffs.min(axis=axes),
+        )
         return np.where(spread > 0, spread, 1.0)
 
     def flatten(self) -> SignallingGame:

@@ -3,7 +3,7 @@ r"""All equilibria of two-player games by support enumeration, batched over game
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
 :math:`n` actions and matrix :math:`B`. Each player's payoffs are first shifted and divided by
 the larger of the two players' payoff ranges
-(:func:`irgames.solvers.vertex_enumeration.payoff_unit`; this changes no equilibrium), so
+(:attr:`irgames.NormalFormGame.payoff_scale`; this changes no equilibrium), so
 tolerances are fractions of it. A profile :math:`(x, y)` with supports
 :math:`I = \operatorname{supp} x` and :math:`J = \operatorname{supp} y` is a Nash equilibrium
 iff every action in a support is a best response:

@@ -114,7 +114,6 @@ from .equilibria import Equilibria
 __all__ = [
     "Clique",
     "normalised_bimatrix",
-    "payoff_unit",
     "polytope_vertices",
     "vertex_enumeration",
     "vertex_enumeration_floats",
@@ -161,16 +160,6 @@ def _check_two_player(game: NormalFormGame, tol: float) -> None:
     m, n = game.num_actions
     if max(m, n) > 62:
         raise GameValueError(f"at most 62 actions per player are supported, got {m}x{n}")
-
-
-def payoff_unit(game: NormalFormGame) -> np.ndarray:
-    r"""The payoff unit of every game, flat: ``game.flatten().payoff_scale``.
-
-    Kept as a name for callers of earlier versions; the one definition,
-    :math:`\max_i (\max u_i - \min u_i)`, is
-    :attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`. Shape ``(batch_size,)``.
-    """
-    return game.flatten().payoff_scale.reshape(-1)
 
 
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
