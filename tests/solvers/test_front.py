@@ -24,6 +24,7 @@ def assert_sound(game: NormalFormGame, eq, rel: float = 1e-9) -> None:
         ((2, 3, 4), 2, "vertex_enumeration", True),
         ((3, 2, 2, 2), 3, "polynomial_support_enumeration", True),
         ((3, 3, 3, 3), 3, "logit_homotopy", False),
+        ((2, 9, 27), 2, "lemke_howson_all_labels", False),  # vertex enumeration too large
     ],
 )
 def test_default_method_by_size_is_recorded(shape, n_players, expected, complete):

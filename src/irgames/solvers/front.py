@@ -6,7 +6,8 @@ Decision rule when ``method`` is None (the chosen name is recorded in ``Equilibr
 game                                       method                                  complete
 =========================================  ======================================  ==========
 2 players, 2x2                             ``two_by_two`` (closed form)            yes
-2 players, any other size                  ``vertex_enumeration``                  yes
+2 players, other sizes that fit memory     ``vertex_enumeration``                  yes
+2 players, larger (e.g. 9x27)              ``lemke_howson_all_labels``             no
 3+ players (or 1), :math:`\sum_i (a_i-1)`   ``polynomial_support_enumeration``      yes [#]_
 at most 4
 3+ players, larger                         ``logit_homotopy`` (one equilibrium)    no
@@ -23,6 +24,10 @@ threshold on :math:`\sum_i (a_i - 1)`, the number of unknowns of the largest pol
 keeps the symbolic step of the N-player enumeration to seconds per game (2x2x2: 0.1-3 s,
 2x2x2x2: 4-6 s); at 5 unknowns (2x2x2x2x2) it took more than 5 minutes and at 6 (3x3x3) minutes,
 so larger games get one equilibrium by the logit homotopy unless enumeration is asked for.
+Two-player games whose vertex enumeration would need more than its default memory bound
+(:func:`~irgames.solvers.vertex_enumeration.vertex_enumeration_floats`; a 9x27 game needs
+C(36, 9) linear systems per polytope) get the equilibria that Lemke-Howson reaches from every
+starting label: some, not all (``complete=False``).
 
 Methods by name (``method=``): every key of :data:`METHODS`. ``"zero_sum"`` solves the LP of a
 zero-sum game and returns its equilibria; ``"exact"`` certifies small two-player games in
@@ -148,9 +153,17 @@ def choose_method(game: NormalFormGame) -> str:
     'polynomial_support_enumeration'
     >>> choose_method(ig.NormalFormGame(np.zeros((3, 3, 3, 3)), n_players=3))
     'logit_homotopy'
+    >>> choose_method(ig.NormalFormGame(np.zeros((2, 9, 27))))
+    'lemke_howson_all_labels'
     """
     if game.n_players == 2:
-        return "two_by_two" if game.num_actions == (2, 2) else "vertex_enumeration"
+        from .vertex_enumeration import DEFAULT_MEMORY_FLOATS, vertex_enumeration_floats
+
+        if game.num_actions == (2, 2):
+            return "two_by_two"
+        if vertex_enumeration_floats(game.num_actions) > DEFAULT_MEMORY_FLOATS:
+            return "lemke_howson_all_labels"
+        return "vertex_enumeration"
     if sum(a - 1 for a in game.num_actions) <= MAX_AUTO_UNKNOWNS:
         return "polynomial_support_enumeration"
     return "logit_homotopy"
