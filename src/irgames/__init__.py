@@ -39,7 +39,7 @@ from .games.anonymous import AnonymousBinaryGame
 from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from .games.normal_form import GameValueError, NormalFormGame
 from .games.reduced_form import agent_form, reduced_normal_form
-from .games.regret import action_values, expected_payoffs, regret
+from .games.regret import action_values, expected_payoffs, payoffs_and_regret, regret
 from .games.repeated import RepeatedGame, StochasticGame
 from .games.signalling import SignallingGame, pbe_regret, screening_tree
 from .io.convert import from_nashpy, from_pygambit, to_nashpy, to_pygambit
@@ -145,6 +145,7 @@ __all__ = [
     "minmax_values",
     "monotone",
     "nash_reversion",
+    "payoffs_and_regret",
     "pbe_regret",
     "perfect_bayesian_equilibria",
     "persuade",
