@@ -24,12 +24,7 @@ import re
 from pathlib import Path
 
 #: (text in the message, text in the message): known docstring warnings, demoted to INFO.
-KNOWN_DOCSTRING_ISSUES = [
-    # prose after the Parameters section of policy_iteration
-    ("irgames/solvers/stochastic.py", "Could not parse line"),
-    # a doctest outside an Examples section: its output [1, -1, 1] reads as a link
-    ("irgames/analysis/statics.py", "Could not find cross-reference target '1, -1, 1'"),
-]
+KNOWN_DOCSTRING_ISSUES: list[tuple[str, str]] = []
 
 
 class _KnownIssues(logging.Filter):

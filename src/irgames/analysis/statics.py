@@ -604,6 +604,8 @@ def statics_table(
 ) -> StaticsTable:
     """Derivative of ``expr`` with respect to each parameter and its sign over the space.
 
+    Examples
+    --------
     >>> import sympy as sp
     >>> from irgames.analysis.parameters import Parameter, ParameterSpace
     >>> space = ParameterSpace([Parameter("B_t", 0, 1, default=0.5),

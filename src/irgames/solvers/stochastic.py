@@ -538,15 +538,22 @@ def policy_iteration(
 ) -> PolicyIterationResult:
     r"""Howard's policy iteration for Markov decision problems, batched.
 
+    A one-player :class:`~irgames.games.repeated.StochasticGame` ``g`` is solved by
+    ``policy_iteration(g.payoffs[..., 0, :], g.transitions, g.delta)``.
+
     Parameters
     ----------
     rewards : array_like, shape (*batch, S, A)
+        Per-period reward of each action in each state.
     transitions : array_like, shape (*batch, S, A, S)
+        Probability of each next state.
     delta : array_like
         Discount factor(s) in :math:`(0, 1)`.
-
-    A one-player :class:`~irgames.games.repeated.StochasticGame` ``g`` is solved by
-    ``policy_iteration(g.payoffs[..., 0, :], g.transitions, g.delta)``.
+    tolerance : float
+        An action replaces the current one only if it gains more than ``tolerance`` times
+        the payoff scale.
+    max_iter : int
+        Bound on the number of policy improvements.
 
     Examples
     --------
