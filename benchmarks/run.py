@@ -185,22 +185,23 @@ def plot(rows: list[dict], path: str) -> None:
             x = [r["batch"] for r in rs]
             y = [r["median"] for r in rs]
             err = [[r["median"] - r["low"] for r in rs], [r["high"] - r["median"] for r in rs]]
+            scaling = len(set(x)) == len(x) > 1  # a line only where the batch size varies
             ax.errorbar(
                 x,
                 y,
                 yerr=err,
-                marker="o",
+                marker="o" if scaling else "s",
                 ms=3,
                 capsize=2,
-                label=f"{impl} [{workload}]" if len(rs) > 1 else impl,
-                ls="-" if len(rs) > 1 else "none",
+                label=f"{impl} [{workload}]",
+                ls="-" if scaling else "none",
             )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(family)
         ax.set_xlabel("games (points) per call")
         ax.set_ylabel(rows[[r["family"] for r in rows].index(family)]["unit"])
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=5, ncol=1 if len(lines) < 8 else 2)
         ax.grid(True, which="major", alpha=0.3)
     for ax in list(axes.flat)[len(families) :]:
         ax.set_visible(False)
