@@ -96,6 +96,12 @@ class ConvergenceError(ArithmeticError):
 
 
 # ---------------------------------------------------------------------------- evaluation
+def _check_max_iter(max_iter) -> None:
+    """Refuse an iteration budget that is not a positive integer (zero steps find nothing)."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise GameValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+
+
 def _joint(strategies: Sequence[np.ndarray]) -> np.ndarray:
     """Product distribution over pure profiles: (*lead, a_1, ..., a_n)."""
     n = len(strategies)
@@ -399,6 +405,10 @@ def value_iteration(
         V = np.broadcast_to(np.asarray(initial_values, dtype=float), V.shape).copy()
         if not np.all(np.isfinite(V)):
             raise GameValueError("initial_values must be finite")
+    if not (np.isfinite(tolerance) and tolerance > 0):
+        raise GameValueError(f"tolerance must be a positive number, got {tolerance!r}")
+    if max_iter is not None:
+        _check_max_iter(max_iter)
     if max_iter is None:
         rate = float(np.max(game.delta))
         max_iter = int(np.ceil(2 * np.log(tolerance) / np.log(rate))) + 100
@@ -562,6 +572,7 @@ def policy_iteration(
     >>> policy_iteration(r, q, 0.9).policy.tolist()
     [1, 1]
     """
+    _check_max_iter(max_iter)
     game = StochasticGame(
         np.asarray(rewards, dtype=float)[..., None, :], transitions, delta, n_players=1
     )
