@@ -189,3 +189,30 @@ def test_pivot_cap_reports_non_convergence():
     assert not converged.all()
     assert np.array_equal(eq.count, converged.astype(int))
     assert_equilibria(game, eq)
+
+
+def test_paths_do_not_depend_on_the_rest_of_the_batch():
+    """Compaction of finished games and the split by the side of the label change nothing.
+
+    A batch mixes long and short paths, degenerate and nondegenerate games and labels of both
+    players; each game solved alone must give the same equilibrium, pivot count and degeneracy
+    flag, bit for bit (the arithmetic of one game's path is the same in any batch).
+    """
+    rng = np.random.default_rng(7)
+    m, n, G = 7, 6, 60
+    payoffs = rng.normal(size=(G, 2, m, n))
+    payoffs[::3] = rng.integers(-2, 3, size=payoffs[::3].shape)  # ties on many paths
+    game = NormalFormGame(payoffs, n_players=2)
+    labels = rng.integers(0, m + n, size=G)
+    for cap in (None, 3):
+        eq = lemke_howson(game, initial_label=labels, max_pivots=cap)
+        assert eq.degenerate.any() and not eq.degenerate.all()
+        for g in range(G):
+            one = lemke_howson(game[g], initial_label=int(labels[g]), max_pivots=cap)
+            assert one.options["pivots"] == eq.options["pivots"][g]
+            assert one.options["converged"] == eq.options["converged"][g]
+            assert one.degenerate == eq.degenerate[g]
+            if eq.options["converged"][g]:
+                for s, t in zip(eq.profiles(g)[0], one.profiles(0)[0], strict=True):
+                    assert np.array_equal(s, t)
+    assert_equilibria(game, eq)

@@ -26,10 +26,16 @@ that leaves carries label :math:`k` (Lemke and Howson 1964; von Stengel 2007, *A
 Theory*, ch. 3).
 
 Batching
-    All games of the batch share one tableau array of shape ``(G, m+n, 2(m+n)+1)`` (columns:
-    :math:`z`, :math:`w`, right-hand side). One pivot step is one vectorised operation over the
-    games that are still running; finished games are masked. The Python loop runs over pivot
-    steps (the structure of the algorithm), never over games.
+    :math:`M` is zero on its diagonal blocks, so the tableau ``[M | I | 1]`` splits into a
+    *row block* (the :math:`m` rows of :math:`w_{0..m-1}`, columns :math:`y`,
+    :math:`w_{0..m-1}`, rhs) and a *column block* (the :math:`n` rows of
+    :math:`w_{m..m+n-1}`, columns :math:`x`, :math:`w_{m..m+n-1}`, rhs), each stored for all
+    games as one array of shape ``(G, rows, m+n+1)``. Pivots alternate between the blocks
+    (the complement of a variable that leaves one block lies in the other), so at each step
+    every running game of a batch pivots in the same block: one step is a few vectorised
+    operations on one contiguous array. Finished games are compacted away whenever at most
+    half of the working games still run. The Python loop runs over pivot steps (the
+    structure of the algorithm), never over games.
 
 Tie-breaking
     The leaving variable is chosen by the *lexicographic* minimum-ratio rule: among rows with a
@@ -80,8 +86,17 @@ def _check_two_player(game: NormalFormGame, who: str) -> None:
         )
 
 
-def _initial_tableau(game: NormalFormGame) -> tuple[np.ndarray, int, int]:
-    """Tableau ``[M | I | 1]`` of the flattened batch, payoffs mapped into ``[1, 2]``."""
+def _initial_blocks(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
+    r"""The two blocks of the tableau ``[M | I | 1]``, payoffs mapped into ``[1, 2]``.
+
+    :math:`M` is zero on its diagonal blocks, so the rows of :math:`w_{0..m-1} = 1 - A y`
+    involve only :math:`y`, :math:`w_{0..m-1}` and the right-hand side, and the rows of
+    :math:`w_{m..m+n-1} = 1 - B^\top x` only :math:`x`, :math:`w_{m..m+n-1}` and the
+    right-hand side. Pivoting keeps the other block's entries exactly zero, so each block is
+    stored alone: the *row block* ``[A | I_m | 1]`` of shape ``(G, m, m+n+1)`` (columns
+    :math:`y_0..y_{n-1}, w_0..w_{m-1}`, rhs) and the *column block* ``[B^T | I_n | 1]`` of
+    shape ``(G, n, m+n+1)`` (columns :math:`x_0..x_{m-1}, w_m..w_{m+n-1}`, rhs).
+    """
     flat = game.flatten()
     m, n = game.num_actions
     A = flat.payoffs[:, 0]
@@ -93,54 +108,173 @@ def _initial_tableau(game: NormalFormGame) -> tuple[np.ndarray, int, int]:
     A = (A - low) / scale + 1.0
     B = (B - low) / scale + 1.0
     G, k = flat.batch_size, m + n
-    T = np.zeros((G, k, 2 * k + 1))
-    T[:, :m, m:k] = A
-    T[:, m:k, :m] = np.swapaxes(B, 1, 2)
-    T[:, :, k : 2 * k] = np.eye(k)
-    T[:, :, -1] = 1.0
-    return T, m, n
+    rows = np.zeros((G, m, k + 1))
+    rows[:, :, :n] = A
+    rows[:, :, n:k] = np.eye(m)
+    rows[:, :, k] = 1.0
+    columns = np.zeros((G, n, k + 1))
+    columns[:, :, :m] = np.swapaxes(B, 1, 2)
+    columns[:, :, m:k] = np.eye(n)
+    columns[:, :, k] = 1.0
+    return rows, columns
 
 
-def _lexicographic_min_ratio(
-    T: np.ndarray, column: np.ndarray, k: int, tol: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Leaving row per game by the lexicographic minimum-ratio rule.
+def _column_maps(m: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column of each variable (``z_0..z_{k-1}, w_0..w_{k-1}``) in the row and column blocks.
 
-    ``T`` has shape ``(g, k, 2k+1)`` and ``column`` (length ``g``) is each game's entering
-    column. Returns the leaving row of each game (``-1`` where no entry is positive: an
-    unbounded ray, which cannot happen on the Lemke-Howson path and is reported as failure) and
-    whether the plain ratio test (right-hand side only) had a tie, a sign of degeneracy.
+    A variable absent from a block maps to the block's last column (the right-hand side): it
+    is never an entering variable there, and the index stays valid.
     """
-    g = T.shape[0]
-    rows = np.arange(g)
-    entries = T[rows, :, column]  # (g, k)
-    positive = entries > tol
-    candidates = positive.copy()
-    # Keys in order: the right-hand side, then the columns of B^{-1} (the slack columns).
-    keys = [2 * k, *range(k, 2 * k)]
-    safe = np.where(positive, entries, 1.0)
-    tie = np.zeros(g, dtype=bool)
-    for position, key in enumerate(keys):
-        ratio = np.where(candidates, T[:, :, key] / safe, np.inf)
+    k = m + n
+    rows = np.full(2 * k, k)
+    rows[m:k] = np.arange(n)  # y_j
+    rows[k : k + m] = n + np.arange(m)  # w_i, i < m
+    columns = np.full(2 * k, k)
+    columns[:m] = np.arange(m)  # x_i
+    columns[k + m :] = m + np.arange(n)  # w_{m+j}
+    return rows, columns
+
+
+def _lexicographic_tie_break(
+    block: np.ndarray, candidates: np.ndarray, entries: np.ndarray, tol: float
+) -> np.ndarray:
+    r"""Leaving row of games whose plain ratio test tied, by the lexicographic rule.
+
+    ``block`` (shape ``(t, r, k+1)``) holds the tied games' tableau blocks, ``candidates``
+    (``(t, r)``) the rows that tied on the right-hand side and ``entries`` the entering
+    column. The remaining keys are the columns of :math:`B^{-1}` (the slack columns, the
+    block's last ``r`` before the right-hand side, in the order of their variables); the
+    other block's slack columns are zero in these rows and could not break a tie. The rows of
+    :math:`B^{-1}` are linearly independent, so one row is left.
+    """
+    r = block.shape[1]
+    k = block.shape[2] - 1
+    candidates = candidates.copy()
+    safe = np.where(candidates, entries, 1.0)
+    for key in range(k - r, k):
+        ratio = np.where(candidates, block[:, :, key] / safe, np.inf)
         best = ratio.min(axis=1, keepdims=True)
-        width = tol * np.maximum(1.0, np.abs(best))
-        candidates &= ratio <= best + width
-        remaining = candidates.sum(axis=1)
-        if position == 0:
-            tie = remaining > 1
-        if np.all(remaining <= 1):
+        candidates &= ratio <= best + tol * np.maximum(1.0, np.abs(best))
+        if np.all(candidates.sum(axis=1) <= 1):
             break
-    leaving = np.where(candidates.any(axis=1), np.argmax(candidates, axis=1), -1)
-    return leaving, tie
+    return np.argmax(candidates, axis=1)
 
 
-def _pivot(T: np.ndarray, row: np.ndarray, column: np.ndarray) -> None:
-    """Pivot every game ``g`` of ``T`` on entry ``(row[g], column[g])``, in place."""
-    g = np.arange(T.shape[0])
-    pivot_row = T[g, row, :] / T[g, row, column][:, None]  # (g, c)
-    factors = T[g, :, column]  # (g, k)
-    T -= factors[:, :, None] * pivot_row[:, None, :]
-    T[g, row, :] = pivot_row
+def _complementary_paths(
+    blocks: list[np.ndarray], labels: np.ndarray, m: int, first: int, tol: float, max_pivots: int
+) -> tuple[np.ndarray, ...]:
+    r"""Follow the Lemke-Howson path of every game whose first pivot lies in block ``first``.
+
+    ``blocks`` is ``[row block, column block]`` (see :func:`_initial_blocks`), pivoted in
+    place; ``labels`` the dropped label of each game. Because :math:`M` is block
+    off-diagonal, the pivots alternate between the blocks: a variable leaving the column
+    block (an :math:`x_i` or :math:`w_{m+j}`) has its complement (:math:`w_i` or :math:`y_j`)
+    in the row block, and vice versa. So at each step every running game pivots in the same
+    block, and one step is a few vectorised operations on one contiguous array.
+
+    Games that finish stay in the working arrays and pivot on the entry of the variable
+    basic in their first row, which changes nothing (its column is a unit vector; the
+    entry is exactly 1). When at most half the working games are still running, the working
+    arrays are compacted to those, so no step costs more than twice its running games and
+    no step gathers or scatters whole tableaux.
+
+    Returns the final right-hand sides and bases of both blocks, and per game whether the
+    path ended at the dropped label, its number of pivots, and whether a tie in the plain
+    ratio test was met (degeneracy).
+    """
+    G = labels.shape[0]
+    n = blocks[0].shape[2] - 1 - m
+    k = m + n
+    maps = _column_maps(m, n)
+    complement = np.concatenate([np.arange(k, 2 * k), np.arange(k)])
+    sizes = (m, n)
+    rhs_out = [np.zeros((G, r)) for r in sizes]
+    basis_out = [np.zeros((G, r), dtype=np.int64) for r in sizes]
+    converged = np.zeros(G, dtype=bool)
+    pivots = np.zeros(G, dtype=np.int64)
+    degenerate = np.zeros(G, dtype=bool)
+
+    W = list(blocks)
+    basis = [np.tile(k + np.arange(m), (G, 1)), np.tile(k + m + np.arange(n), (G, 1))]
+    buffers = [np.empty_like(W[0]), np.empty_like(W[1])]
+    entering = labels.copy()  # start by bringing z_label into the basis
+    label = labels.copy()  # -1 once a game has finished
+    ids = np.arange(G)
+    deg = np.zeros(G, dtype=bool)
+    g, running, finished_inside = G, G, False
+    ar = np.arange(g)
+
+    def flush(which: np.ndarray) -> None:
+        out = ids[which]
+        for b in (0, 1):
+            rhs_out[b][out] = W[b][which, :, k]
+            basis_out[b][out] = basis[b][which]
+        degenerate[out] = deg[which]
+
+    steps = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for step in range(max_pivots):
+            if running == 0:
+                break
+            if running <= g // 2:  # compact the working arrays to the running games
+                keep = label >= 0
+                flush(~keep)
+                W = [w[keep] for w in W]
+                basis = [v[keep] for v in basis]
+                entering, label, ids, deg = entering[keep], label[keep], ids[keep], deg[keep]
+                g, finished_inside = running, False
+                ar = np.arange(g)
+                buffers = [v[:g] for v in buffers]
+            steps = step + 1
+            b = (first + step) & 1
+            block, in_basis = W[b], basis[b]
+            entries = block[ar, :, maps[b][entering]]  # the entering column, (g, r)
+            positive = entries > tol
+            ratio = np.where(positive, block[:, :, k] / entries, np.inf)
+            best = ratio.min(axis=1)
+            bound = best + tol * np.maximum(1.0, np.abs(best))
+            candidates = (ratio <= bound[:, None]) & positive
+            count = np.count_nonzero(candidates, axis=1)
+            leaving_row = ratio.argmin(axis=1)
+            if (count != 1).any():
+                tie = count > 1
+                if tie.any():
+                    t = np.flatnonzero(tie)
+                    deg[t] = True
+                    leaving_row[t] = _lexicographic_tie_break(
+                        block[t], candidates[t], entries[t], tol
+                    )
+                stuck = np.flatnonzero(count == 0)
+                if stuck.size:  # no positive entry: not possible in exact arithmetic; give up
+                    pivots[ids[stuck]] = step
+                    label[stuck] = -1
+                    running -= stuck.size
+                    finished_inside = True
+                    # pivot on the first row's basic variable instead: a step that does nothing
+                    entering[stuck] = in_basis[stuck, 0]
+                    entries[stuck] = block[stuck, :, maps[b][entering[stuck]]]
+                    leaving_row[stuck] = 0
+            pivot_row = block[ar, leaving_row] / entries[ar, leaving_row][:, None]
+            np.multiply(entries[:, :, None], pivot_row[:, None, :], out=buffers[b])
+            block -= buffers[b]
+            block[ar, leaving_row] = pivot_row
+            leaving = in_basis[ar, leaving_row]
+            in_basis[ar, leaving_row] = entering
+            # The variable that left has label (index mod k); its complement enters next.
+            done = leaving % k == label
+            if done.any():
+                d = np.flatnonzero(done)
+                converged[ids[d]] = True
+                pivots[ids[d]] = step + 1
+                label[d] = -1
+                running -= d.size
+                finished_inside = True
+            entering = complement[leaving]
+            if finished_inside:  # finished games enter their next block's first basic variable
+                entering = np.where(label >= 0, entering, basis[1 - b][:, 0])
+    pivots[ids[label >= 0]] = steps
+    flush(np.ones(g, dtype=bool))
+    return rhs_out[0], rhs_out[1], basis_out[0], basis_out[1], converged, pivots, degenerate
 
 
 def lemke_howson(
@@ -203,46 +337,31 @@ def lemke_howson(
     if tol <= 0:
         raise ValueError(f"tol must be positive, got {tol}")
 
-    T, _, _ = _initial_tableau(game)
-    basis = np.tile(np.arange(k, 2 * k), (G, 1))  # variable index basic in each row
-    entering = labels.copy()  # start by bringing z_label into the basis
-    active = np.ones(G, dtype=bool)
+    rows, columns = _initial_blocks(game)
+    rhs_rows, rhs_columns = np.zeros((G, m)), np.zeros((G, n))
+    basis_rows = np.zeros((G, m), dtype=np.int64)
+    basis_columns = np.zeros((G, n), dtype=np.int64)
     converged = np.zeros(G, dtype=bool)
     pivots = np.zeros(G, dtype=np.int64)
     degenerate = np.zeros(G, dtype=bool)
+    # A label of the row player (z_label = x_label) enters the column block first; a label of
+    # the column player enters the row block first. Each side is one batch of paths.
+    for first, side in ((1, labels < m), (0, labels >= m)):
+        if not side.any():
+            continue
+        whole = side.all()
+        part = slice(None) if whole else np.flatnonzero(side)
+        blocks = [rows, columns] if whole else [rows[part], columns[part]]
+        out = _complementary_paths(blocks, labels[part], m, first, tol, max_pivots)
+        rhs_rows[part], rhs_columns[part], basis_rows[part], basis_columns[part] = out[:4]
+        converged[part], pivots[part], degenerate[part] = out[4:]
 
-    for _ in range(max_pivots):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        sub = T[idx]
-        column = entering[idx]
-        leaving_row, tie = _lexicographic_min_ratio(sub, column, k, tol)
-        degenerate[idx] |= tie
-        stuck = leaving_row < 0
-        if stuck.any():  # no positive entry: not possible in exact arithmetic; give up
-            active[idx[stuck]] = False
-        ok = ~stuck
-        idx, sub, column, leaving_row = idx[ok], sub[ok], column[ok], leaving_row[ok]
-        _pivot(sub, leaving_row, column)
-        T[idx] = sub
-        leaving = basis[idx, leaving_row]
-        basis[idx, leaving_row] = column
-        pivots[idx] += 1
-        # The variable that left has label (index mod k); its complement enters next.
-        leaving_label = leaving % k
-        done = leaving_label == labels[idx]
-        converged[idx[done]] = True
-        active[idx[done]] = False
-        entering[idx] = np.where(leaving < k, leaving + k, leaving - k)
-
-    # Read z from the final bases: basic z variables take the right-hand side.
-    z = np.zeros((G, k))
-    rows = np.arange(G)[:, None]
-    is_z = basis < k
-    z_index = np.where(is_z, basis, 0)
-    values = np.where(is_z, T[:, :, -1], 0.0)
-    np.add.at(z, (np.broadcast_to(rows, basis.shape), z_index), values)
+    # Read z from the final bases: basic z variables take the right-hand side (the column
+    # block's rows hold the x_i, the row block's rows the y_j).
+    z = np.zeros((G, k + 1))  # last column: a sink for the basic slack variables
+    np.put_along_axis(z, np.where(basis_columns < k, basis_columns, k), rhs_columns, axis=1)
+    np.put_along_axis(z, np.where(basis_rows < k, basis_rows, k), rhs_rows, axis=1)
+    z = z[:, :k]
     z = np.clip(z, 0.0, None)
     x, y = z[:, :m], z[:, m:]
     sx, sy = x.sum(axis=1), y.sum(axis=1)
