@@ -190,3 +190,75 @@ def test_dask_and_numpy_backends_agree_on_random_models(model, n, chunk):
         np.testing.assert_array_equal(on_dask[name], reference[name])
         assert on_dask[name].dtype == reference[name].dtype
     np.testing.assert_array_equal(on_dask.outcome.regime, reference.outcome.regime)
+
+
+@st.composite
+def grids_and_ranges(draw):
+    """A 1-4 dimensional grid of a few values per axis and a range of its flat points."""
+    k = draw(st.integers(1, 4))
+    sizes = [draw(st.integers(1, 5), label=f"n_{i}") for i in range(k)]
+    space = ParameterSpace([Parameter(f"t{i}", -1.0, 2.0, default=0.25) for i in range(k + 1)])
+    axes = {f"t{i}": n for i, n in enumerate(sizes)}  # the last parameter stays fixed
+    size = int(np.prod(sizes))
+    start = draw(st.integers(0, size - 1), label="start")
+    stop = draw(st.integers(start + 1, size), label="stop")
+    return space, axes, start, stop
+
+
+@given(grids_and_ranges(), st.booleans())
+def test_chunk_parameters_are_the_grid_points_in_c_order(case, reuse):
+    from irgames.analysis.sweep import _Chunker
+
+    space, axes, start, stop = case
+    model = Model("identity", "identity", space, lambda **p: Outcome(dict(p)))
+    grid = space.grid(check_constraints=False, **axes)
+    chunker = _Chunker(model, grid)
+    buffers = chunker.buffers(grid.size) if reuse else None
+    params = chunker.params(start, stop, buffers)
+    for name, value in grid.params.items():
+        expected = np.broadcast_to(value, grid.shape).reshape(-1)[start:stop]
+        np.testing.assert_array_equal(params[name], expected)
+    gathered = chunker.params_at(np.arange(start, stop)[::-1])
+    for name in grid.params:
+        np.testing.assert_array_equal(gathered[name], params[name][::-1])
+
+
+@pytest.mark.parametrize("chunk", [None, 1, 5, 64])
+def test_a_model_that_returns_its_parameters_gets_every_point_back(chunk):
+    # the parameter arrays are reused from chunk to chunk: outcomes that are views of them
+    # must be copied out before the next chunk overwrites them
+    space = ParameterSpace([Parameter(n, 0, 1, default=0.5) for n in ("a", "b", "c")])
+    model = Model("identity", "identity", space, lambda **p: Outcome({k: v for k, v in p.items()}))
+    result = sweep(model, chunk_size=chunk, a=7, b=(0, 1, 11), fixed={"c": 0.25})
+    for name, value in result.params().items():
+        np.testing.assert_array_equal(result[name], value)
+
+
+def test_constraints_are_checked_in_every_chunk():
+    model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
+    whole = sweep(model, c_s=9, c_t=7)
+    for chunk in (1, 4, 10):
+        chunked = sweep(model, c_s=9, c_t=7, chunk_size=chunk)
+        np.testing.assert_array_equal(chunked.valid, whole.valid)
+        np.testing.assert_array_equal(chunked["D"], whole["D"])
+        np.testing.assert_array_equal(chunked.outcome.regime, whole.outcome.regime)
+
+
+def test_non_consecutive_points_are_solved_like_consecutive_ones():
+    from irgames.analysis.sweep import _Chunker
+
+    grid = COERCION.space.grid(check_constraints=False, c_s=6, B_t=5)
+    chunker = _Chunker(COERCION, grid)
+    index = np.array([29, 3, 17, 4, 0])
+    scattered = chunker.solve_at(index)
+    together = chunker.solve(0, grid.size)
+    for name in together:
+        np.testing.assert_array_equal(scattered[name], together[name][index])
+
+
+def test_numpy_chunks_fit_the_cache_budget_when_the_memory_budget_is_larger():
+    from irgames.analysis.sweep import CACHE_BUDGET
+
+    result = sweep(COERCION, c_s=60, c_t=60, B_s=30, memory_budget=64 * CACHE_BUDGET)
+    assert result.n_chunks > 1
+    assert result.chunk_size <= CACHE_BUDGET / result.bytes_per_point

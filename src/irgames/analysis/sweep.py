@@ -10,10 +10,13 @@ Chunking
     each chunk is one batched call of the model's ``solve``. The chunk size is chosen to fit a
     memory budget: a probe chunk is solved under :mod:`tracemalloc` (numpy reports its array
     allocations to it), which measures the peak bytes per point, and the chunk size is
-    ``memory_budget / bytes_per_point``. The budget covers the working memory of a chunk; the
-    result arrays (one value per grid point and outcome) come on top and are reported in the
-    result. Points violating a constraint of the space are not solved: their outcomes are NaN
-    (regime -1), and ``valid`` marks them.
+    ``memory_budget / bytes_per_point``, capped on the numpy backend at ``CACHE_BUDGET /
+    bytes_per_point`` (8 MiB of working memory: chunks that stay in cache are faster). The
+    budget covers the working memory of a chunk; the result arrays (one value per grid point
+    and outcome) come on top and are reported in the result. A chunk's parameters are written
+    by slice assignments from the axes (runs of equal values, whole periods; no per-point
+    index arithmetic) into arrays reused from chunk to chunk. Points violating a constraint of
+    the space are not solved: their outcomes are NaN (regime -1), and ``valid`` marks them.
 
 Backends
     ``backend="numpy"`` loops over chunks in this process (a tqdm progress bar on long sweeps
@@ -50,6 +53,10 @@ from .parameters import Grid, ParameterError
 __all__ = ["SweepError", "SweepResult", "sweep"]
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
+#: Working memory of one chunk on the numpy backend when the budget allows more: chunks that
+#: stay in the processor's cache are faster than larger ones (which only add cache misses and
+#: page faults), and a few hundred chunks cost little Python.
+CACHE_BUDGET = 8 * 2**20
 _PROBE = 1024
 _REGIME = "__regime__"
 _VALID = "__valid__"
@@ -186,6 +193,48 @@ class SweepResult:
 
 
 # ---------------------------------------------------------------------------------- chunks
+def _fill_axis(out: np.ndarray, values: np.ndarray, stride: int, start: int) -> None:
+    r"""Write one grid axis's values at the consecutive C-order points ``start, start + 1, ...``.
+
+    Along axis :math:`k` of a grid with stride :math:`s_k` (the product of the later axes'
+    sizes) and :math:`n_k` values :math:`c_k`, point :math:`i` has the value
+    :math:`c_k[\lfloor i / s_k \rfloor \bmod n_k]`: runs of :math:`s_k` equal values, in
+    periods of :math:`p_k = n_k s_k` points. A run of consecutive points is therefore a
+    partial run, whole runs up to the end of a period, whole periods, then again whole runs and
+    a partial run; each part is one slice assignment from ``values`` (a broadcast copy, no
+    index arithmetic per point). The loop runs over these parts (at most seven), never over
+    points.
+
+    Examples
+    --------
+    >>> out = np.empty(7)
+    >>> _fill_axis(out, np.array([10.0, 20.0, 30.0]), 2, 3)  # points 3..9 of a 3 x 2 axis
+    >>> out.tolist()
+    [20.0, 30.0, 30.0, 10.0, 10.0, 20.0, 20.0]
+    """
+    n = values.size
+    period = n * stride
+    m = out.size
+    pos = 0
+    while pos < m:
+        offset = (start + pos) % period
+        left = m - pos
+        if offset == 0 and left >= period:  # whole periods
+            q = left // period
+            out[pos : pos + q * period].reshape(q, n, stride)[...] = values[:, None]
+            pos += q * period
+            continue
+        run, within = divmod(offset, stride)
+        if within or left < stride:  # a partial run
+            length = min(stride - within, left)
+            out[pos : pos + length] = values[run]
+            pos += length
+            continue
+        r = min(n - run, left // stride)  # whole runs, up to the end of the period
+        out[pos : pos + r * stride].reshape(r, stride)[...] = values[run : run + r, None]
+        pos += r * stride
+
+
 class _Chunker:
     """Parameters of a slice of a grid's flat (C-order) points, built on demand; the
     constraints are checked chunk by chunk and recorded in ``valid``."""
@@ -197,24 +246,69 @@ class _Chunker:
         self.shape = grid.shape
         self.constraints = model.space._all_constraints()
         self.valid = np.ones(self.size, dtype=bool)
+        strides = [
+            int(np.prod(self.shape[k + 1 :], dtype=np.int64)) for k in range(len(self.shape))
+        ]
+        self._strides = {d: strides[k] for k, d in enumerate(grid.dims)}
 
-    def params(self, index: np.ndarray) -> dict[str, np.ndarray]:
+    def params(
+        self, start: int, stop: int, buffers: dict[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Every parameter at the points ``start, ..., stop - 1`` (1-D arrays), written into
+        the leading part of ``buffers`` (from :meth:`buffers`) when given."""
+        n = stop - start
+        out = {}
+        for name, value in self.grid.params.items():
+            target = np.empty(n) if buffers is None else buffers[name][:n]
+            if name in self.grid.coords:
+                _fill_axis(target, self.grid.coords[name], self._strides[name], start)
+            else:
+                target.fill(float(value))
+            out[name] = target
+        return out
+
+    def buffers(self, n: int) -> dict[str, np.ndarray]:
+        """Arrays for the parameters of chunks of up to ``n`` points, to be reused from chunk
+        to chunk (fresh arrays of a few MiB cost a page fault per 4 KiB page)."""
+        return {name: np.empty(n) for name in self.grid.params}
+
+    def params_at(self, index: np.ndarray) -> dict[str, np.ndarray]:
+        """Every parameter at arbitrary flat points ``index`` (a gather; consecutive points
+        go through :meth:`params`)."""
         multi = np.unravel_index(index, self.shape) if self.shape else ()
         out = {}
         for name, value in self.grid.params.items():
             if name in self.grid.coords:
-                k = self.grid.dims.index(name)
-                out[name] = self.grid.coords[name][multi[k]]
+                out[name] = self.grid.coords[name][multi[self.grid.dims.index(name)]]
             else:
                 out[name] = np.full(index.size, float(value))
         return out
 
-    def solve(self, index: np.ndarray) -> Outcome:
-        params = self.params(index)
-        valid = np.ones(index.size, dtype=bool)
-        with np.errstate(all="ignore"):
-            for c in self.constraints:
-                valid &= np.broadcast_to(c(params), valid.shape)
+    def _check(self, params: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
+        """Write into ``valid`` whether each point satisfies the constraints."""
+        if self.constraints:
+            valid[...] = True
+            with np.errstate(all="ignore"):
+                for c in self.constraints:
+                    valid &= np.broadcast_to(c(params), valid.shape)
+        return valid
+
+    def solve(self, start: int, stop: int, buffers: dict[str, np.ndarray] | None = None) -> Outcome:
+        """The outcomes at the points ``start, ..., stop - 1`` (parameters written into
+        ``buffers`` when given: the outcome may then be views of them, valid until the
+        buffers are refilled)."""
+        params = self.params(start, stop, buffers)
+        valid = self._check(params, self.valid[start:stop])
+        return evaluate_valid(self.model, params, valid)
+
+    def solve_at(self, index: np.ndarray) -> Outcome:
+        """The outcomes at arbitrary flat points ``index``."""
+        index = np.asarray(index, dtype=np.int64).reshape(-1)
+        if index.size and index[-1] - index[0] == index.size - 1:
+            if np.array_equal(index, np.arange(index[0], index[-1] + 1)):
+                return self.solve(int(index[0]), int(index[-1]) + 1)
+        params = self.params_at(index)
+        valid = self._check(params, np.ones(index.size, dtype=bool))
         self.valid[index] = valid
         return evaluate_valid(self.model, params, valid)
 
@@ -233,7 +327,7 @@ def _measure(chunker: _Chunker, n: int) -> tuple[Outcome, float]:
     try:
         before, _ = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
-        out = chunker.solve(np.arange(n))
+        out = chunker.solve(0, n)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         if not started:
@@ -288,7 +382,8 @@ def sweep(
     probe_n = min(_PROBE, size)
     probe, bpp = _measure(chunker, probe_n)
     if chunk_size is None:
-        chunk_size = int(max(1, min(size, memory_budget // max(bpp, 1.0))))
+        budget = memory_budget if backend == "dask" else min(memory_budget, CACHE_BUDGET)
+        chunk_size = int(max(1, min(size, budget // max(bpp, 1.0))))
     else:
         chunk_size = int(chunk_size)
         if chunk_size < 1:
@@ -339,9 +434,9 @@ def sweep(
 
 def _all_valid(chunker: _Chunker, chunk_size: int) -> bool:
     """Whether every grid point satisfies the constraints (checked chunk by chunk)."""
+    buffers = chunker.buffers(min(chunker.size, chunk_size))
     for start in range(0, chunker.size, chunk_size):
-        index = np.arange(start, min(chunker.size, start + chunk_size))
-        params = chunker.params(index)
+        params = chunker.params(start, min(chunker.size, start + chunk_size), buffers)
         with np.errstate(all="ignore"):
             for c in chunker.constraints:
                 if not np.all(c(params)):
@@ -363,15 +458,25 @@ def _progress_bar(progress: bool | None, size: int, n_chunks: int) -> Callable |
 def _run_numpy(
     chunker, size, chunk_size, dtypes, trailing, probe, progress
 ) -> dict[str, np.ndarray]:
-    out = {k: np.empty((size, *trailing[k]), dtype=dt) for k, dt in dtypes.items()}
     n_chunks = math.ceil(size / chunk_size)
+    if n_chunks == 1 and not progress:
+        # one chunk: its outcome arrays are the result when they already have its layout
+        fields = _fields(probe if size <= probe.shape[0] else chunker.solve(0, size))
+        missing = [k for k in dtypes if k not in fields]
+        if missing:
+            raise SweepError(f"chunk at point 0 lacks the outcome {missing[0]!r}")
+        return {
+            k: _as_result(fields[k][:size], (size, *trailing[k]), dt) for k, dt in dtypes.items()
+        }
+    out = {k: np.empty((size, *trailing[k]), dtype=dt) for k, dt in dtypes.items()}
     bar_cls = _progress_bar(progress, size, n_chunks)
     bar = bar_cls(total=size, unit="pt", desc=f"sweep {chunker.model.name}") if bar_cls else None
+    buffers = chunker.buffers(min(size, chunk_size)) if size > probe.shape[0] else None
     try:
         for start in range(0, size, chunk_size):
             stop = min(size, start + chunk_size)
             reuse = start == 0 and stop <= probe.shape[0]
-            fields = _fields(probe if reuse else chunker.solve(np.arange(start, stop)))
+            fields = _fields(probe if reuse else chunker.solve(start, stop, buffers))
             if reuse:
                 fields = {k: v[:stop] for k, v in fields.items()}
             for k in out:
@@ -387,6 +492,15 @@ def _run_numpy(
     return out
 
 
+def _as_result(values: np.ndarray, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """``values`` as a contiguous array of ``shape`` and ``dtype`` (itself when it is one)."""
+    if values.shape == shape and values.dtype == dtype and values.flags.c_contiguous:
+        return values
+    out = np.empty(shape, dtype=dtype)
+    out[...] = values
+    return out
+
+
 def _run_dask(chunker, size, chunk_size, dtypes, trailing) -> dict[str, np.ndarray]:
     import dask.array as da
 
@@ -396,7 +510,7 @@ def _run_dask(chunker, size, chunk_size, dtypes, trailing) -> dict[str, np.ndarr
 
     def block(index):
         index = np.asarray(index)
-        fields = _fields(chunker.solve(index))
+        fields = _fields(chunker.solve_at(index))
         parts = [np.asarray(fields[k], dtype=np.float64).reshape(index.size, -1).T for k in names]
         parts.append(chunker.valid[index][None, :].astype(np.float64))
         return np.concatenate(parts, axis=0)
