@@ -48,6 +48,8 @@ class GameValueError(ValueError):
 
 
 def _as_finite_array(data, what: str) -> np.ndarray:
+    if isinstance(data, np.ndarray) and np.iscomplexobj(data):
+        raise GameValueError(f"{what} must be real numbers, got a complex array")
     try:
         array = np.asarray(data, dtype=float)
     except (TypeError, ValueError) as error:
@@ -103,9 +105,10 @@ def payoff_scale(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
         batch = payoffs.shape[n_players + 1 :]
         table = payoffs.reshape(n_players, -1, *batch)
         ranges = table.max(axis=1)
-        ranges -= table.min(axis=1)
+        with np.errstate(over="ignore"):
+            ranges -= table.min(axis=1)
         spread = ranges.max(axis=0)
-        return np.where(spread > 0, spread, 1.0)
+        return _unit(spread)
     lead = payoffs.shape[: payoffs.ndim - n_players]  # (*batch, n_players)
     cells = int(np.prod(payoffs.shape[payoffs.ndim - n_players :], dtype=np.int64))
     table = payoffs.reshape(*lead, cells)
@@ -120,8 +123,24 @@ def payoff_scale(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
     else:
         high = table.max(axis=-1)
         low = table.min(axis=-1)
-    high -= low  # each player's range, shape (*batch, n_players)
+    with np.errstate(over="ignore"):
+        high -= low  # each player's range, shape (*batch, n_players)
     spread = high.max(axis=-1) if n_players > 1 else high[..., 0]
+    return _unit(spread)
+
+
+def _unit(spread: np.ndarray) -> np.ndarray:
+    r"""Payoff ranges as units: 1 where a range is zero; an error where it overflows.
+
+    A range beyond the largest double (payoffs near :math:`\pm 10^{308}`) would make every
+    relative tolerance infinite, so that any profile passed for an equilibrium.
+    """
+    if not np.all(np.isfinite(spread)):
+        bad = np.argwhere(~np.isfinite(spread))[0] if np.ndim(spread) else ()
+        raise GameValueError(
+            "a player's payoff range overflows double precision in the game at batch index "
+            f"{tuple(int(x) for x in bad)}; rescale the payoffs"
+        )
     return np.where(spread > 0, spread, 1.0)
 
 
@@ -152,6 +171,8 @@ class NormalFormGame:
         array = _as_finite_array(payoffs, "payoffs")
         if n_players is None:
             n_players = _infer_n_players(array.shape)
+        if isinstance(n_players, bool) or int(n_players) != n_players:
+            raise GameValueError(f"n_players must be an integer, got {n_players!r}")
         n_players = int(n_players)
         if n_players < 1:
             raise GameValueError(f"a game needs at least one player, got n_players={n_players}")

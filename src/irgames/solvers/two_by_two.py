@@ -169,46 +169,99 @@ def _pattern_table():
 
 _COMBOS, _COMPONENTS, _COUNTS, _DEGENERATE = _pattern_table()
 _WIDTH = int(_COUNTS.max())  # at most 4 extreme equilibria (a constant game)
-_COMBOS_FLAT = np.ascontiguousarray(_COMBOS[:, :_WIDTH]).reshape(-1)
-_COMPONENTS_FLAT = np.ascontiguousarray(_COMPONENTS[:, :_WIDTH]).reshape(-1)
-# vertex of p (0, 1 or p*) and of q (0, 1 or q*) of every table entry
-_P_VERTEX_FLAT = (_COMBOS_FLAT // 3).astype(np.int8)
-_Q_VERTEX_FLAT = (_COMBOS_FLAT % 3).astype(np.int8)
 
 
-def _sign_patterns(
-    P: np.ndarray, tol: float, chunk: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Per game, the code of the sign pattern of (alpha_0, alpha_1, beta_0, beta_1).
+def _byte_tables():
+    r"""The pattern tables re-indexed by the *bit code* of a game, one byte.
 
-    The code is :math:`\sum_k 3^k (\operatorname{sgn} d_k + 1)`. The batch is worked through
-    in chunks that stay in cache (a loop over memory blocks, each step vectorised over its
-    games); each chunk is transposed so that every operation runs on contiguous vectors.
-    Also returns the indifference points :math:`p^*, q^*` of every game (meaningful only
-    where the pattern has them).
+    The core does not compute the ternary code of :func:`_pattern_table` but packs eight
+    comparisons into one byte: bit :math:`k` is :math:`d_k > \varepsilon` and bit
+    :math:`4 + k` is :math:`d_k < -\varepsilon` (:math:`d = (\alpha_0, \alpha_1, \beta_0,
+    \beta_1)`, :math:`\varepsilon \ge 0`, so both bits are never set). Returned, per bit
+    code: the number of extreme equilibria, the degenerate flag, a 32-bit word whose byte
+    ``s`` is the ``s``-th equilibrium's entry ``i + 4 j + 16 c`` (vertices ``i`` of
+    :math:`p` and ``j`` of :math:`q` in 0, 1, 2, component ``c``), and a 32-bit word whose
+    byte ``s`` is 1 where the game has an ``s``-th equilibrium.
+    """
+    bits = np.arange(256)
+    positive = (bits[:, None] >> np.arange(4)) & 1
+    negative = (bits[:, None] >> (4 + np.arange(4))) & 1
+    ternary = ((positive - negative + 1) * 3 ** np.arange(4)).sum(axis=1)
+    ternary[(positive & negative).any(axis=1)] = 0  # impossible codes; any valid pattern
+    counts = _COUNTS[ternary]
+    degenerate = _DEGENERATE[ternary]
+    combos = _COMBOS[ternary, :_WIDTH]
+    entries = combos // 3 + 4 * (combos % 3) + 16 * _COMPONENTS[ternary, :_WIDTH]
+    entries = np.where(combos >= 0, entries, 0).astype(np.uint8)
+    present = np.arange(_WIDTH) < counts[:, None]
+    return (
+        counts,
+        degenerate,
+        np.ascontiguousarray(entries).view(np.uint32).reshape(-1),
+        np.ascontiguousarray(present).view(np.uint32).reshape(-1),
+    )
+
+
+_BYTE_COUNTS, _BYTE_DEGENERATE, _BYTE_ENTRIES, _BYTE_PRESENT = _byte_tables()
+_SHIFTS = np.arange(8, dtype=np.uint64)[:, None]
+
+
+def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per game, the bit code of the signs of :math:`(\alpha_0, \alpha_1, \beta_0, \beta_1)`.
+
+    :math:`\varepsilon = \text{tol} \cdot s` with :math:`s` the payoff scale (the larger of
+    the two players' payoff ranges; where both are zero every difference is exactly zero,
+    so any :math:`\varepsilon \ge 0` reads the same signs). The batch is worked through in
+    chunks that stay in cache (a loop over memory blocks, each step vectorised over its
+    games); each chunk is transposed so that every operation runs on contiguous vectors,
+    the four differences and the two players' ranges are each computed by one operation on
+    stacked rows, and the eight comparisons of each game are packed into its code byte by
+    shifting whole 64-bit words (eight games per word).
+
+    Returns the codes (``uint8``, see :func:`_byte_tables`) and the indifference points,
+    shape ``(2, G)``: :math:`q^* = \alpha_1 / (\alpha_1 - \alpha_0)` and
+    :math:`p^* = \beta_1 / (\beta_1 - \beta_0)` (meaningful only where the pattern has them).
     """
     G = P.shape[0]
+    chunk = max(1, min(chunk, G))
+    wide = -(-chunk // 8) * 8  # the chunk in whole 64-bit words of bytes
     code = np.empty(G, dtype=np.uint8)
-    p_star = np.empty(G)
-    q_star = np.empty(G)
-    # entries: A00 A01 A10 A11 B00 B01 B10 B11
-    pairs = ((0, 2), (1, 3), (4, 5), (6, 7))
-    for s in range(0, G, chunk):
-        c = P[s : s + chunk].T.copy()  # (8, g)
-        eps = payoff_scale(c.reshape(2, 2, 2, -1), 2, batch_last=True)
-        eps *= tol
-        neg_eps = -eps
-        out = code[s : s + chunk]
-        out[:] = 40  # all four signs zero: sum_k 3^k
-        d = [c[x] - c[y] for x, y in pairs]
-        for k in range(4):
-            sign = (d[k] > eps).view(np.int8) - (d[k] < neg_eps).view(np.int8)
-            sign *= 3**k
-            out += sign.view(np.uint8)  # modular: adds a negative int8 as intended
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(d[3], d[3] - d[2], out=p_star[s : s + chunk])
-            np.divide(d[1], d[1] - d[0], out=q_star[s : s + chunk])
-    return code, p_star, q_star
+    star = np.empty((2, G))
+    c = np.empty((8, chunk))  # entries: A00 A01 A10 A11 B00 B01 B10 B11
+    d = np.empty((4, chunk))  # alpha_0 alpha_1 beta_0 beta_1
+    high = np.empty((2, 2, chunk))
+    low = np.empty((2, 2, chunk))
+    eps = np.empty(chunk)
+    bits = np.zeros((8, wide), dtype=bool)
+    words = np.empty((8, wide // 8), dtype=np.uint64)
+    packed = np.empty(wide, dtype=np.uint8)
+    # Overflowing ranges (payoffs near 1e308) are refused when the rows are assembled, by
+    # payoff_scale; here they only must not raise a warning first.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for s in range(0, G, chunk):
+            g = min(chunk, G - s)
+            if g < chunk:
+                c, d, high, low, eps = c[:, :g], d[:, :g], high[..., :g], low[..., :g], eps[:g]
+            np.copyto(c, P[s : s + g].T)
+            np.subtract(c[0:2], c[2:4], out=d[0:2])  # A00 - A10, A01 - A11
+            np.subtract(c[4:8:2], c[5:8:2], out=d[2:4])  # B00 - B01, B10 - B11
+            by_player = c.reshape(2, 4, g)
+            np.maximum(by_player[:, 0:2], by_player[:, 2:4], out=high)
+            np.maximum(high[:, 0], high[:, 1], out=high[:, 0])
+            np.minimum(by_player[:, 0:2], by_player[:, 2:4], out=low)
+            np.minimum(low[:, 0], low[:, 1], out=low[:, 0])
+            np.subtract(high[:, 0], low[:, 0], out=high[:, 0])  # each player's range
+            np.maximum(high[0, 0], high[1, 0], out=eps)
+            eps *= tol
+            np.greater(d, eps, out=bits[0:4, :g])
+            np.negative(eps, out=eps)
+            np.less(d, eps, out=bits[4:8, :g])
+            np.left_shift(bits.view(np.uint64), _SHIFTS, out=words)
+            np.bitwise_or.reduce(words, axis=0, out=packed.view(np.uint64))
+            code[s : s + g] = packed[:g]
+            np.subtract(d[1::2], d[0::2], out=high[:, 1])  # alpha_1 - alpha_0, beta_1 - beta_0
+            np.divide(d[1::2], high[:, 1], out=star[:, s : s + g])
+    return code, star
 
 
 def solve_two_by_two(
@@ -219,31 +272,30 @@ def solve_two_by_two(
     This is the vectorised core of :func:`two_by_two` (no validation, no regret); use
     :func:`two_by_two` unless you need the raw arrays. Each game's sign pattern (81 kinds)
     is computed with masks and looked up in a table of equilibria built once from the
-    conditions in the module docstring; rows are then expanded with :func:`numpy.repeat`.
+    conditions in the module docstring. Rows are then expanded without :func:`numpy.repeat`:
+    each game's (at most four) table entries are one 32-bit word, the words of the batch
+    are read as bytes, and the bytes of the equilibria that exist are kept
+    (:func:`numpy.flatnonzero` of a per-game presence word); a kept byte's position
+    ``4 g + s`` gives the game ``g``.
     """
     P = np.ascontiguousarray(payoffs, dtype=float).reshape(-1, 8)
-    code, p_star, q_star = _sign_patterns(P, float(tol), int(chunk))
-    count = _COUNTS[code]
-    degenerate = _DEGENERATE[code]
-    # Expand to one row per equilibrium: row r of game g (its slot r - first[g]) reads entry
-    # code[g] * _WIDTH + slot of the tables, that is r + (code[g] * _WIDTH - first[g]).
-    first = np.cumsum(count)
-    first -= count
-    offset = code.astype(np.int64)
-    offset *= _WIDTH
-    offset -= first
-    game_index = np.repeat(np.arange(code.size, dtype=np.int64), count)
-    table_index = np.repeat(offset, count)
-    table_index += np.arange(table_index.size)
-    component = _COMPONENTS_FLAT[table_index]
-    i = _P_VERTEX_FLAT[table_index]
-    j = _Q_VERTEX_FLAT[table_index]
+    code, star = _sign_patterns(P, float(tol), int(chunk))
+    count = _BYTE_COUNTS[code]
+    degenerate = _BYTE_DEGENERATE[code]
+    kept = np.flatnonzero(_BYTE_PRESENT[code].view(bool))  # 4 g + slot of every row
+    entry = _BYTE_ENTRIES[code].view(np.uint8)[kept]
+    kept >>= 2
+    game_index = kept
+    component = (entry >> 4).view(np.int8)
+    i = entry & 3
+    j = entry >> 2
+    j &= 3
     p = i.astype(float)
     q = j.astype(float)
-    star = np.flatnonzero(i == 2)
-    p[star] = p_star[game_index[star]]
-    star = np.flatnonzero(j == 2)
-    q[star] = q_star[game_index[star]]
+    mixed = np.flatnonzero(i == 2)
+    p[mixed] = star[1, game_index[mixed]]
+    mixed = np.flatnonzero(j == 2)
+    q[mixed] = star[0, game_index[mixed]]
     return TwoByTwoSolution(
         game_index=game_index,
         p=p,
