@@ -64,6 +64,7 @@ import numpy as np
 import sympy
 
 from .normal_form import GameValueError
+from .normal_form import _unit as _payoff_unit
 
 __all__ = [
     "CHANCE",
@@ -567,8 +568,9 @@ class ExtensiveFormGame:
         tolerances, as :attr:`NormalFormGame.payoff_scale <irgames.NormalFormGame.payoff_scale>`.
         """
         self.require_bound()
-        spread = (self.payoffs.max(axis=-2) - self.payoffs.min(axis=-2)).max(axis=-1)
-        return np.where(spread > 0, spread, 1.0)
+        with np.errstate(over="ignore"):
+            spread = (self.payoffs.max(axis=-2) - self.payoffs.min(axis=-2)).max(axis=-1)
+        return _payoff_unit(spread)
 
     def flatten(self) -> ExtensiveFormGame:
         """The same games with the batch flattened to ``(batch_size,)``."""

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .normal_form import GameValueError, NormalFormGame, _as_finite_array
+from .normal_form import _unit as _payoff_unit
 
 __all__ = ["RepeatedGame", "StochasticGame", "check_discount"]
 
@@ -260,8 +261,9 @@ class StochasticGame:
         """
         n = self.n_players
         axes = (-n - 2, *range(-n, 0))  # states and actions; the player axis stays
-        spread = (self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)).max(axis=-1)
-        return np.where(spread > 0, spread, 1.0)
+        with np.errstate(over="ignore"):
+            spread = (self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)).max(axis=-1)
+        return _payoff_unit(spread)
 
     def stage_game(self, state: int) -> NormalFormGame:
         """The stage game of ``state`` (payoffs without continuation values)."""

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .normal_form import GameValueError, NormalFormGame, _as_finite_array
+from .normal_form import _unit as _payoff_unit
 
 if TYPE_CHECKING:
     from .extensive_form import ExtensiveFormGame
@@ -362,11 +363,12 @@ class SignallingGame:
         <irgames.NormalFormGame.payoff_scale>`: shifting one player's payoffs leaves it alone.
         """
         axes = (-3, -2, -1)
-        spread = np.maximum(
-            self.sender_payoffs.max(axis=axes) - self.sender_payoffs.min(axis=axes),
-            self.receiver_payoffs.max(axis=axes) - self.receiver_payoffs.min(axis=axes),
-        )
-        return np.where(spread > 0, spread, 1.0)
+        with np.errstate(over="ignore"):
+            spread = np.maximum(
+                self.sender_payoffs.max(axis=axes) - self.sender_payoffs.min(axis=axes),
+                self.receiver_payoffs.max(axis=axes) - self.receiver_payoffs.min(axis=axes),
+            )
+        return _payoff_unit(spread)
 
     def flatten(self) -> SignallingGame:
         """The same games with the batch shape flattened to ``(batch_size,)``."""
