@@ -56,3 +56,22 @@ def test_solvers_refuse_rather_than_accept_everything():
         pure_pbe(signalling(HUGE))
     with pytest.raises(GameValueError, match="overflows"):
         value_iteration(stochastic(HUGE))
+
+
+def test_anonymous_games_and_persuasion_refuse_an_overflowing_range():
+    from irgames.games.anonymous import AnonymousBinaryGame
+    from irgames.solvers.anonymous import symmetric_equilibria
+    from irgames.solvers.persuasion import persuade, persuade_binary
+
+    game = AnonymousBinaryGame(np.array([HUGE, -HUGE, 0.0]), np.zeros(3))
+    with pytest.raises(GameValueError, match="overflows"):
+        _ = game.payoff_scale
+    with pytest.raises(GameValueError, match="overflows"):
+        symmetric_equilibria(game)
+    u_r = np.array([[HUGE, -HUGE], [0.0, 0.0]])
+    with pytest.raises(GameValueError, match="overflows"):
+        persuade(u_r, np.ones((2, 2)), [0.5, 0.5])
+    with pytest.raises(GameValueError, match="overflows"):
+        persuade_binary(u_r, np.ones((2, 2)), 0.5)
+    with pytest.raises(GameValueError, match="overflows"):
+        persuade_binary(np.eye(2), u_r, 0.5)

@@ -63,6 +63,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from .normal_form import GameValueError, NormalFormGame, _as_finite_array
+from .normal_form import _unit as _payoff_unit
 
 __all__ = ["AnonymousBinaryGame", "binomial_weights"]
 
@@ -230,8 +231,9 @@ class AnonymousBinaryGame:
     def payoff_scale(self) -> np.ndarray:
         """Per game, the range of all payoffs (1 where they are all equal); shape ``batch``."""
         both = np.concatenate([self.payoff_act, self.payoff_not], axis=-1)
-        spread = both.max(axis=-1) - both.min(axis=-1)
-        return np.where(spread > 0, spread, 1.0)
+        with np.errstate(over="ignore"):
+            spread = both.max(axis=-1) - both.min(axis=-1)
+        return _payoff_unit(spread)
 
     def __getitem__(self, index) -> AnonymousBinaryGame:
         """Index the batch (never the players)."""

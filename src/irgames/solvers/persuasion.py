@@ -79,6 +79,7 @@ from scipy.optimize import linprog
 
 from ..games.anonymous import AnonymousBinaryGame
 from ..games.normal_form import GameValueError, _as_finite_array
+from ..games.normal_form import _unit as _payoff_unit
 
 __all__ = [
     "BinarySignal",
@@ -309,6 +310,7 @@ def persuade_binary(
         raise GameValueError(
             f"persuade_binary needs two states (last axis of length 2); got {u_r.shape}"
         )
+    _scale(u_r), _scale(u_s)  # refuses utility ranges that overflow
     mu0 = _as_finite_array(prior, "prior")
     if np.any((mu0 < 0) | (mu0 > 1)):
         raise GameValueError(f"a binary prior P(state 1) must lie in [0, 1], got {prior!r}")
@@ -322,7 +324,7 @@ def persuade_binary(
     d1 = u_r[..., :, None, 1] - u_r[..., None, :, 1]
     iu = np.triu_indices(n_a, 1)
     d0, d1 = d0[..., iu[0], iu[1]], d1[..., iu[0], iu[1]]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         cross = d0 / (d0 - d1)
     cross = np.where(np.isfinite(cross) & (cross > 0) & (cross < 1), cross, 0.0)
     points = np.concatenate(
@@ -512,7 +514,7 @@ def persuade_public(
     n1 = np.broadcast_to(game_hostile.payoff_not, (*shape, n))
     w = np.broadcast_to(w, (*shape, n + 1))
     mu0 = np.broadcast_to(mu0, shape)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         cross = d0 / (d0 - d1)
     cross = np.where(np.isfinite(cross) & (cross > 0) & (cross < 1), cross, 0.0)
     points = np.concatenate(
@@ -586,5 +588,6 @@ def _simplex(prior, n_states: int, atol: float = 1e-9) -> np.ndarray:
 
 
 def _scale(u: np.ndarray) -> np.ndarray:
-    spread = u.max((-1, -2)) - u.min((-1, -2))
-    return np.where(spread > 0, spread, 1.0)
+    with np.errstate(over="ignore"):
+        spread = u.max((-1, -2)) - u.min((-1, -2))
+    return _payoff_unit(spread)
