@@ -244,3 +244,28 @@ def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts()
     B_tie = np.array([[0.0, 2e-10], [1.0, 0.0]])
     for shift in (0.0, 1e3):
         assert bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift)).degenerate)
+
+
+@given(payoffs=batches(quarters, max_games=40), tol=st.sampled_from([0.0, 0.25, 0.5, 1.0]))
+def test_degenerate_exactly_where_a_difference_is_within_tolerance(payoffs, tol):
+    """Each of the four payoff differences, each sign, at and beyond the tie boundary
+    (quarters make ``tol * scale`` and the differences exact): the game is reported
+    degenerate iff some ``|d_k| <= tol * payoff_scale``."""
+    game = NormalFormGame(payoffs, n_players=2)
+    A, B = payoffs[:, 0], payoffs[:, 1]
+    d = np.stack(
+        [
+            A[:, 0, 0] - A[:, 1, 0],
+            A[:, 0, 1] - A[:, 1, 1],
+            B[:, 0, 0] - B[:, 0, 1],
+            B[:, 1, 0] - B[:, 1, 1],
+        ]
+    )
+    expected = (np.abs(d) <= tol * game.payoff_scale).any(axis=0)
+    eq = two_by_two(game, tol=tol)
+    np.testing.assert_array_equal(eq.degenerate, expected)
+    # a difference within tolerance is read as zero: regret up to tol times the unit
+    assert np.all(eq.regret <= (tol + 1e-9) * eq.scale)
+    # and a nondegenerate game has an odd number of (isolated) equilibria
+    regular = ~expected
+    assert np.all(eq.count[regular] % 2 == 1)

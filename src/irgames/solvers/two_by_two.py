@@ -68,7 +68,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame, payoff_scale
+from ..games.normal_form import GameValueError, NormalFormGame
 from .equilibria import Equilibria
 
 __all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
@@ -277,13 +277,23 @@ def solve_two_by_two(
     are read as bytes, and the bytes of the equilibria that exist are kept
     (:func:`numpy.flatnonzero` of a per-game presence word); a kept byte's position
     ``4 g + s`` gives the game ``g``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irgames.solvers.two_by_two import solve_two_by_two
+    >>> battle = np.array([[[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]]])
+    >>> raw = solve_two_by_two(battle[None])
+    >>> raw.count.tolist(), raw.p.round(3).tolist(), raw.q.round(3).tolist()
+    ([3], [0.0, 1.0, 0.6], [0.0, 1.0, 0.4])
     """
     P = np.ascontiguousarray(payoffs, dtype=float).reshape(-1, 8)
     code, star = _sign_patterns(P, float(tol), int(chunk))
-    count = _BYTE_COUNTS[code]
-    degenerate = _BYTE_DEGENERATE[code]
-    kept = np.flatnonzero(_BYTE_PRESENT[code].view(bool))  # 4 g + slot of every row
-    entry = _BYTE_ENTRIES[code].view(np.uint8)[kept]
+    code = code.astype(np.intp)  # one cast for the four table look-ups
+    count = _BYTE_COUNTS.take(code)
+    degenerate = _BYTE_DEGENERATE.take(code)
+    kept = np.flatnonzero(_BYTE_PRESENT.take(code).view(bool))  # 4 g + slot of every row
+    entry = _BYTE_ENTRIES.take(code).view(np.uint8).take(kept)
     kept >>= 2
     game_index = kept
     component = (entry >> 4).view(np.int8)
