@@ -94,6 +94,19 @@ def check_profile(
     return tuple(out)
 
 
+def _fits_batch(game: NormalFormGame, profile: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """``profile`` unchanged if its leading shapes broadcast with the game's batch shape."""
+    try:
+        np.broadcast_shapes(game.batch_shape, *(sigma.shape[:-1] for sigma in profile))
+    except ValueError:
+        shapes = ", ".join(str(sigma.shape[:-1]) for sigma in profile)
+        raise GameValueError(
+            f"the strategies' leading shapes ({shapes}) do not broadcast with the game's batch "
+            f"shape {game.batch_shape}"
+        ) from None
+    return profile
+
+
 def _action_values(payoffs: np.ndarray, n: int, profile: Sequence, player: int) -> np.ndarray:
     """Action values of ``player`` from a payoff array ``(*batch, n, a_1..a_n)``, unchecked."""
     table = payoffs[(..., player) + (slice(None),) * n]  # (*batch, a_1, ..., a_n)
@@ -116,7 +129,7 @@ def action_values(game: NormalFormGame, profile: Sequence, player: int) -> np.nd
     Returns an array of shape ``(*batch, a_player)`` (the batch shape broadcast with the
     profile's leading shape).
     """
-    profile = check_profile(game, profile)
+    profile = _fits_batch(game, check_profile(game, profile))
     return _action_values(game.payoffs, game.n_players, profile, player)
 
 
@@ -335,7 +348,7 @@ def payoffs_and_regret(game: NormalFormGame, profile: Sequence) -> tuple[np.ndar
     >>> u.tolist(), r.tolist()
     ([3.0, 3.0], [2.0, 2.0])
     """
-    profile = check_profile(game, profile)
+    profile = _fits_batch(game, check_profile(game, profile))
     n = game.n_players
     batch = game.batch_shape
     if n == 2 and all(sigma.shape[:-1] == batch for sigma in profile):
