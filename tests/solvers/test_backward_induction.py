@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from irgames.games.extensive_form import CHANCE, TERMINAL, TreeBuilder
@@ -333,3 +333,73 @@ def test_agrees_with_pygambit_on_perfect_information_corpus_games(gambit_corpus)
             assert abs(float(profile.payoff(player)) - spe_payoffs[i]) <= 1e-9
         checked += 1
     assert checked >= 3
+
+
+# ------------------------------------------------------------- layouts and views (main path)
+@given(
+    st.integers(0, 5),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.sampled_from([(), (4,), (2, 3)]),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_complete_trees_agree_with_independent_recursion(
+    depth, branching, players, batch, ties, seed
+):
+    # complete trees are numbered level by level, so the main path reads every level through
+    # views (no gathers); integer payoffs make ties frequent. At most 32 leaves: the reference
+    # lists every SPE, and ties at every node multiply their number
+    from irgames.games.tree_generators import complete_tree
+    from irgames.solvers.backward_induction import _Plan
+
+    assume(branching**depth <= 32)
+    rng = np.random.default_rng(seed)
+    shape = (*batch, branching**depth, players)
+    payoffs = rng.integers(-4, 5, shape).astype(float) if ties else rng.standard_normal(shape)
+    game = complete_tree(depth, branching, players, batch_shape=batch, payoffs=payoffs)
+    plan = _Plan(game)
+    assert all(f is not None for f, lv in zip(plan.slices, plan.levels, strict=True) if lv[0].size)
+    result = backward_induction(game)
+    decision = np.flatnonzero(game.mover >= 0)
+    for index in np.ndindex(game.batch_shape):
+        reference = dict(
+            (tuple(ch[int(v)] for v in decision), val)
+            for ch, val in all_pure_spe(game, index, 1e-9)
+        )
+        choice = result.choice[index]
+        key = tuple(int(choice[v]) for v in decision)
+        assert key in reference
+        scale = float(game.payoff_scale[index])
+        np.testing.assert_allclose(result.payoffs[index], reference[key], atol=1e-9 * scale)
+        np.testing.assert_allclose(result.reach[index], reach_of(game, index, choice), atol=0)
+        assert bool(result.ties[index]) == (len(reference) > 1)
+
+
+@given(trees)
+def test_result_does_not_depend_on_the_transpose_tiles(game):
+    import irgames.solvers.backward_induction as module
+
+    whole = backward_induction(game)
+    saved = module._TILE_BYTES
+    module._TILE_BYTES = 1  # one point per tile
+    try:
+        tiled = backward_induction(game)
+    finally:
+        module._TILE_BYTES = saved
+    for name in ("choice", "values", "reach", "payoffs", "tied", "ties"):
+        assert np.array_equal(getattr(tiled, name), getattr(whole, name)), name
+
+
+@given(st.integers(0, 7), st.integers(1, 4), st.integers(1, 3), st.integers(1, 200))
+def test_batch_last_is_the_transpose(B, m, p, tile):
+    import irgames.solvers.backward_induction as module
+
+    source = np.arange(B * m * p, dtype=float).reshape(B, m, p)
+    saved = module._TILE_BYTES
+    module._TILE_BYTES = tile
+    try:
+        out = module._batch_last(source)
+    finally:
+        module._TILE_BYTES = saved
+    assert np.array_equal(out, source.transpose(2, 1, 0))
