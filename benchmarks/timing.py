@@ -54,8 +54,8 @@ def materialise(result: Any, _depth: int = 0) -> Any:
     if _depth > 4:
         return result
     if isinstance(result, np.ndarray):
-        if result.size:
-            result.reshape(-1)[-1].item()
+        if result.size:  # one element read in place (reshape would copy a strided view)
+            result[(-1,) * result.ndim].item()
         return result
     if isinstance(result, Iterator):
         return [materialise(r, _depth + 1) for r in result]
