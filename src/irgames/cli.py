@@ -499,21 +499,31 @@ def _add_claims_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
+        "--min-given",
+        type=int,
+        default=100,
+        metavar="K",
+        help="draw more points, up to 20 times N, until K of them satisfy a claim's "
+        "condition (default 100; 0 draws exactly N)",
+    )
+    parser.add_argument(
         "--no-progress", action="store_true", help="never show a progress bar on stderr"
     )
 
 
-def _check_claims(models: list, *, n: int, seed: int, progress: bool):
+def _check_claims(models: list, *, n: int, seed: int, progress: bool, min_given: int = 100):
     """Check every claim of ``models``; returns a ClaimsReport and seconds per model."""
     from .analysis.claims import ClaimsReport, check
 
     if n < 1:
         raise CLIError(f"the number of points must be at least 1, got {n}", EXIT_INVALID)
+    if min_given < 0:
+        raise CLIError(f"--min-given must be at least 0, got {min_given}", EXIT_INVALID)
     pairs = [(m, c) for m in models for c in m.claims]
     checks, seconds = [], {m.name: 0.0 for m in models}
     for model, claim in _progress(pairs, total=len(pairs), desc="claims", enabled=progress):
         start = time.perf_counter()
-        checks.append(check(model, claim, n=n, seed=seed))
+        checks.append(check(model, claim, n=n, seed=seed, min_conditioned=min_given))
         seconds[model.name] += time.perf_counter() - start
     return ClaimsReport(tuple(checks)), seconds
 
@@ -529,7 +539,13 @@ def _configure_claims(parser: argparse.ArgumentParser) -> None:
 
 def _run_claims(args: argparse.Namespace) -> int:
     models = _models(args.model)
-    report, _ = _check_claims(models, n=args.points, seed=args.seed, progress=not args.no_progress)
+    report, _ = _check_claims(
+        models,
+        n=args.points,
+        seed=args.seed,
+        progress=not args.no_progress,
+        min_given=args.min_given,
+    )
     if args.json:
         print(report.to_json())
     else:
@@ -615,7 +631,7 @@ def _run_figures(args: argparse.Namespace) -> int:
     report, claim_seconds = None, {}
     if not args.no_claims:
         report, claim_seconds = _check_claims(
-            models, n=args.points, seed=args.seed, progress=progress
+            models, n=args.points, seed=args.seed, progress=progress, min_given=args.min_given
         )
     timing = {
         m.name: {

@@ -236,3 +236,70 @@ def test_counterexamples_are_real_and_true_claims_have_none(coefs, level):
     )
     ok = check(model, always, n=400, use_hypothesis=False)
     assert ok.holds and ok.counterexample is None and ok.share == 1.0
+
+
+# ------------------------------------------------------- claims conditioned on a thin region
+def _thin_model():
+    """y = x, except that y = -1 on the thin strip 0.98 < x (the claim's condition)."""
+    space = ParameterSpace([Parameter("x", 0, 1, default=0.5), Parameter("z", 0, 1, default=0)])
+
+    def solve(x, z):
+        x = np.asarray(x, dtype=float)
+        return Outcome({"y": np.where(x > 0.98, -1.0, x) + 0 * np.asarray(z)})
+
+    return Model("thin", "a claim about a thin strip", space, solve)
+
+
+THIN = _thin_model()
+THIN_CLAIM = Claim(
+    "y_is_nonnegative_on_the_strip",
+    "y >= 0 where x > 0.98 (false: y = -1 there)",
+    holds=lambda p, o: o["y"] >= 0,
+    given=lambda p, o: p["x"] > 0.98,
+    quote="(test)",
+    source="test",
+)
+
+
+def test_more_draws_reach_the_conditioned_count_and_find_the_failure():
+    few = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False)
+    # the strip is 2% of the space: 100 draws condition a few points
+    assert few.n_points == 100 and few.n_conditioned < 10
+    more = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False, min_conditioned=20)
+    assert more.n_conditioned >= 20
+    # doubling rounds: 100, 200, 400, ... up to the default cap of 20 * n
+    assert more.n_points in (200, 400, 800, 1600, 2000)
+    assert not more.holds and more.share == 0.0
+    assert more.counterexample["x"] > 0.98
+    # reproducible
+    again = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False, min_conditioned=20)
+    assert (again.n_points, again.n_conditioned) == (more.n_points, more.n_conditioned)
+
+
+def test_more_draws_stop_at_the_cap():
+    result = check(
+        THIN, THIN_CLAIM, n=50, seed=0, shrink=False, min_conditioned=10**6, max_draws=300
+    )
+    assert result.n_points == 300
+    # already enough conditioned points: exactly n draws
+    whole = Claim("everywhere", "y <= 1", holds=lambda p, o: o["y"] <= 1, quote="-", source="-")
+    assert check(THIN, whole, n=50, shrink=False, min_conditioned=10).n_points == 50
+
+
+def test_more_draws_for_an_aggregate_claim_evaluate_all_points_together():
+    mean_small = Claim(
+        "mean_of_y_on_the_strip_is_negative",
+        "the mean of y over the strip is negative",
+        holds=lambda p, o: np.mean(o["y"]) < 0 if o["y"].size else True,
+        given=lambda p, o: p["x"] > 0.98,
+        quote="(test)",
+        source="test",
+        kind="aggregate",
+    )
+    result = check(THIN, mean_small, n=100, seed=1, min_conditioned=20)
+    assert result.holds and result.n_conditioned >= 20
+
+
+def test_negative_min_conditioned_is_refused():
+    with pytest.raises(ValueError, match="min_conditioned"):
+        check(THIN, THIN_CLAIM, n=10, min_conditioned=-1)

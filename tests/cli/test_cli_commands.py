@@ -212,6 +212,19 @@ def test_sweep_to_stdout_and_json(toy, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["file"] == str(out)
 
 
+def test_claims_draw_more_points_until_enough_satisfy_the_condition(toy, capsys):
+    # resolute_defenders_fight is claimed where resolve > cost: about half of the draws
+    args = ["claims", "deterrence_toy", "--json", "--no-progress", "-n", "20"]
+    assert main([*args, "--min-given", "0"]) == 0
+    exact = {r["claim"]: r for r in json.loads(capsys.readouterr().out)}
+    assert exact["resolute_defenders_fight"]["n_points"] == 20
+    assert main([*args, "--min-given", "50"]) == 0
+    more = {r["claim"]: r for r in json.loads(capsys.readouterr().out)}
+    row = more["resolute_defenders_fight"]
+    assert row["n_conditioned"] >= 50 and row["n_points"] in (80, 160, 320, 400)
+    assert row["holds"] is True
+
+
 # ------------------------------------------------------------------ bad input
 @pytest.mark.parametrize(
     ("args", "code", "words"),
@@ -231,6 +244,7 @@ def test_sweep_to_stdout_and_json(toy, tmp_path, capsys):
         (["sweep", "deterrence_toy", "cost=0:1:3", "--out", "no/dir/x.csv"], 3, ["no/dir"]),
         (["sweep", "deterrence_toy", "cost=0:1:3", "--json"], 2, ["--out"]),
         (["claims", "-n", "0"], 6, ["at least 1"]),
+        (["claims", "--min-given", "-1"], 6, ["--min-given", "at least 0"]),
         (["claims", "-n", "many"], 2, ["invalid int"]),
         (["figures", "--out", "FILE"], 3, ["is a file"]),
     ],

@@ -549,6 +549,8 @@ def check(
     segment_steps: int = 21,
     space: ParameterSpace | None = None,
     use_hypothesis: bool = True,
+    min_conditioned: int = 0,
+    max_draws: int | None = None,
 ) -> ClaimCheck:
     """Check a claim of a model over random draws (and a grid).
 
@@ -578,12 +580,27 @@ def check(
     use_hypothesis : bool
         Shrink with hypothesis ``find`` (False inside a hypothesis test, where nesting is not
         allowed: only the batched simplification runs).
+    min_conditioned : int
+        Draw more points (seeded, in rounds that double the draws) until at least this many
+        random draws satisfy the claim's condition, or ``max_draws`` are made. A condition
+        that holds on a thin part of the space would otherwise leave the claim checked on a
+        handful of points; ``n_points`` and ``n_conditioned`` report what was drawn.
+    max_draws : int, optional
+        Most random draws in all (default ``20 * n``).
     """
     if isinstance(claim, str):
         claim = model.claim(claim)
     space = space or model.space
+    if min_conditioned < 0:
+        raise ValueError(f"min_conditioned must be >= 0, got {min_conditioned}")
     draws = space.sample(n, seed)
     given, holds = claim.evaluate(model, draws)
+    if min_conditioned and int(given.sum()) < min_conditioned:
+        cap = 20 * n if max_draws is None else int(max_draws)
+        draws, given, holds = _draw_until_conditioned(
+            model, claim, space, draws, given, holds, seed, min_conditioned, cap
+        )
+        n = given.size
     region = None
     if grid is not None:
         g = space.grid(**dict(grid))
@@ -710,6 +727,29 @@ def check(
         seed=seed,
         note=note,
     )
+
+
+def _draw_until_conditioned(model, claim, space, draws, given, holds, seed, want, cap):
+    """Add seeded draws in doubling rounds until ``want`` of them satisfy the claim's
+    condition or ``cap`` draws are made; returns the draws, ``given`` and ``holds``.
+
+    Round :math:`r` draws with the seed sequence ``[seed, r]`` (independent of the first
+    ``seed`` stream, reproducible). An aggregate claim is evaluated once more on all the draws
+    (its verdict is about the conditioned points together)."""
+    rounds = 0
+    while int(given.sum()) < want and given.size < cap:
+        rounds += 1
+        more = space.sample(
+            min(given.size, cap - given.size), np.random.default_rng([seed, rounds])
+        )
+        more_given, more_holds = claim.evaluate(model, more)
+        draws = {k: np.concatenate([draws[k], more[k]]) for k in draws}
+        given = np.concatenate([given, more_given])
+        if claim.kind != "aggregate":
+            holds = np.concatenate([holds, more_holds])
+    if claim.kind == "aggregate":
+        given, holds = claim.evaluate(model, draws)
+    return draws, given, holds
 
 
 # ---------------------------------------------------------------------------------- report
