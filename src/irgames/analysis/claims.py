@@ -734,14 +734,14 @@ def _draw_until_conditioned(model, claim, space, draws, given, holds, seed, want
     condition or ``cap`` draws are made; returns the draws, ``given`` and ``holds``.
 
     Round :math:`r` draws with the seed sequence ``[seed, r]`` (independent of the first
-    ``seed`` stream, reproducible). An aggregate claim is evaluated once more on all the draws
-    (its verdict is about the conditioned points together)."""
+    ``seed`` stream, reproducible; fresh entropy when ``seed`` is None). An aggregate claim
+    is evaluated once more on all the draws (its verdict is about the conditioned points
+    together)."""
     rounds = 0
     while int(given.sum()) < want and given.size < cap:
         rounds += 1
-        more = space.sample(
-            min(given.size, cap - given.size), np.random.default_rng([seed, rounds])
-        )
+        rng = np.random.default_rng(None if seed is None else [seed, rounds])
+        more = space.sample(min(given.size, cap - given.size), rng)
         more_given, more_holds = claim.evaluate(model, more)
         draws = {k: np.concatenate([draws[k], more[k]]) for k in draws}
         given = np.concatenate([given, more_given])
