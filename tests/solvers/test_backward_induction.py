@@ -33,7 +33,7 @@ def all_pure_spe(game, index, tol):
     kids = _children_lists(game.parent)
     payoffs = np.asarray(game.payoffs[index], dtype=float)
     probs = np.asarray(game.chance_probs[index], dtype=float) if game.chance_nodes.size else None
-    scale = payoffs.max() - payoffs.min()
+    scale = (payoffs.max(axis=0) - payoffs.min(axis=0)).max()  # one player's largest range
     eps = tol * (scale if scale > 0 else 1.0)
     term_row = {int(t): r for r, t in enumerate(game.terminals)}
     chance_row = {int(c): r for r, c in enumerate(game.chance_nodes)}
@@ -403,3 +403,23 @@ def test_batch_last_is_the_transpose(B, m, p, tile):
     finally:
         module._TILE_BYTES = saved
     assert np.array_equal(out, source.transpose(2, 1, 0))
+
+
+@pytest.mark.parametrize("shift", [0.0, 1e3, -1e6])
+def test_ties_do_not_depend_on_shifting_another_players_payoffs(shift):
+    # A's best two actions differ by 2e-9 of A's payoff range: not a tie at tol = 1e-9. The
+    # unit is the largest range of one player's payoffs, so moving B's payoffs (constant here)
+    # by any amount changes nothing; the range of all payoffs together would call it a tie.
+    T = TreeBuilder(["A", "B"])
+    tree = T.build(
+        T.decision(
+            "A",
+            {
+                "l": T.terminal(1.0, shift),
+                "r": T.terminal(1.0 - 2e-9, shift),
+                "m": T.terminal(0.0, shift),
+            },
+        )
+    )
+    result = backward_induction(tree)
+    assert not bool(result.ties) and int(result.choice[0]) == 0

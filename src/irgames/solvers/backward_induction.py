@@ -15,7 +15,7 @@ The choices :math:`a^*` form a pure subgame-perfect equilibrium (Kuhn, Zermelo),
 SPE arises this way for some selection from the argmax sets. When an argmax has more than one
 element (the mover is indifferent within the tolerance), there are several SPE; the solver
 flags those points and the nodes concerned, and with ``ties="enumerate"`` lists every pure SPE
-at them. Indifference is judged with a tolerance relative to the game's payoff range.
+at them. Indifference is judged with a tolerance relative to the game's payoff scale.
 
 The computation runs once per tree level, from the deepest to the root; each step is one numpy
 operation over (nodes at that level) x (batch), so a sweep over a million parameter points costs
@@ -349,7 +349,7 @@ def _terminal_slice(game) -> slice | np.ndarray:
 
 def _terminal_values(game, payoffs):
     """Node values ``V[player, node, batch]`` with the terminals' payoffs written (the other
-    nodes are left for :func:`_induct_fast`), and the payoffs batch-last ``(n_p, n_t, B)``.
+    nodes are left for :func:`_induct_fast`).
 
     payoffs (B, n_t, n_p) (batch-first, as the game holds them).
     """
@@ -360,11 +360,10 @@ def _terminal_values(game, payoffs):
     V[:, 0] = 0.0
     terminals = _terminal_slice(game)
     if isinstance(terminals, slice):
-        P = _batch_last(payoffs, V[:, terminals])
+        _batch_last(payoffs, V[:, terminals])
     else:
-        P = _batch_last(payoffs)
-        V[:, terminals] = P
-    return V, P
+        V[:, terminals] = _batch_last(payoffs)
+    return V
 
 
 def _induct_fast(game, plan, V, probs, tol_abs):
@@ -478,7 +477,8 @@ def backward_induction(
         A bound game of perfect information (every information set a single node).
     tol : float
         Relative tolerance: an action whose value to the mover is within ``tol`` times the
-        game's payoff range of the best is a best action too (a tie).
+        game's payoff scale (:attr:`ExtensiveFormGame.payoff_scale`, the largest range of one
+        player's payoffs) of the best is a best action too (a tie).
     ties : {"flag", "enumerate"}
         ``"flag"`` reports the lowest-indexed best action and flags tied nodes and points;
         ``"enumerate"`` also lists every pure SPE at the points with ties.
@@ -511,9 +511,8 @@ def backward_induction(
     B = flat.batch_size
     # the solver works batch-last (one numpy operation per level over nodes x batch)
     probs = _batch_last(flat.chance_probs.transpose(0, 2, 1))  # (n_c, A, B)
-    V, P = _terminal_values(game, flat.payoffs)  # P: (n_p, n_t, B)
-    spread = P.max(axis=(0, 1)) - P.min(axis=(0, 1))
-    tol_abs = tol * np.where(spread > 0, spread, 1.0)  # tol times the payoff scale
+    V = _terminal_values(game, flat.payoffs)
+    tol_abs = tol * flat.payoff_scale  # the one unit: the largest range of one player's payoffs
     plan = _Plan(game)
     V, choice, tied = _induct_fast(game, plan, V, probs, tol_abs)
     reach = _reach_fast(game, plan, choice, probs)
