@@ -172,3 +172,13 @@ def test_corpus_trees(gambit_corpus, capsys, name):
     assert data["method"] == (
         "backward_induction" if game.is_perfect_information else "subgame_perfect"
     )
+
+
+def test_a_tree_too_large_for_the_n_player_solvers_is_refused_in_one_line(gambit_corpus, capsys):
+    path = gambit_corpus / "contrib" / "games" / "cs.efg"
+    if not path.exists():
+        pytest.skip("cs.efg is not in the corpus")
+    assert main(["solve", str(path)]) == 5  # EXIT_UNSUPPORTED
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "524,288 profiles" in err and "max_profiles" in err and "agent_logit_qre" in err

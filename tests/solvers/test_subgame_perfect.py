@@ -252,3 +252,38 @@ def test_corpus_games(gambit_corpus):
         assert_subgame_perfect(game, result)
         checked += 1
     assert checked >= 20
+
+
+def _three_player_simultaneous_tree():
+    """Three players move at once (one information set each): a 2x2x2 strategic form."""
+    T = TreeBuilder(["A", "B", "C"])
+    rng = np.random.default_rng(5)
+
+    def c_moves():
+        return T.decision(
+            "C", {c: T.terminal(*rng.standard_normal(3)) for c in ("u", "v")}, infoset="c"
+        )
+
+    def b_moves():
+        return T.decision("B", {b: c_moves() for b in ("s", "t")}, infoset="b")
+
+    return T.build(T.decision("A", {a: b_moves() for a in ("x", "y")}))
+
+
+def test_n_player_subgames_beyond_max_profiles_are_refused_with_their_size():
+    game = _three_player_simultaneous_tree()
+    result = subgame_perfect(game)  # 8 profiles: solved
+    assert len(result) >= 1
+    assert_subgame_perfect(game, result)
+    with pytest.raises(GameValueError, match=r"2x2x2 \(8 profiles among 3 players.*max_profiles=7"):
+        subgame_perfect(game, max_profiles=7)
+
+
+def test_chain_store_is_refused_at_once(gambit_corpus):
+    # contrib/games/cs.efg: the root subgame's reduced form is 64x2x8x512 among 4 players
+    # (logit homotopy would run for many minutes); the refusal names the size
+    path = gambit_corpus / "contrib" / "games" / "cs.efg"
+    if not path.exists():
+        pytest.skip("cs.efg is not in the corpus")
+    with pytest.raises(GameValueError, match=r"64x2x8x512 \(524,288 profiles"):
+        subgame_perfect(read_efg(path))

@@ -45,6 +45,7 @@ A proper subgame (a simultaneous-move coordination game) after an outside option
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +56,10 @@ from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.reduced_form import reduced_normal_form
 from ..games.regret import expected_payoffs
 
-__all__ = ["SubgamePerfectSet", "subgame_perfect", "subgame_roots"]
+__all__ = ["MAX_N_PLAYER_PROFILES", "SubgamePerfectSet", "subgame_perfect", "subgame_roots"]
+
+#: Default ``max_profiles`` of :func:`subgame_perfect` (see there).
+MAX_N_PLAYER_PROFILES = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,7 +227,13 @@ def _solve_normal_form(nf: NormalFormGame, tol: float):
     return rows, strategies, bool(eq.complete), degenerate, method
 
 
-def subgame_perfect(game: ExtensiveFormGame, *, tol: float = 1e-9, max_rows: int = 1_000_000):
+def subgame_perfect(
+    game: ExtensiveFormGame,
+    *,
+    tol: float = 1e-9,
+    max_rows: int = 1_000_000,
+    max_profiles: int = MAX_N_PLAYER_PROFILES,
+):
     """All subgame-perfect equilibria (extreme points per subgame) at every batch point.
 
     Parameters
@@ -234,6 +244,12 @@ def subgame_perfect(game: ExtensiveFormGame, *, tol: float = 1e-9, max_rows: int
         Relative tolerance (fraction of each point's payoff range) for the subgame solvers.
     max_rows : int
         Limit on the number of (point, combination) rows held at once.
+    max_profiles : int
+        Largest reduced strategic form (pure profiles) of a subgame in which three or more
+        players choose; such subgames go to the N-player solvers (logit homotopy: about 40 s
+        for 32,768 profiles on two cores, growing faster than the profiles). A larger
+        subgame is refused at once, with its size, instead of a silent run of many minutes;
+        raise the limit to try anyway.
 
     Returns
     -------
@@ -310,6 +326,18 @@ def subgame_perfect(game: ExtensiveFormGame, *, tol: float = 1e-9, max_rows: int
         nf = reduced.game
         # tolerance relative to the whole game's scale at each point
         rel = tol * scale[point] / nf.payoff_scale
+        active = [a for a in nf.num_actions if a > 1]
+        profiles = math.prod(active)
+        if len(active) >= 3 and profiles > max_profiles:
+            raise GameValueError(
+                f"the subgame at node {r} has a reduced strategic form of "
+                f"{'x'.join(map(str, nf.num_actions))} ({profiles:,} profiles among "
+                f"{len(active)} players who choose), more than max_profiles={max_profiles:,}: "
+                "the N-player solvers would take many minutes or more (about 40 s at 32,768 "
+                "profiles on 2 cores, growing faster than the profiles); raise max_profiles to "
+                "try, or use "
+                "irgames.solvers.qre.agent_logit_qre for a logit equilibrium of the tree"
+            )
         rows, strategies, ok, degen, method = _solve_normal_form(nf, float(np.min(rel)))
         methods.add(method)
         complete = complete and ok
