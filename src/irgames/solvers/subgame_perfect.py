@@ -334,9 +334,9 @@ def subgame_perfect(
                 f"{'x'.join(map(str, nf.num_actions))} ({profiles:,} profiles among "
                 f"{len(active)} players who choose), more than max_profiles={max_profiles:,}: "
                 "the N-player solvers would take many minutes or more (about 40 s at 32,768 "
-                "profiles on 2 cores, growing faster than the profiles); raise max_profiles to "
-                "try, or use "
-                "irgames.solvers.qre.agent_logit_qre for a logit equilibrium of the tree"
+                "profiles on 2 cores, growing faster than the profiles); raise max_profiles "
+                "to try, or use irgames.solvers.qre.agent_logit_qre for a logit equilibrium "
+                "of the tree"
             )
         rows, strategies, ok, degen, method = _solve_normal_form(nf, float(np.min(rel)))
         methods.add(method)
