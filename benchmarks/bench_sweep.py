@@ -15,6 +15,10 @@ Compared, in the same run:
 Agreement, before any rate: the sweep's outcomes equal the plain-numpy ones at every grid point
 and the per-point loop's at its points (same regime, ``D`` within ``1e-12`` relative).
 
+Memory: at the largest size, one more sweep runs under :mod:`tracemalloc` (untimed); its peak
+is reported as the result arrays plus the working memory beside them, and a check fails if
+the working memory exceeds the budget by more than a quarter.
+
 Memory-bandwidth floor: the sweep must at least write its result arrays (``D``, ``U_S``, the
 regime and the validity mask: 18 bytes per point) once; at the measured copy bandwidth
 :math:`\beta` that caps the rate at :math:`\beta / 18` points per second. A sweep within 10x
@@ -29,6 +33,8 @@ Examples
 """
 
 from __future__ import annotations
+
+import tracemalloc
 
 import numpy as np
 
@@ -79,6 +85,19 @@ def _plain(coords: dict[str, np.ndarray]):
         for j, name in enumerate(SPACE.names)
     ]
     return solve(*axes)
+
+
+def _peak_memory(side: int) -> tuple[int, int]:
+    """Peak bytes allocated during one sweep (tracemalloc, outside any timed region) and the
+    bytes of its result arrays."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = _sweep(side)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, int(result.info["result_bytes"])
 
 
 def _loop(points: dict[str, np.ndarray]) -> list:
@@ -148,4 +167,23 @@ def run(config: Config) -> Family:
             notes={LOOP: "one point per call", NUMPY: "hand-written, unchunked"},
         )
         family.facts[f"sweep {n:,} points: chunks"] = f"{result.n_chunks} of {result.chunk_size:,}"
+        if target == sizes[-1]:
+            peak, result_bytes = _peak_memory(side)
+            working = peak - result_bytes
+            family.facts[f"sweep {n:,} points: peak memory (MiB)"] = (
+                f"{peak / 2**20:.1f}: results {result_bytes / 2**20:.1f} + working "
+                f"{working / 2**20:.1f} (budget {BUDGET / 2**20:.0f})"
+            )
+            family.check(
+                Agreement(
+                    FAMILY,
+                    f"{WORKLOAD}, {n:,} points",
+                    "memory budget",
+                    n,
+                    n,
+                    bool(working <= 1.25 * BUDGET),
+                    f"working memory {working / 2**20:.1f} MiB beside the results, "
+                    f"budget {BUDGET / 2**20:.0f} MiB",
+                )
+            )
     return family
