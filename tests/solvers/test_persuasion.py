@@ -250,3 +250,19 @@ def test_relabelling_states_and_actions_leaves_the_value_unchanged(problem):
     base = persuade(u_r, u_s, mu0)
     moved = persuade(u_r[actions][:, states], u_s[actions][:, states], mu0[states])
     assert float(moved.value) == pytest.approx(float(base.value), abs=1e-6 * spread(u_s))
+
+
+def test_a_tiny_prior_mass_dropped_by_the_lp_is_restored_on_the_best_action():
+    # the LP's feasibility tolerance (about 1e-7) let it drop a state of prior 6e-8: the
+    # joint law then missed Bayes plausibility by that much (found by hypothesis)
+    mu0 = np.array([5.96046412e-08, 4.99999970e-01, 4.99999970e-01])
+    mu0 = mu0 / mu0.sum()
+    u_r = np.array([[0.0, 0.0, 0.0], [1.0, -1.0, -1.0]])  # action 1 is best only in state 0
+    for receiver in (np.zeros((1, 3)), u_r):
+        sig = persuade(receiver, np.zeros_like(receiver), mu0)
+        np.testing.assert_allclose(sig.joint.sum(0), mu0, rtol=1e-12, atol=0)
+        assert np.all(sig.joint >= 0)
+        # obedience: each recommended action is a best response to its posterior
+        for a in np.flatnonzero(sig.joint.sum(1) > 0):
+            gains = receiver @ sig.joint[a]
+            assert gains[a] >= gains.max() - 1e-12

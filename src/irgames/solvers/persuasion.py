@@ -445,6 +445,13 @@ def persuade(receiver_utility, sender_utility, prior, *, tolerance: float = 1e-9
     # Renormalise each state's column to its prior exactly (undo solver round-off).
     col = q.sum(1, keepdims=True)
     q = np.where(col > 0, q * (mu[:, None, :] / np.where(col > 0, col, 1.0)), q)
+    # A state whose prior mass the solver dropped (below its feasibility tolerance) gets it
+    # back on the receiver's best action in that state: that recommendation's obedience
+    # constraints only gain (u_r(a, s) >= u_r(b, s) for every b), and plausibility is exact.
+    lost = (col[:, 0, :] <= 0) & (mu > 0)
+    if lost.any():
+        g, s = np.nonzero(lost)
+        q[g, u_r[g, :, s].argmax(axis=1), s] = mu[g, s]
     value = (q * u_s).sum((-1, -2))
     a0 = receiver_best_response(u_r, u_s, mu, tolerance=tolerance)
     no_info = (np.take_along_axis(u_s, a0[:, None, None], 1)[:, 0, :] * mu).sum(-1)
