@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -71,10 +71,15 @@ def test_value_equals_the_payoff_of_every_extreme_equilibrium(A):
 
 
 @given(A=matrices(max_games=1))
+@example(A=np.array([[[0.0], [-4.29727922e-170]]]))
 def test_agrees_with_nashpy_linear_program(A):
     nashpy = pytest.importorskip("nashpy")
-    x, y = nashpy.Game(A[0]).linear_program()
-    theirs = float(np.asarray(x) @ A[0] @ np.asarray(y))
+    # nashpy's LP tolerances are absolute: give it the game in units of its payoff range
+    # (on payoffs of 1e-170 it could not tell the rows apart), and map its value back
+    low, scale = float(A[0].min()), float(ranges(A[0]))
+    unit = (A[0] - low) / scale if scale > 0 else A[0] - low
+    x, y = nashpy.Game(unit).linear_program()
+    theirs = low + (scale if scale > 0 else 1.0) * float(np.asarray(x) @ unit @ np.asarray(y))
     ours = float(zero_sum(NormalFormGame.zero_sum(A[0])).value)
     assert abs(theirs - ours) <= 1e-6 * ranges(A[0])  # nashpy's LP tolerance is coarser
 
