@@ -600,7 +600,7 @@ def check(
         draws, given, holds = _draw_until_conditioned(
             model, claim, space, draws, given, holds, seed, min_conditioned, cap
         )
-        n = given.size
+    n_drawn = given.size
     region = None
     if grid is not None:
         g = space.grid(**dict(grid))
@@ -617,11 +617,11 @@ def check(
             holds_all = np.concatenate([holds.reshape(-1), flat_holds])
         extra = {k: np.ascontiguousarray(v).reshape(-1) for k, v in dense.items()}
         points = {k: np.concatenate([draws[k], extra[k]]) for k in space.names}
-        n_points = n + int(g.valid.sum())
+        n_points = n_drawn + int(g.valid.sum())
     else:
         given_all, holds_all = given.reshape(-1), holds
         points = draws
-        n_points = n
+        n_points = n_drawn
     n_cond = int(given_all.sum())
     if claim.kind == "aggregate":
         ok = bool(holds_all) and n_cond > 0

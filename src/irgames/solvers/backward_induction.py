@@ -339,14 +339,6 @@ def _batch_last(source: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
     return out
 
 
-def _terminal_slice(game) -> slice | np.ndarray:
-    """The terminals as a slice of the nodes when they are consecutive (a faster write)."""
-    t = game.terminals
-    if t.size and np.array_equal(t, np.arange(t[0], t[0] + t.size)):
-        return slice(int(t[0]), int(t[0]) + t.size)
-    return t
-
-
 def _terminal_values(game, payoffs):
     """Node values ``V[player, node, batch]`` with the terminals' payoffs written (the other
     nodes are left for :func:`_induct_fast`).
@@ -358,11 +350,11 @@ def _terminal_values(game, payoffs):
     # padded child indices (nodes with fewer actions) point at the root, which is written
     # last: it must read 0 until then (a padded chance child has probability 0)
     V[:, 0] = 0.0
-    terminals = _terminal_slice(game)
-    if isinstance(terminals, slice):
+    terminals = _as_slice(game.terminals)  # a view when they are evenly spaced
+    if terminals is not None:
         _batch_last(payoffs, V[:, terminals])
     else:
-        V[:, terminals] = _batch_last(payoffs)
+        V[:, game.terminals] = _batch_last(payoffs)
     return V
 
 
@@ -392,12 +384,8 @@ def _induct_fast(game, plan, V, probs, tol_abs):
             # views: V[:, dec] and the children's values are slices, no gathers
             here, mover, (first, second) = fast
             diff = V[mover, second] - V[mover, first]
-            pick = choice[here].view(np.bool_)  # 0/1 in int8: the chosen action's index
-            if choice.dtype != np.int8:
-                pick = diff > tol_abs
-                choice[here] = pick
-            else:
-                np.greater(diff, tol_abs, out=pick)
+            pick = diff > tol_abs  # the chosen action's index, 0 or 1
+            choice[here] = pick
             np.less_equal(np.abs(diff, out=diff), tol_abs, out=tied[here])
             out = V[:, here]
             np.copyto(out, V[:, first])

@@ -169,8 +169,11 @@ def _truncation(game: ExtensiveFormGame, r: int, is_root: np.ndarray):
     return np.array(nodes, dtype=np.int64), frontier
 
 
-def _solve_normal_form(nf: NormalFormGame, tol: float):
+def _solve_normal_form(nf: NormalFormGame, tol: float, max_profiles: int, name: str):
     """All (extreme) equilibria of a batch of normal-form games.
+
+    Games in which three or more players choose and that have more than ``max_profiles``
+    pure profiles are refused (``name`` says which subgame in the message).
 
     Returns (row index, strategies list, complete, degenerate per game, method).
     """
@@ -199,6 +202,17 @@ def _solve_normal_form(nf: NormalFormGame, tol: float):
         strategies = [np.ones((rows.size, 1)) for _ in nf.num_actions]
         strategies[i] = np.eye(nf.num_actions[i])[plan]
         return rows, strategies, True, optimal.sum(axis=-1) > 1, "optimal plans"
+    profiles = math.prod(nf.num_actions[i] for i in active)
+    if len(active) >= 3 and profiles > max_profiles:
+        raise GameValueError(
+            f"{name} has a reduced strategic form of "
+            f"{'x'.join(map(str, nf.num_actions))} ({profiles:,} profiles among "
+            f"{len(active)} players who choose), more than max_profiles={max_profiles:,}: "
+            "the N-player solvers would take many minutes or more (about 40 s at 32,768 "
+            "profiles on 2 cores, growing faster than the profiles); raise max_profiles "
+            "to try, or use irgames.solvers.qre.agent_logit_qre for a logit equilibrium "
+            "of the tree"
+        )
     # squeeze the players without a choice out of the game
     index = tuple(slice(None) if a > 1 else 0 for a in nf.num_actions)
     payoffs = flat.payoffs[(slice(None), active, *index)]
@@ -326,19 +340,9 @@ def subgame_perfect(
         nf = reduced.game
         # tolerance relative to the whole game's scale at each point
         rel = tol * scale[point] / nf.payoff_scale
-        active = [a for a in nf.num_actions if a > 1]
-        profiles = math.prod(active)
-        if len(active) >= 3 and profiles > max_profiles:
-            raise GameValueError(
-                f"the subgame at node {r} has a reduced strategic form of "
-                f"{'x'.join(map(str, nf.num_actions))} ({profiles:,} profiles among "
-                f"{len(active)} players who choose), more than max_profiles={max_profiles:,}: "
-                "the N-player solvers would take many minutes or more (about 40 s at 32,768 "
-                "profiles on 2 cores, growing faster than the profiles); raise max_profiles "
-                "to try, or use irgames.solvers.qre.agent_logit_qre for a logit equilibrium "
-                "of the tree"
-            )
-        rows, strategies, ok, degen, method = _solve_normal_form(nf, float(np.min(rel)))
+        rows, strategies, ok, degen, method = _solve_normal_form(
+            nf, float(np.min(rel)), max_profiles, f"the subgame at node {r}"
+        )
         methods.add(method)
         complete = complete and ok
         np.logical_or.at(degenerate, point, degen)
