@@ -36,7 +36,19 @@ GAMBIT = Path(
 
 @pytest.fixture(scope="session")
 def gambit_corpus() -> Path:
-    """Root of Gambit's catalog of games; the test is skipped when it is absent."""
+    """Root of Gambit's catalog of games.
+
+    Absent, the test is skipped with a reason that says how to point at it; in CI (the
+    environment variable ``CI`` set) its absence is a failure, since CI lays ``shared/`` beside
+    the checkout.
+    """
     if not GAMBIT.is_dir():
-        pytest.skip(f"Gambit's game catalog not found at {GAMBIT}")
+        reason = (
+            f"Gambit's game catalog not found at {GAMBIT}; set IRGAMES_GAMBIT_CORPUS to the "
+            "folder 'validation/gambit' of the project's shared files (default: "
+            "../shared/validation/gambit beside the checkout)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return GAMBIT

@@ -28,6 +28,7 @@ NormalFormGame(n_players=2, num_actions=(2, 2), batch_shape=())
 array([0., 1.])
 """
 
+from . import errors
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
 from .analysis.parameters import Constraint, Grid, Parameter, ParameterError, ParameterSpace
@@ -122,6 +123,7 @@ __all__ = [
     "derivative",
     "elasticity",
     "equilibrium_payoffs",
+    "errors",
     "exact_equilibria",
     "exact_regret",
     "expected_payoffs",

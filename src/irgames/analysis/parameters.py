@@ -42,6 +42,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..errors import ParameterError
+
 __all__ = [
     "Constraint",
     "Grid",
@@ -49,10 +51,6 @@ __all__ = [
     "ParameterError",
     "ParameterSpace",
 ]
-
-
-class ParameterError(ValueError):
-    """A parameter value (or a request about parameters) is outside the parameter space."""
 
 
 # ---------------------------------------------------------------------------------- Parameter

@@ -40,11 +40,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GameValueError", "NormalFormGame", "payoff_scale"]
+from ..errors import GameValueError
 
-
-class GameValueError(ValueError):
-    """A game was built from data that does not describe a valid game."""
+__all__ = ["GameValueError", "NormalFormGame", "payoff_scale", "payoff_units"]
 
 
 def _as_finite_array(data, what: str) -> np.ndarray:
@@ -127,6 +125,57 @@ def payoff_scale(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
         high -= low  # each player's range, shape (*batch, n_players)
     spread = high.max(axis=-1) if n_players > 1 else high[..., 0]
     return _unit(spread)
+
+
+def payoff_units(payoffs: np.ndarray, n_players: int, *, batch_last: bool = False) -> np.ndarray:
+    r"""Each player's payoff unit: the range of that player's own payoffs.
+
+    For player :math:`i` with payoff function :math:`u_i`,
+
+    .. math::
+
+        s_i = \max_{a \in A} u_i(a) - \min_{a \in A} u_i(a),
+
+    and :math:`s_i = 1` where :math:`u_i` is constant. This is the one notion of "payoff
+    unit" in irgames: wherever a solver decides that player :math:`i` is indifferent, that two
+    of :math:`i`'s payoffs tie, or that an action is a best response of :math:`i`, it
+    compares differences of :math:`u_i` with ``tol`` :math:`\cdot s_i`, and a regret is
+    judged as :math:`r_i / s_i`. Shifting :math:`u_i` by a constant leaves :math:`s_i`
+    unchanged and multiplying it by :math:`\lambda > 0` multiplies :math:`s_i` by
+    :math:`\lambda` (and no other player's unit), so the equilibria found do not change under
+    any positive affine transformation of any one player's payoffs.
+
+    Parameters
+    ----------
+    payoffs : ndarray
+        Shape ``(*batch, n_players, a_1, ..., a_n)``, or ``(n_players, a_1, ..., a_n, *batch)``
+        with ``batch_last=True``.
+    n_players : int
+
+    Returns
+    -------
+    ndarray
+        Shape ``(*batch, n_players)`` (``(n_players, *batch)`` with ``batch_last=True``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = np.array([[[0.0, 1.0], [2.0, 3.0]], [[100.0, 100.5], [100.0, 100.0]]])
+    >>> payoff_units(u, 2).tolist()
+    [3.0, 0.5]
+    """
+    payoffs = np.asarray(payoffs, dtype=float)
+    if batch_last:
+        batch = payoffs.shape[n_players + 1 :]
+        table = payoffs.reshape(n_players, -1, *batch)
+        with np.errstate(over="ignore"):
+            ranges = table.max(axis=1) - table.min(axis=1)
+        return _unit(ranges)
+    lead = payoffs.shape[: payoffs.ndim - n_players]  # (*batch, n_players)
+    table = payoffs.reshape(*lead, -1)
+    with np.errstate(over="ignore"):
+        ranges = table.max(axis=-1) - table.min(axis=-1)
+    return _unit(ranges)
 
 
 def _unit(spread: np.ndarray) -> np.ndarray:
@@ -333,6 +382,15 @@ class NormalFormGame:
         if not 0 <= player < self.n_players:
             raise IndexError(f"player must be in 0..{self.n_players - 1}, got {player}")
         return self.payoffs[(..., player) + (slice(None),) * self.n_players]
+
+    @property
+    def payoff_units(self) -> np.ndarray:
+        r"""Each player's payoff unit :math:`s_i`, the range of :math:`u_i` (1 if constant).
+
+        Shape ``(*batch_shape, n_players)``; see :func:`payoff_units`. Tolerances on player
+        :math:`i`'s payoffs are fractions of :math:`s_i`.
+        """
+        return payoff_units(self.payoffs, self.n_players)
 
     @property
     def payoff_scale(self) -> np.ndarray:

@@ -58,8 +58,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import EFGParseError, GameValueError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
-from ..games.normal_form import GameValueError
 
 __all__ = [
     "EFGParseError",
@@ -69,14 +69,6 @@ __all__ = [
     "to_pygambit_tree",
     "write_efg",
 ]
-
-
-class EFGParseError(GameValueError):
-    """A ``.efg`` file could not be read; ``line`` is the (1-based) line of the problem."""
-
-    def __init__(self, message: str, line: int):
-        super().__init__(f"line {line}: {message}")
-        self.line = int(line)
 
 
 _TOKEN = re.compile(

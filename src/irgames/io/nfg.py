@@ -82,29 +82,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import GameValueError, NFGParseError
+from ..games.normal_form import NormalFormGame
 
 __all__ = ["GambitNFG", "NFGParseError", "load_nfg", "parse_nfg", "read_nfg", "write_nfg"]
-
-
-class NFGParseError(ValueError):
-    """A ``.nfg`` text is malformed; the message gives the line and column.
-
-    Attributes
-    ----------
-    line, column : int
-        1-based position of the problem in the text.
-    reason : str
-        What is wrong, without the position.
-    """
-
-    def __init__(self, reason: str, line: int, column: int, source: str | None = None):
-        self.reason = reason
-        self.line = int(line)
-        self.column = int(column)
-        self.source = source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}line {self.line}, column {self.column}: {reason}")
 
 
 @dataclass(frozen=True, eq=False)

@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ConvergenceError
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import regret as stage_regret
 from ..games.repeated import StochasticGame
@@ -89,10 +90,6 @@ __all__ = [
 ]
 
 SELECTIONS = ("utilitarian", "maxmin", "first", "last")
-
-
-class ConvergenceError(ArithmeticError):
-    """An iterative solver did not reach a verified answer for some games of a batch."""
 
 
 # ---------------------------------------------------------------------------- evaluation
