@@ -17,8 +17,8 @@ Examples
 >>> try:
 ...     require(2**80, "the payoff tensor", advice="solve a smaller game")
 ... except MemoryError as error:
-...     print(str(error).split(":")[0])
-the payoff tensor needs 1048576.0 PiB
+...     print(str(error).split(" (")[0])
+the payoff tensor needs 1073741824.0 PiB
 """
 
 from __future__ import annotations
