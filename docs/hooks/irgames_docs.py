@@ -15,12 +15,20 @@ Docstrings: the docstrings use reStructuredText roles (``:math:`x```, ``:func:`f
 ``.. math::`` blocks, which the Markdown renderer of mkdocstrings leaves as text; after each
 page is rendered, ``:math:`` becomes MathJax inline math, ``.. math::`` blocks display math,
 and cross-reference roles plain code (``~a.b.c`` shown as ``c``).
+
+Formulas render offline: MathJax 3 comes from the Python package ``django-static-mathjax``
+(Apache-2.0; no Django needed, it only ships MathJax's files), installed with the ``docs``
+extra. After each build its ``tex-mml-chtml`` component, fonts and on-demand extensions are
+copied into ``site/javascripts/mathjax/``, which ``mkdocs.yml`` loads; the site names no other
+host.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
+import shutil
 from pathlib import Path
 
 #: (text in the message, text in the message): known docstring warnings, demoted to INFO.
@@ -94,3 +102,34 @@ def on_page_content(html: str, page, config, files):
     html = _INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>', html)
     html = _ROLE.sub(_short, html)
     return _CODE_BLOCK.sub("", html)
+
+
+#: What the site needs of MathJax's es5 folder: the combined TeX/MathML-to-HTML component, the
+#: HTML output's fonts, and what the component loads on demand (TeX extensions such as
+#: ``boldsymbol``, the menu, the accessibility explorer and its speech rules).
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "sre", "adaptors")
+
+
+def mathjax_folder() -> Path:
+    """MathJax's ``es5`` folder inside the installed ``django-static-mathjax`` package."""
+    spec = importlib.util.find_spec("mathjax")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        folder = Path(location) / "static" / "mathjax" / "es5"
+        if (folder / "tex-mml-chtml.js").is_file():
+            return folder
+    raise RuntimeError(
+        "MathJax's files were not found: the site renders formulas offline with the "
+        "package django-static-mathjax (pip install -e '.[docs]')"
+    )
+
+
+def on_post_build(config, **kwargs):
+    source = mathjax_folder()
+    target = Path(config["site_dir"]) / "javascripts" / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / part, target / part)

@@ -1,5 +1,6 @@
 """A headless Chromium opens the built site's theory pages, served on 127.0.0.1: every figure
-loads (``img.complete`` and ``naturalWidth > 0``) and the claims tables render.
+loads (``img.complete`` and ``naturalWidth > 0``), the claims tables render, and the formulas
+are typeset by the MathJax copy the site serves itself (no raw ``\\(`` left in the text).
 
 The site is built without the API reference (mkdocstrings is slow and is covered by
 ``test_mkdocs.py``); a check page on the same origin holds each theory page in an iframe and
@@ -41,10 +42,14 @@ CHECK_PAGE = """<!doctype html>
 <pre id="result">pending</pre>
 {frames}
 <script>
-window.addEventListener("load", () => {{
+window.addEventListener("load", async () => {{
   const result = {{}};
   for (const frame of document.querySelectorAll("iframe")) {{
     const doc = frame.contentDocument;
+    const mathjax = frame.contentWindow.MathJax;
+    if (mathjax && mathjax.startup && mathjax.startup.promise) {{
+      await mathjax.startup.promise;  // the first typesetting pass is asynchronous
+    }}
     const content = doc.querySelector(".md-content") || doc.body;
     result[frame.dataset.page] = {{
       title: doc.title,
@@ -53,6 +58,9 @@ window.addEventListener("load", () => {{
         complete: img.complete,
         width: img.naturalWidth,
       }})),
+      formulas: content.querySelectorAll(".arithmatex").length,
+      math: content.querySelectorAll("mjx-container").length,
+      raw_math: content.innerText.split(String.fromCharCode(92, 40)).length - 1,
       tables: Array.from(content.querySelectorAll("table")).map((t) => ({{
         rows: t.rows.length,
         header: Array.from(t.rows[0] ? t.rows[0].cells : []).map((c) => c.textContent.trim()),
@@ -172,6 +180,11 @@ def test_theory_pages_show_their_figures_and_claims_tables(site, server, tmp_pat
         claims = [t for t in page["tables"] if any("claim" in h.lower() for h in t["header"])]
         assert claims, f"{name}: no claims table (a table with a 'claim' column)"
         assert all(t["rows"] >= 2 for t in claims), f"{name}: an empty claims table"
+        # Formulas are typeset by the MathJax the site serves itself (no network here).
+        if page["formulas"]:
+            assert page["math"] >= page["formulas"], f"{name}: formulas not typeset"
+        assert page["raw_math"] == 0, f"{name}: {page['raw_math']} formulas left as raw TeX"
+    assert any(page["formulas"] for page in result.values()), "no theory page has a formula"
 
 
 def test_screenshot_of_a_theory_page(site, server, tmp_path):
