@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from irgames.analysis.claims import Claim, check, claims_report
 from irgames.analysis.model import Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 
 
 def test_true_pointwise_claim_holds_without_counterexample():
@@ -75,7 +75,9 @@ def test_jump_down_breaks_an_increasing_claim():
 
 def test_claim_over_a_subspace_and_a_region_map():
     always = COERCION.claim("always_coerce")
-    result = check(COERCION, always, n=200, grid={"c_s": 9, "B_s": 5}, space=ORDERED_SPACE)
+    result = check(
+        COERCION, always, n=200, grid={"c_s": Range(n=9), "B_s": Range(n=5)}, space=ORDERED_SPACE
+    )
     region = result.region
     assert region is not None and region.dims == ("c_s", "B_s")
     # the map agrees with the credibility condition at every grid point (c_t = 3 held)
@@ -201,7 +203,9 @@ def test_predicates_never_see_points_outside_the_space():
         return ~o["credible"] | (p["c_s"] <= p["c_t"])
 
     claim = Claim("low_cost", "credible threats are cheap", holds=holds, quote="q", source="s")
-    result = check(COERCION, claim, n=50, grid={"c_s": 7, "c_t": 7}, space=ORDERED_SPACE)
+    result = check(
+        COERCION, claim, n=50, grid={"c_s": Range(n=7), "c_t": Range(n=7)}, space=ORDERED_SPACE
+    )
     assert result.holds and all(dt == np.bool_ for dt in seen)
     assert (result.region.given == (result.region.status() >= 0)).all()
 
