@@ -640,6 +640,8 @@ class ParameterSpace:
             malformed spec, no values, a value outside the domain, or an axis too large.
         """
         p = self[name]
+        if isinstance(spec, bool | np.bool_):
+            raise ParameterError(f"axis {name!r}: cannot use a bool ({spec!r}) as an axis spec")
         if isinstance(spec, str):
             spec = Range.parse(spec)
         if isinstance(spec, Range):
@@ -657,9 +659,7 @@ class ParameterSpace:
         elif isinstance(spec, list | tuple | np.ndarray | range) or (
             hasattr(spec, "__array__") or hasattr(spec, "__len__")
         ):
-            if isinstance(spec, bool | np.bool_) or (
-                isinstance(spec, np.ndarray) and spec.dtype.kind == "b"
-            ):
+            if isinstance(spec, np.ndarray) and spec.dtype.kind == "b":
                 raise ParameterError(f"axis {name!r}: cannot use bools as axis values")
             try:
                 values = np.asarray(spec, dtype=float)

@@ -31,7 +31,9 @@ Chunking
     The grid's points are enumerated in C order and solved in chunks of consecutive points;
     each chunk is one batched call of the model's ``solve``. The chunk size is chosen to fit a
     memory budget: a probe chunk is solved under :mod:`tracemalloc` (numpy reports its array
-    allocations to it), which measures the peak bytes per point, and the chunk size is
+    allocations to it), which measures the peak bytes per point (64 points first, then 1024
+    when they fit the budget; when streaming, formatting the probe's rows is measured too),
+    and the chunk size is
     ``memory_budget / bytes_per_point``, capped on the numpy backend at ``CACHE_BUDGET /
     bytes_per_point`` (8 MiB of working memory: chunks that stay in cache are faster). The
     budget covers the working memory of a chunk; the result arrays (one value per grid point
@@ -90,6 +92,7 @@ DEFAULT_MEMORY_BUDGET = 256 * 2**20
 #: page faults), and a few hundred chunks cost little Python.
 CACHE_BUDGET = 8 * 2**20
 _PROBE = 1024
+_SMALL_PROBE = 64
 _REGIME = "__regime__"
 _VALID = "__valid__"
 
@@ -584,8 +587,12 @@ def sweep(
         writer = _NetcdfWriter(model.name, grid)
     else:
         writer = None
-    probe_n = min(_PROBE, size)
+    # the probe itself must fit the budget: a small one first, the full one if it fits
+    probe_n = min(_SMALL_PROBE, size)
     probe, probe_valid, bpp = _measure(chunker, probe_n, writer)
+    if size > probe_n and min(_PROBE, size) * bpp <= memory_budget:
+        probe_n = min(_PROBE, size)
+        probe, probe_valid, bpp = _measure(chunker, probe_n, writer)
     groups = _DASK_GROUP if (stream and backend == "dask") else 1
     if chunk_size is None:
         if stream:
@@ -649,7 +656,8 @@ def sweep(
     shape_text = " x ".join(str(n) for n in grid.shape)
     require(
         need,
-        f"the sweep's results ({shape_text} = {size:,} points, {per_point + 1} bytes each)",
+        f"holding the sweep's results in memory ({shape_text} = {size:,} points, "
+        f"{per_point + 1} bytes each)",
         advice=(
             "stream them to a file instead, sweep(..., out='sweep.nc' or 'sweep.csv') or "
             "irgames sweep --out FILE.nc, or sweep a smaller grid"
@@ -753,6 +761,7 @@ class _CSVWriter:
                 f"a chunk's columns {list(cols)} differ from the first chunk's {list(self.header)}"
             )
         self.handle.write(self.format(cols, header=start == 0))
+        self.handle.flush()  # the file holds every finished chunk (and no chunk waits)
         return int(valid.sum())
 
 
