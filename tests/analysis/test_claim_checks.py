@@ -307,3 +307,33 @@ def test_more_draws_for_an_aggregate_claim_evaluate_all_points_together():
 def test_negative_min_conditioned_is_refused():
     with pytest.raises(ValueError, match="min_conditioned"):
         check(THIN, THIN_CLAIM, n=10, min_conditioned=-1)
+
+
+# ------------------------------------------------------------------ messages (issue 16, point 7)
+def test_no_points_to_check_is_an_error_not_a_nan_share():
+    from irgames.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="n=0 draws and no grid") as info:
+        check(COERCION, "always_coerce", n=0)
+    assert "\n" not in str(info.value)
+    for bad in (-1, 2.5, True, "10"):
+        with pytest.raises(ParameterError, match="integer >= 0"):
+            check(COERCION, "always_coerce", n=bad)
+    # with a grid, n=0 checks the grid's points only
+    on_grid = check(COERCION, "always_coerce", n=0, grid={"c_s": Range(n=3)}, shrink=False)
+    assert on_grid.n_points == 3 and on_grid.share == on_grid.share  # not NaN
+
+
+def test_an_unknown_claim_names_the_known_ones():
+    from irgames.analysis.claims import UnknownClaimError, find_claim
+    from irgames.errors import IrgamesError
+
+    with pytest.raises(UnknownClaimError) as info:
+        check(COERCION, "no_such_claim", n=10)
+    error = info.value
+    assert isinstance(error, KeyError) and isinstance(error, IrgamesError)
+    message = str(error)
+    assert message.startswith("model 'coercion_toy' has no claim 'no_such_claim'; its claims")
+    for c in COERCION.claims:
+        assert repr(c.name) in message
+    assert find_claim(COERCION, COERCION.claims[0].name) is COERCION.claims[0]
