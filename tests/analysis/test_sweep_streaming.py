@@ -259,3 +259,15 @@ def test_sigint_while_writing_leaves_no_partial_file_and_the_previous_file(tmp_p
         assert done.returncode != 0 and "KeyboardInterrupt" in done.stderr
     assert target.read_bytes() == b"the previous results\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_streamed_file_has_the_permissions_of_a_plainly_written_one(tmp_path):
+    # atomic outputs went through tempfile.mkstemp, whose files are owner-only (0o600)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("x\n")
+    written = sweep(COERCION, out=tmp_path / "s.csv", B_t=Range(n=3))
+    assert written.path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    os.chmod(written.path, 0o640)  # a file replaced keeps its mode
+    sweep(COERCION, out=written.path, B_t=Range(n=3))
+    assert written.path.stat().st_mode & 0o777 == 0o640
