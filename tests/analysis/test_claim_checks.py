@@ -322,6 +322,9 @@ def test_no_points_to_check_is_an_error_not_a_nan_share():
     # with a grid, n=0 checks the grid's points only
     on_grid = check(COERCION, "always_coerce", n=0, grid={"c_s": Range(n=3)}, shrink=False)
     assert on_grid.n_points == 3 and on_grid.share == on_grid.share  # not NaN
+    # a grid of bare numbers has no axis: {"c_s": 4} was 4 points, now it would be one
+    with pytest.raises(ParameterError, match="has no axis"):
+        check(COERCION, "always_coerce", n=10, grid={"c_s": 4})
 
 
 def test_an_unknown_claim_names_the_known_ones():

@@ -605,8 +605,9 @@ def check(
     n : int
         Number of seeded random draws from the space.
     grid : mapping, optional
-        Axes for :meth:`ParameterSpace.grid` (e.g. ``{"B_s": 21, "B_t": 21}``); its points
-        are checked too, and the result carries a :class:`RegionMap`.
+        Axes for :meth:`ParameterSpace.grid` (e.g. ``{"B_s": Range(0, 1, 21), "B_t":
+        "0:1:21"}``; a bare number holds a parameter fixed); its points are checked too, and
+        the result carries a :class:`RegionMap`.
     seed : int
     shrink : bool
         Shrink the counterexample (hypothesis ``find``, then simpler coordinates).
@@ -655,6 +656,11 @@ def check(
     region = None
     if grid is not None:
         g = space.grid(**dict(grid))
+        if not g.dims:
+            raise ParameterError(
+                f"grid {dict(grid)!r} has no axis (a bare number is a fixed value): give "
+                "Range(lo, hi, n), 'lo:hi:n' or a list of values for at least one parameter"
+            )
         dense = g.dense()
         ggiven, gholds = claim.evaluate(model, dense, g.valid)
         if claim.kind != "aggregate":
