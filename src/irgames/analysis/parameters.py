@@ -318,7 +318,7 @@ class Range:
         if n > MAX_AXIS_POINTS:
             raise ParameterError(
                 f"Range: {int(n):,} points on one axis is more than {MAX_AXIS_POINTS:,}; use "
-                "fewer points (or several axes)"
+                "fewer points"
             )
         object.__setattr__(self, "n", int(n))
         if (self.lo is None) != (self.hi is None):
@@ -656,9 +656,7 @@ class ParameterSpace:
                 f"axis {name!r}: {spec!r} is a fixed value, not an axis; give "
                 f"Range(lo, hi, n), 'lo:hi:n' or a list of values to sweep it"
             )
-        elif isinstance(spec, list | tuple | np.ndarray | range) or (
-            hasattr(spec, "__array__") or hasattr(spec, "__len__")
-        ):
+        elif hasattr(spec, "__len__") or hasattr(spec, "__array__"):  # list, tuple, array
             if isinstance(spec, np.ndarray) and spec.dtype.kind == "b":
                 raise ParameterError(f"axis {name!r}: cannot use bools as axis values")
             try:
