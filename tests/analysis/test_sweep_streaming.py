@@ -17,7 +17,7 @@ from analysis_toys import COERCION, EROSION, ORDERED_SPACE, coercion_solve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from irgames.analysis.model import Model
+from irgames.analysis.model import Model, Outcome
 from irgames.analysis.parameters import Range
 from irgames.analysis.sweep import SweepError, SweepFile, sweep
 
@@ -281,3 +281,15 @@ def test_a_streamed_file_has_the_permissions_of_a_plainly_written_one(tmp_path):
     os.chmod(written.path, 0o640)  # a file replaced keeps its mode
     sweep(COERCION, out=written.path, B_t=Range(n=3))
     assert written.path.stat().st_mode & 0o777 == 0o640
+
+
+def test_integers_beyond_netcdf3_are_refused_and_leave_no_file(tmp_path):
+    from irgames.analysis.parameters import Parameter, ParameterSpace
+
+    space = ParameterSpace([Parameter("a", 0, 1, default=0.5)])
+    model = Model("big_ints", "big ints", space, lambda a: Outcome({"n": (a * 2**40).astype(int)}))
+    with pytest.raises(SweepError, match=r"int32.*out='sweep\.csv'"):
+        sweep(model, out=tmp_path / "s.nc", a=Range(0, 1, 5))
+    assert not list(tmp_path.iterdir())
+    sweep(model, out=tmp_path / "s.csv", a=Range(0, 1, 5))
+    assert (tmp_path / "s.csv").read_text().splitlines()[-1] == "1,1099511627776"

@@ -819,7 +819,10 @@ class _NetcdfWriter:
         w.variable(
             "valid", grid.dims, np.int8, {"meaning": "1 in space"}, point_dims=len(grid.dims)
         )
-        w.write_header()
+        try:
+            w.write_header()
+        except ValueError as error:  # more than one variable over netCDF-3's 4 GiB
+            raise SweepError(str(error)) from None
         for d in grid.dims:
             w.write(d, 0, grid.coords[d])
         self.writer = w
@@ -828,8 +831,11 @@ class _NetcdfWriter:
 
     def write(self, start: int, params, valid, outcome: Outcome) -> int:
         fields = _fields(outcome)
-        for k, dt in self.dtypes.items():
-            self.writer.write("regime" if k == _REGIME else k, start, fields[k].astype(dt))
+        try:
+            for k, dt in self.dtypes.items():
+                self.writer.write("regime" if k == _REGIME else k, start, fields[k].astype(dt))
+        except ValueError as error:  # integers beyond netCDF-3's int32
+            raise SweepError(f"{error}: write CSV instead (out='sweep.csv')") from None
         self.writer.write("valid", start, valid)
         return int(valid.sum())
 
