@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from analysis_toys import COERCION
+from analysis_toys import COERCION, ORDERED_SPACE, coercion_solve
 from hypothesis import given
 from hypothesis import strategies as st
 
 import irgames as ig
+from irgames.analysis.model import Model
 from irgames.analysis.parameters import Parameter, ParameterError, ParameterSpace, Range
 from irgames.analysis.sweep import sweep
 from irgames.errors import IrgamesError, WorkTooLargeError
@@ -85,6 +86,11 @@ def test_a_grid_whose_results_do_not_fit_is_refused_before_allocating(monkeypatc
     message = str(info.value)
     assert "\n" not in message and "10^12" not in message
     assert "1,000,000,000,000 points" in message and "out=" in message and "TiB" in message
+    # under constraints too (the bool outcome counted as float64: 8 + 8 + 8 + 8 + 1 bytes),
+    # before the constraints' pass over the 10^12 points
+    ordered = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
+    with pytest.raises(WorkTooLargeError, match="1,000,000,000,000 points, 33 bytes each"):
+        sweep(ordered, c_s=Range(0.1, 1, 10**6), c_t=Range(2, 4, 10**6))  # all inside
     # a small grid under a small limit is refused in the same way, with its size
     monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")
     with pytest.raises(WorkTooLargeError, match=r"200 x 1000 = 200,000 points") as small:

@@ -606,6 +606,9 @@ def sweep(
         chunk_size = int(chunk_size)
     n_chunks = math.ceil(size / chunk_size)
     template = _fields(probe)
+    trailing = {k: v.shape[1:] for k, v in template.items()}
+    if not stream:  # refuse before the constraints' pass over the grid, in the worst case
+        _require_results(grid, backend, template, trailing, bool(chunker.constraints))
     # whether any point violates a constraint (then int and bool outcomes become float to
     # hold NaN): known only after solving, so decided by the constraints' cheap check
     all_valid = not chunker.constraints or _all_valid(chunker, chunk_size)
@@ -613,7 +616,6 @@ def sweep(
         k: (v.dtype if (all_valid or v.dtype.kind in "fc" or k == _REGIME) else np.float64)
         for k, v in template.items()
     }
-    trailing = {k: v.shape[1:] for k, v in template.items()}
     per_point = sum(
         np.dtype(dt).itemsize * int(np.prod(trailing[k], dtype=np.int64))
         for k, dt in dtypes.items()
@@ -648,21 +650,6 @@ def sweep(
             bytes_per_point=float(bpp),
             info={**info, "streamed": True},
         )
-    # in memory: the result arrays, the validity flags and (dask) the stacked blocks
-    need = result_bytes + size
-    if backend == "dask":
-        rows = sum(int(np.prod(t, dtype=np.int64)) for t in trailing.values()) + 1
-        need += 8.0 * size * rows
-    shape_text = " x ".join(str(n) for n in grid.shape)
-    require(
-        need,
-        f"holding the sweep's results in memory ({shape_text} = {size:,} points, "
-        f"{per_point + 1} bytes each)",
-        advice=(
-            "stream them to a file instead, sweep(..., out='sweep.nc' or 'sweep.csv') or "
-            "irgames sweep --out FILE.nc, or sweep a smaller grid"
-        ),
-    )
     chunker.valid = np.ones(size, dtype=bool)
     chunker.valid[:probe_n] = probe_valid
     if backend == "numpy":
@@ -899,6 +886,32 @@ def _stream_dask(chunker: _Chunker, writer, size, chunk_size, group, probe) -> i
             rows += writer.write(a, chunker.params(a, b), valid, outcome)
         del done
     return rows
+
+
+def _require_results(grid: Grid, backend, template, trailing, constrained: bool) -> None:
+    """Refuse (:func:`irgames._memory.require`) a grid whose in-memory results would exceed
+    the memory limit: the outcome arrays (int and bool ones as float64 when some point may
+    lie outside the space), the validity flags and, on dask, the stacked blocks."""
+    size = grid.size
+    widths = {k: int(np.prod(trailing[k], dtype=np.int64)) for k in template}
+    itemsize = {
+        k: 8 if (constrained and v.dtype.kind not in "fc" and k != _REGIME) else v.dtype.itemsize
+        for k, v in template.items()
+    }
+    per_point = sum(itemsize[k] * widths[k] for k in template) + 1
+    need = float(size) * per_point
+    if backend == "dask":
+        need += 8.0 * size * (sum(widths.values()) + 1)
+    shape_text = " x ".join(str(n) for n in grid.shape)
+    require(
+        need,
+        f"holding the sweep's results in memory ({shape_text} = {size:,} points, "
+        f"{per_point} bytes each)",
+        advice=(
+            "stream them to a file instead, sweep(..., out='sweep.nc' or 'sweep.csv') or "
+            "irgames sweep --out FILE.nc, or sweep a smaller grid"
+        ),
+    )
 
 
 def _all_valid(chunker: _Chunker, chunk_size: int) -> bool:
