@@ -39,7 +39,7 @@ import tracemalloc
 import numpy as np
 
 from irgames.analysis.model import Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 from irgames.analysis.sweep import sweep
 
 from .common import Agreement, Config, Family, rows_from_timings
@@ -76,7 +76,9 @@ COERCION = Model("coercion_bench", "Coercion, closed form", SPACE, solve)
 
 
 def _sweep(side: int):
-    return sweep(COERCION, memory_budget=BUDGET, progress=False, **dict.fromkeys(SPACE.names, side))
+    return sweep(
+        COERCION, memory_budget=BUDGET, progress=False, **dict.fromkeys(SPACE.names, Range(n=side))
+    )
 
 
 def _plain(coords: dict[str, np.ndarray]):

@@ -83,7 +83,7 @@ from scipy.stats import binom
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
-from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
+from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace, Range
 from irgames.games.anonymous import AnonymousBinaryGame
 from irgames.solvers.anonymous import pure_equilibria_counts, symmetric_equilibria
 from irgames.solvers.attrition import threshold_attrition
@@ -596,7 +596,7 @@ def _plt():
 
 
 def _hostility_and_power():
-    g = space.grid(intentions=(0, 1, 41), power=(0, 1, 41))
+    g = space.grid(intentions=Range(0, 1, 41), power=Range(0, 1, 41))
     out = balance_of_threat.evaluate(g.params)
     return {
         "intentions": g.coords["intentions"][None, :],

@@ -99,7 +99,7 @@ from scipy.special import ndtr
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.solvers.backward_induction import SubgamePerfect, backward_induction
@@ -996,7 +996,7 @@ def _plt():
 
 
 def _region_axes(model, spc, fixed=None, nx=121, ny=101):
-    g = spc.grid(fixed=fixed, theta_D=(0, 3, nx), R=(0, 20, ny))
+    g = spc.grid(fixed=fixed, theta_D=Range(0, 3, nx), R=Range(0, 20, ny))
     out = model.evaluate(g.params)
     swap = g.dims[0] != "R"  # make rows R and columns theta_D
     regime = out.regime.T if swap else out.regime

@@ -31,11 +31,18 @@ array([0., 1.])
 from . import errors
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
-from .analysis.parameters import Constraint, Grid, Parameter, ParameterError, ParameterSpace
+from .analysis.parameters import (
+    Constraint,
+    Grid,
+    Parameter,
+    ParameterError,
+    ParameterSpace,
+    Range,
+)
 from .analysis.registry import all_models, get_model
 from .analysis.selection import follow_branches, regime_map
 from .analysis.statics import derivative, elasticity, monotone, sign_under
-from .analysis.sweep import SweepResult, sweep
+from .analysis.sweep import SweepFile, SweepResult, sweep
 from .games.anonymous import AnonymousBinaryGame
 from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from .games.normal_form import GameValueError, NormalFormGame
@@ -102,9 +109,11 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterSpace",
+    "Range",
     "RepeatedGame",
     "SignallingGame",
     "StochasticGame",
+    "SweepFile",
     "SweepResult",
     "TreeBuilder",
     "__version__",

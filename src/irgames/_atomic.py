@@ -44,11 +44,17 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     The temporary name starts with ``.`` and ends with ``.partial`` and keeps the target's
     suffix before that (``.out.csv.XXXX.partial``), so writers that choose a format by suffix
     should be given the target's suffix explicitly. On any exception the temporary file is
-    removed and the exception propagates.
+    removed and the exception propagates. The file gets the permissions a plain ``open``
+    would give it (those of the file it replaces, else ``0o666`` less the umask), not the
+    owner-only mode of :func:`tempfile.mkstemp`.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+    try:
+        os.chmod(descriptor, _mode_for(target))
+    except (OSError, NotImplementedError):  # chmod on a descriptor: not on every system
+        pass
     os.close(descriptor)
     temporary = Path(name)
     try:
@@ -58,6 +64,17 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits a new file at ``target`` would get from ``open``."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        pass
+    umask = os.umask(0)  # read the umask: it can only be read by setting it
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextlib.contextmanager

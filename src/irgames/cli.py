@@ -685,7 +685,8 @@ def _configure_sweep(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="FILE.csv (one row per point) or FILE.nc (netCDF grid); default: CSV on stdout",
+        help="FILE.csv (one row per point) or FILE.nc (netCDF grid), streamed chunk by chunk "
+        "(any grid size) and written atomically; default: CSV on stdout",
     )
     parser.add_argument("--backend", choices=["numpy", "dask"], default="numpy")
     parser.add_argument(
@@ -696,6 +697,7 @@ def _configure_sweep(parser: argparse.ArgumentParser) -> None:
 def _run_sweep(args: argparse.Namespace) -> int:
     import io
 
+    from ._atomic import terminate_as_interrupt
     from .analysis.commands import CommandError, run_sweep
 
     _models(args.model)  # an unknown model is reported before any parsing
@@ -714,13 +716,20 @@ def _run_sweep(args: argparse.Namespace) -> int:
     summary = io.StringIO()
     try:
         try:
-            run_sweep(args.model, args.assignments, target, backend=args.backend, stream=summary)
+            with terminate_as_interrupt():  # SIGTERM, like SIGINT, leaves no partial file
+                run_sweep(
+                    args.model, args.assignments, target, backend=args.backend, stream=summary
+                )
         except CommandError as error:
             raise CLIError(_one_line(error), EXIT_INVALID) from None
+        except ImportError as error:  # an optional extra (dask, xarray) is missing
+            raise CLIError(_one_line(error), EXIT_FAILURE) from None
         except OSError as error:
             raise CLIError(f"cannot write {target}: {error.strerror}", EXIT_NOT_FOUND) from None
         if tmp is not None:
-            sys.stdout.write(target.read_text(encoding="utf-8"))
+            with open(target, encoding="utf-8", newline="") as written:
+                shutil.copyfileobj(written, sys.stdout)
+            sys.stdout.flush()
             print(summary.getvalue().strip().replace(f"; wrote {target}", ""), file=sys.stderr)
         elif args.json:
             print(

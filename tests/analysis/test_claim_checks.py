@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from irgames.analysis.claims import Claim, check, claims_report
 from irgames.analysis.model import Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 
 
 def test_true_pointwise_claim_holds_without_counterexample():
@@ -75,7 +75,9 @@ def test_jump_down_breaks_an_increasing_claim():
 
 def test_claim_over_a_subspace_and_a_region_map():
     always = COERCION.claim("always_coerce")
-    result = check(COERCION, always, n=200, grid={"c_s": 9, "B_s": 5}, space=ORDERED_SPACE)
+    result = check(
+        COERCION, always, n=200, grid={"c_s": Range(n=9), "B_s": Range(n=5)}, space=ORDERED_SPACE
+    )
     region = result.region
     assert region is not None and region.dims == ("c_s", "B_s")
     # the map agrees with the credibility condition at every grid point (c_t = 3 held)
@@ -201,7 +203,9 @@ def test_predicates_never_see_points_outside_the_space():
         return ~o["credible"] | (p["c_s"] <= p["c_t"])
 
     claim = Claim("low_cost", "credible threats are cheap", holds=holds, quote="q", source="s")
-    result = check(COERCION, claim, n=50, grid={"c_s": 7, "c_t": 7}, space=ORDERED_SPACE)
+    result = check(
+        COERCION, claim, n=50, grid={"c_s": Range(n=7), "c_t": Range(n=7)}, space=ORDERED_SPACE
+    )
     assert result.holds and all(dt == np.bool_ for dt in seen)
     assert (result.region.given == (result.region.status() >= 0)).all()
 
@@ -303,3 +307,36 @@ def test_more_draws_for_an_aggregate_claim_evaluate_all_points_together():
 def test_negative_min_conditioned_is_refused():
     with pytest.raises(ValueError, match="min_conditioned"):
         check(THIN, THIN_CLAIM, n=10, min_conditioned=-1)
+
+
+# ------------------------------------------------------------------ messages (issue 16, point 7)
+def test_no_points_to_check_is_an_error_not_a_nan_share():
+    from irgames.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="n=0 draws and no grid") as info:
+        check(COERCION, "always_coerce", n=0)
+    assert "\n" not in str(info.value)
+    for bad in (-1, 2.5, True, "10"):
+        with pytest.raises(ParameterError, match="integer >= 0"):
+            check(COERCION, "always_coerce", n=bad)
+    # with a grid, n=0 checks the grid's points only
+    on_grid = check(COERCION, "always_coerce", n=0, grid={"c_s": Range(n=3)}, shrink=False)
+    assert on_grid.n_points == 3 and on_grid.share == on_grid.share  # not NaN
+    # a grid of bare numbers has no axis: {"c_s": 4} was 4 points, now it would be one
+    with pytest.raises(ParameterError, match="has no axis"):
+        check(COERCION, "always_coerce", n=10, grid={"c_s": 4})
+
+
+def test_an_unknown_claim_names_the_known_ones():
+    from irgames.analysis.claims import UnknownClaimError, find_claim
+    from irgames.errors import IrgamesError
+
+    with pytest.raises(UnknownClaimError) as info:
+        check(COERCION, "no_such_claim", n=10)
+    error = info.value
+    assert isinstance(error, KeyError) and isinstance(error, IrgamesError)
+    message = str(error)
+    assert message.startswith("model 'coercion_toy' has no claim 'no_such_claim'; its claims")
+    for c in COERCION.claims:
+        assert repr(c.name) in message
+    assert find_claim(COERCION, COERCION.claims[0].name) is COERCION.claims[0]

@@ -11,6 +11,7 @@ from analysis_toys import COERCION
 
 from irgames.analysis import commands
 from irgames.analysis.commands import CommandError, parse_assignment, run_claims, run_sweep
+from irgames.analysis.parameters import Range
 from irgames.analysis.registry import UnknownModelError
 
 
@@ -28,7 +29,7 @@ def toy_registry(monkeypatch):
 
 
 def test_parse_assignment():
-    assert parse_assignment("B_t=0:1:11") == ("B_t", (0.0, 1.0, 11))
+    assert parse_assignment("B_t=0:1:11") == ("B_t", Range(0.0, 1.0, 11))
     assert parse_assignment(" c_s = 2.5 ") == ("c_s", 2.5)
     assert parse_assignment("B_s=0.2,0.5,0.8") == ("B_s", [0.2, 0.5, 0.8])
     for bad, why in [

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from irgames.analysis.parameters import Constraint, Parameter, ParameterError, ParameterSpace
+from irgames.analysis.parameters import Constraint, Parameter, ParameterError, ParameterSpace, Range
 
 
 @st.composite
@@ -80,7 +80,7 @@ def test_draws_are_seeded(space, seed):
 
 @given(spaces(), st.integers(1, 12))
 def test_grid_points_stay_in_the_domain(space, n):
-    axes = {p.name: n for p in space}
+    axes = {p.name: Range(n=n) for p in space}
     grid = space.grid(**axes)
     dense = grid.dense()
     inside = _inside(space, dense)
@@ -170,18 +170,18 @@ def test_grid_axis_specs():
             Parameter("k", 1, 5, default=2, integer=True),
         ]
     )
-    g = space.grid(a=3, r=(0.01, 100, 5), k=[1, 3])
+    g = space.grid(a=Range(n=3), r=Range(0.01, 100, 5), k=[1, 3])
     assert g.dims == ("a", "r", "k") and g.shape == (3, 5, 2)
     np.testing.assert_allclose(g.coords["a"], [0.25, 0.5, 0.75])  # open ends excluded
     np.testing.assert_allclose(g.coords["r"], [0.01, 0.1, 1, 10, 100])  # log spacing
     assert g.params["a"].shape == (3, 1, 1) and g.params["k"].shape == (1, 1, 2)
-    held = space.grid(a=2, fixed={"k": 4})
+    held = space.grid(a=Range(n=2), fixed={"k": 4})
     assert float(held.params["k"]) == pytest.approx(4.0)
     np.testing.assert_allclose(space["k"].points(10), [1, 2, 3, 4, 5])
     with pytest.raises(ParameterError, match="'a' = 1 is outside"):
         space.grid(a=[0.5, 1.0])
-    with pytest.raises(ParameterError, match=r"\(low, high, n\)"):
-        space.grid(a=(0.1, 0.2))
+    # a tuple is a list of explicit values, never a (low, high, n) range
+    np.testing.assert_array_equal(space.grid(a=(0.1, 0.2)).coords["a"], [0.1, 0.2])
     with pytest.raises(ParameterError, match="unknown parameter 'z'"):
         space.grid(z=3)
 
@@ -191,7 +191,7 @@ def test_constraint_violators_are_marked_invalid_in_grids():
         [Parameter("c_s", 0, 4, default=1), Parameter("c_t", 0, 4, default=3)],
         [Constraint("c_s < c_t", lambda p: p["c_s"] < p["c_t"])],
     )
-    g = space.grid(c_s=5, c_t=5)
+    g = space.grid(c_s=Range(n=5), c_t=Range(n=5))
     dense = g.dense()
     np.testing.assert_array_equal(g.valid, dense["c_s"] < dense["c_t"])
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames.analysis.model import Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 from irgames.analysis.selection import (
     continue_equilibrium,
     equilibrium_regimes,
@@ -32,7 +32,7 @@ def coordination(a):
 
 def test_regime_boundary_of_the_coercion_toy_is_located():
     # credible iff c_s <= (1 - B_s) c_t, with c_t = 3 held: the boundary is c_s = 3 (1 - B_s)
-    result = regime_map(COERCION, c_s=12, B_s=7, refine=40)
+    result = regime_map(COERCION, c_s=Range(n=12), B_s=Range(n=7), refine=40)
     assert result.regime_names == ("status quo", "coercion")
     along = result.boundaries["c_s"]
     assert along["c_s"].size > 0
@@ -68,7 +68,7 @@ def test_regime_map_of_a_solver_based_model():
     labels, names = equilibrium_regimes(support_enumeration(coordination([-0.5, 1.0])))
     assert [names[i] for i in labels] == ["1 pure, 0 mixed", "2 pure, 1 mixed"]
     assert equilibrium_regimes(support_enumeration(coordination([1.0])))[1] == names
-    result = regime_map(model, a=(-1.0, 1.7, 4), refine=30)
+    result = regime_map(model, a=Range(-1.0, 1.7, 4), refine=30)
     boundary = result.boundaries["a"]["a"]
     # located to the solver's tolerance (1e-9 of the payoff range): within |a| ~ 1e-9 the
     # game is degenerate to that tolerance

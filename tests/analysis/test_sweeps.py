@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames.analysis.model import Model, Outcome
-from irgames.analysis.parameters import Parameter, ParameterError, ParameterSpace
+from irgames.analysis.parameters import Parameter, ParameterError, ParameterSpace, Range
 from irgames.analysis.sweep import SweepError, sweep
 
 
@@ -38,10 +38,10 @@ def small_models(draw):
 @given(small_models(), st.data())
 def test_sweep_equals_a_per_point_loop(model, data):
     axes = {
-        p.name: data.draw(st.integers(1, 6), label=f"n_{p.name}")
+        p.name: Range(n=data.draw(st.integers(1, 6), label=f"n_{p.name}"))
         for p in model.space
         if data.draw(st.booleans(), label=f"sweep_{p.name}")
-    } or {model.space.names[0]: 4}
+    } or {model.space.names[0]: Range(n=4)}
     chunk = data.draw(st.sampled_from([None, 1, 3, 7]), label="chunk")
     result = sweep(model, chunk_size=chunk, **axes)
     params = result.params()
@@ -53,7 +53,7 @@ def test_sweep_equals_a_per_point_loop(model, data):
 
 
 def test_sweep_of_the_coercion_toy_matches_the_closed_form():
-    result = sweep(COERCION, B_s=11, B_t=(0, 1, 6), fixed={"c_s": 1.0, "c_t": 3.0})
+    result = sweep(COERCION, B_s=Range(n=11), B_t=Range(0, 1, 6), fixed={"c_s": 1.0, "c_t": 3.0})
     assert result.dims == ("B_s", "B_t") and result.shape == (11, 6)
     B_s, B_t = np.meshgrid(result.coords["B_s"], result.coords["B_t"], indexing="ij")
     expected = np.where(1.0 <= (1 - B_s) * 3.0, (3.0 - (1 - B_t)) / (2 - B_t), 0.0)
@@ -63,7 +63,7 @@ def test_sweep_of_the_coercion_toy_matches_the_closed_form():
 
 def test_constraint_violators_are_not_solved():
     model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
-    result = sweep(model, c_s=5, c_t=5)
+    result = sweep(model, c_s=Range(n=5), c_t=Range(n=5))
     P = result.params()
     np.testing.assert_array_equal(result.valid, P["c_s"] < P["c_t"])
     assert np.isnan(result["D"][~result.valid]).all()
@@ -73,8 +73,8 @@ def test_constraint_violators_are_not_solved():
 
 
 def test_chunking_to_a_tiny_budget_gives_the_same_result():
-    whole = sweep(COERCION, c_s=20, B_t=30)
-    tiny = sweep(COERCION, c_s=20, B_t=30, memory_budget=2_000)
+    whole = sweep(COERCION, c_s=Range(n=20), B_t=Range(n=30))
+    tiny = sweep(COERCION, c_s=Range(n=20), B_t=Range(n=30), memory_budget=2_000)
     assert tiny.n_chunks > 1 and whole.n_chunks == 1
     assert tiny.bytes_per_point > 0
     for name in whole.outcome:
@@ -84,14 +84,15 @@ def test_chunking_to_a_tiny_budget_gives_the_same_result():
 def test_dask_backend_equals_numpy_on_a_local_cluster():
     distributed = pytest.importorskip("dask.distributed")
     model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
-    reference = sweep(model, c_s=9, c_t=7, B_t=5, chunk_size=40)
+    axes = {"c_s": Range(n=9), "c_t": Range(n=7), "B_t": Range(n=5)}
+    reference = sweep(model, chunk_size=40, **axes)
     with (
         distributed.LocalCluster(
             processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster),
     ):
-        on_dask = sweep(model, backend="dask", c_s=9, c_t=7, B_t=5, chunk_size=40)
+        on_dask = sweep(model, backend="dask", chunk_size=40, **axes)
     assert on_dask.n_chunks > 1
     for name in reference.outcome:
         np.testing.assert_array_equal(on_dask[name], reference[name])
@@ -101,7 +102,7 @@ def test_dask_backend_equals_numpy_on_a_local_cluster():
 
 def test_conversions(tmp_path):
     xr = pytest.importorskip("xarray")
-    result = sweep(COERCION, B_s=3, B_t=4)
+    result = sweep(COERCION, B_s=Range(n=3), B_t=Range(n=4))
     ds = result.to_xarray()
     assert dict(ds.sizes) == {"B_s": 3, "B_t": 4}
     np.testing.assert_array_equal(ds["D"].values, result["D"])
@@ -119,13 +120,13 @@ def test_conversions(tmp_path):
 
 def test_sweep_errors():
     with pytest.raises(SweepError, match="backend"):
-        sweep(COERCION, backend="spark", B_t=3)
+        sweep(COERCION, backend="spark", B_t=Range(n=3))
     with pytest.raises(ParameterError, match="give at least one axis"):
         sweep(COERCION)
     with pytest.raises(ParameterError, match="'B_t' = 2 is outside"):
         sweep(COERCION, B_t=[0.5, 2.0])
     with pytest.raises(ParameterError, match="unknown parameter 'x'"):
-        sweep(COERCION, x=3)
+        sweep(COERCION, x=Range(0, 1, 3))
 
 
 def test_working_memory_stays_within_the_budget():
@@ -134,7 +135,8 @@ def test_working_memory_stays_within_the_budget():
     budget = 1_000_000
     tracemalloc.start()
     try:
-        result = sweep(COERCION, c_s=40, c_t=40, B_s=8, B_t=8, memory_budget=budget)
+        axes = {"c_s": Range(n=40), "c_t": Range(n=40), "B_s": Range(n=8), "B_t": Range(n=8)}
+        result = sweep(COERCION, memory_budget=budget, **axes)
         _, peak = tracemalloc.get_traced_memory()  # peak since the probe reset it
     finally:
         tracemalloc.stop()
@@ -145,7 +147,7 @@ def test_working_memory_stays_within_the_budget():
 
 def test_sweeps_of_vector_outcomes_on_both_backends():
     model = EROSION
-    result = sweep(model, B_t=6, r=5, chunk_size=7)
+    result = sweep(model, B_t=Range(n=6), r=Range(n=5), chunk_size=7)
     assert result["path"].shape == (6, 5, 3)
     P = result.params()
     expected = P["B_t"][..., None] * (1 - P["r"][..., None]) ** np.arange(3)
@@ -162,7 +164,7 @@ def test_sweeps_of_vector_outcomes_on_both_backends():
         ) as cluster,
         distributed.Client(cluster),
     ):
-        on_dask = sweep(model, backend="dask", B_t=6, r=5, chunk_size=7)
+        on_dask = sweep(model, backend="dask", B_t=Range(n=6), r=Range(n=5), chunk_size=7)
     for name in result.outcome:
         np.testing.assert_array_equal(on_dask[name], result[name])
     np.testing.assert_array_equal(on_dask.valid, result.valid)
@@ -170,8 +172,9 @@ def test_sweeps_of_vector_outcomes_on_both_backends():
 
 def test_progress_bar_does_not_change_the_result(capsys):
     pytest.importorskip("tqdm")
-    quiet = sweep(COERCION, c_s=10, B_t=10, chunk_size=13, progress=False)
-    shown = sweep(COERCION, c_s=10, B_t=10, chunk_size=13, progress=True)
+    axes = {"c_s": Range(n=10), "B_t": Range(n=10)}
+    quiet = sweep(COERCION, chunk_size=13, progress=False, **axes)
+    shown = sweep(COERCION, chunk_size=13, progress=True, **axes)
     assert "sweep coercion_toy" in capsys.readouterr().err
     for name in quiet.outcome:
         np.testing.assert_array_equal(quiet[name], shown[name])
@@ -182,7 +185,7 @@ def test_dask_and_numpy_backends_agree_on_random_models(model, n, chunk):
     pytest.importorskip("dask.array")
     import dask
 
-    axes = {p.name: n for p in model.space}
+    axes = {p.name: Range(n=n) for p in model.space}
     reference = sweep(model, chunk_size=chunk, **axes)
     with dask.config.set(scheduler="synchronous"):
         on_dask = sweep(model, backend="dask", chunk_size=chunk, **axes)
@@ -198,7 +201,7 @@ def grids_and_ranges(draw):
     k = draw(st.integers(1, 4))
     sizes = [draw(st.integers(1, 5), label=f"n_{i}") for i in range(k)]
     space = ParameterSpace([Parameter(f"t{i}", -1.0, 2.0, default=0.25) for i in range(k + 1)])
-    axes = {f"t{i}": n for i, n in enumerate(sizes)}  # the last parameter stays fixed
+    axes = {f"t{i}": Range(n=n) for i, n in enumerate(sizes)}  # the last parameter stays fixed
     size = int(np.prod(sizes))
     start = draw(st.integers(0, size - 1), label="start")
     stop = draw(st.integers(start + 1, size), label="stop")
@@ -229,16 +232,17 @@ def test_a_model_that_returns_its_parameters_gets_every_point_back(chunk):
     # must be copied out before the next chunk overwrites them
     space = ParameterSpace([Parameter(n, 0, 1, default=0.5) for n in ("a", "b", "c")])
     model = Model("identity", "identity", space, lambda **p: Outcome({k: v for k, v in p.items()}))
-    result = sweep(model, chunk_size=chunk, a=7, b=(0, 1, 11), fixed={"c": 0.25})
+    result = sweep(model, chunk_size=chunk, a=Range(n=7), b=Range(0, 1, 11), fixed={"c": 0.25})
     for name, value in result.params().items():
         np.testing.assert_array_equal(result[name], value)
 
 
 def test_constraints_are_checked_in_every_chunk():
     model = Model("ordered", "ordered", ORDERED_SPACE, coercion_solve)
-    whole = sweep(model, c_s=9, c_t=7)
+    axes = {"c_s": Range(n=9), "c_t": Range(n=7)}
+    whole = sweep(model, **axes)
     for chunk in (1, 4, 10):
-        chunked = sweep(model, c_s=9, c_t=7, chunk_size=chunk)
+        chunked = sweep(model, chunk_size=chunk, **axes)
         np.testing.assert_array_equal(chunked.valid, whole.valid)
         np.testing.assert_array_equal(chunked["D"], whole["D"])
         np.testing.assert_array_equal(chunked.outcome.regime, whole.outcome.regime)
@@ -247,7 +251,7 @@ def test_constraints_are_checked_in_every_chunk():
 def test_non_consecutive_points_are_solved_like_consecutive_ones():
     from irgames.analysis.sweep import _Chunker
 
-    grid = COERCION.space.grid(check_constraints=False, c_s=6, B_t=5)
+    grid = COERCION.space.grid(check_constraints=False, c_s=Range(n=6), B_t=Range(n=5))
     chunker = _Chunker(COERCION, grid)
     index = np.array([29, 3, 17, 4, 0])
     scattered = chunker.solve_at(index)
@@ -259,6 +263,7 @@ def test_non_consecutive_points_are_solved_like_consecutive_ones():
 def test_numpy_chunks_fit_the_cache_budget_when_the_memory_budget_is_larger():
     from irgames.analysis.sweep import CACHE_BUDGET
 
-    result = sweep(COERCION, c_s=60, c_t=60, B_s=30, memory_budget=64 * CACHE_BUDGET)
+    axes = {"c_s": Range(n=60), "c_t": Range(n=60), "B_s": Range(n=30)}
+    result = sweep(COERCION, memory_budget=64 * CACHE_BUDGET, **axes)
     assert result.n_chunks > 1
     assert result.chunk_size <= CACHE_BUDGET / result.bytes_per_point

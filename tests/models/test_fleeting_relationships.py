@@ -228,10 +228,10 @@ def test_without_enforcement_high_stakes_leave_no_influence():
 
 def test_sweeps_on_numpy_and_dask_agree():
     pytest.importorskip("dask")
-    from irgames.analysis.sweep import sweep
+    from irgames.analysis.sweep import Range, sweep
 
-    a = sweep(model, rho=4, backlash=3, backend="numpy")
-    b = sweep(model, rho=4, backlash=3, backend="dask", chunk_size=5)
+    a = sweep(model, rho=Range(n=4), backlash=Range(n=3), backend="numpy")
+    b = sweep(model, rho=Range(n=4), backlash=Range(n=3), backend="dask", chunk_size=5)
     for name in ("min_transfer", "patron_return", "accepts", "deal_holds"):
         x, y = np.asarray(a.outcome[name]), np.asarray(b.outcome[name])
         assert x.shape == y.shape

@@ -130,10 +130,10 @@ def test_figure_draws(tmp_path):
 
 def test_sweeps_on_numpy_and_dask_agree():
     pytest.importorskip("dask")
-    from irgames.analysis.sweep import sweep
+    from irgames.analysis.sweep import Range, sweep
 
-    a = sweep(model, delta=(0.4, 0.9, 6), exposure_T=3, backend="numpy", chunk_size=5)
-    b = sweep(model, delta=(0.4, 0.9, 6), exposure_T=3, backend="dask", chunk_size=5)
+    a = sweep(model, delta=Range(0.4, 0.9, 6), exposure_T=Range(n=3), backend="numpy", chunk_size=5)
+    b = sweep(model, delta=Range(0.4, 0.9, 6), exposure_T=Range(n=3), backend="dask", chunk_size=5)
     for name in ("delta_linked", "linked_holds", "defence_concession"):
         assert np.allclose(a[name], b[name], atol=1e-12)
 

@@ -462,10 +462,11 @@ def test_single_peakedness_needs_fs_backing():
 # ---------------------------------------------------------------------- sweeps and figures
 def test_sweep_numpy_and_dask_agree():
     pytest.importorskip("dask")
-    from irgames.analysis.sweep import sweep
+    from irgames.analysis.sweep import Range, sweep
 
-    reference = sweep(omnibalancing_threats, theta_D=7, R=5, chunk_size=9)
-    on_dask = sweep(omnibalancing_threats, backend="dask", theta_D=7, R=5, chunk_size=9)
+    axes = {"theta_D": Range(n=7), "R": Range(n=5)}
+    reference = sweep(omnibalancing_threats, chunk_size=9, **axes)
+    on_dask = sweep(omnibalancing_threats, backend="dask", chunk_size=9, **axes)
     assert on_dask.n_chunks > 1
     for name in reference.outcome:
         np.testing.assert_array_equal(on_dask[name], reference[name])

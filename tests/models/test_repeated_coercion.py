@@ -130,10 +130,10 @@ def test_quotes_are_from_the_seed():
 
 def test_sweeps_on_numpy_and_dask_agree():
     pytest.importorskip("dask")
-    from irgames.analysis.sweep import sweep
+    from irgames.analysis.sweep import Range, sweep
 
-    a = sweep(model, B_t0=3, delta=2, backend="numpy", chunk_size=2)
-    b = sweep(model, B_t0=3, delta=2, backend="dask", chunk_size=2)
+    a = sweep(model, B_t0=Range(n=3), delta=Range(n=2), backend="numpy", chunk_size=2)
+    b = sweep(model, B_t0=Range(n=3), delta=Range(n=2), backend="dask", chunk_size=2)
     for name in ("value_S", "concession_quiet", "stop_round_loud"):
         assert np.allclose(a[name], b[name], atol=1e-12)
 

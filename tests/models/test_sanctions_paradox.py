@@ -163,10 +163,10 @@ def test_quotes_are_from_the_seed():
 
 def test_sweeps_on_numpy_and_dask_agree():
     pytest.importorskip("dask")
-    from irgames.analysis.sweep import sweep
+    from irgames.analysis.sweep import Range, sweep
 
-    a = sweep(model, B_s=5, B_t=4, backend="numpy", chunk_size=7)
-    b = sweep(model, B_s=5, B_t=4, backend="dask", chunk_size=7)
+    a = sweep(model, B_s=Range(n=5), B_t=Range(n=4), backend="numpy", chunk_size=7)
+    b = sweep(model, B_s=Range(n=5), B_t=Range(n=4), backend="dask", chunk_size=7)
     for name in ("demand", "utility_S", "threatens"):
         assert np.allclose(a[name], b[name], atol=1e-12)
 

@@ -57,6 +57,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..errors import IrgamesError, ParameterError
 from .model import Model, Outcome
 from .parameters import ParameterSpace
 
@@ -65,9 +66,51 @@ __all__ = [
     "ClaimCheck",
     "ClaimsReport",
     "RegionMap",
+    "UnknownClaimError",
     "check",
     "claims_report",
+    "find_claim",
 ]
+
+
+class UnknownClaimError(IrgamesError, KeyError):
+    """A claim name that the model does not have; the message lists the claims it has.
+
+    A :class:`KeyError` (as the lookup always raised) whose message reads as a sentence.
+    """
+
+    def __str__(self) -> str:  # KeyError would show the message quoted, as a key
+        return str(self.args[0]) if self.args else ""
+
+
+def find_claim(model: Model, name: str) -> Claim:
+    """The claim of ``model`` called ``name``.
+
+    Raises
+    ------
+    UnknownClaimError
+        Naming the model and every claim it has.
+
+    Examples
+    --------
+    >>> from irgames.analysis.model import Model, Outcome
+    >>> from irgames.analysis.parameters import Parameter, ParameterSpace
+    >>> m = Model("m", "m", ParameterSpace([Parameter("a", 0, 1, default=0.5)]),
+    ...           lambda a: Outcome({"y": a}))
+    >>> find_claim(m, "nope")
+    Traceback (most recent call last):
+    ...
+    irgames.analysis.claims.UnknownClaimError: model 'm' has no claim 'nope'; it has no claims
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"a claim is a Claim or the name of one, got {type(name).__name__}")
+    for c in model.claims:
+        if c.name == name:
+            return c
+    known = ", ".join(repr(c.name) for c in model.claims)
+    has = f"its claims are {known}" if known else "it has no claims"
+    raise UnknownClaimError(f"model {model.name!r} has no claim {name!r}; {has}")
+
 
 Kind = Literal["pointwise", "increasing", "decreasing", "single_peaked", "aggregate"]
 
@@ -562,8 +605,9 @@ def check(
     n : int
         Number of seeded random draws from the space.
     grid : mapping, optional
-        Axes for :meth:`ParameterSpace.grid` (e.g. ``{"B_s": 21, "B_t": 21}``); its points
-        are checked too, and the result carries a :class:`RegionMap`.
+        Axes for :meth:`ParameterSpace.grid` (e.g. ``{"B_s": Range(0, 1, 21), "B_t":
+        "0:1:21"}``; a bare number holds a parameter fixed); its points are checked too, and
+        the result carries a :class:`RegionMap`.
     seed : int
     shrink : bool
         Shrink the counterexample (hypothesis ``find``, then simpler coordinates).
@@ -589,7 +633,15 @@ def check(
         Most random draws in all (default ``20 * n``).
     """
     if isinstance(claim, str):
-        claim = model.claim(claim)
+        claim = find_claim(model, claim)
+    if isinstance(n, bool) or not isinstance(n, int | float | np.number) or n < 0 or n != int(n):
+        raise ParameterError(f"n (the number of random draws) must be an integer >= 0, got {n!r}")
+    n = int(n)
+    if n == 0 and grid is None:
+        raise ParameterError(
+            f"claim {claim.name!r}: n=0 draws and no grid leave no point to check it on; "
+            "give n >= 1 (or a grid)"
+        )
     space = space or model.space
     if min_conditioned < 0:
         raise ValueError(f"min_conditioned must be >= 0, got {min_conditioned}")
@@ -604,6 +656,11 @@ def check(
     region = None
     if grid is not None:
         g = space.grid(**dict(grid))
+        if not g.dims:
+            raise ParameterError(
+                f"grid {dict(grid)!r} has no axis (a bare number is a fixed value): give "
+                "Range(lo, hi, n), 'lo:hi:n' or a list of values for at least one parameter"
+            )
         dense = g.dense()
         ggiven, gholds = claim.evaluate(model, dense, g.valid)
         if claim.kind != "aggregate":

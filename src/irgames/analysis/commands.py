@@ -25,7 +25,7 @@ one line that the CLI prints as is.
 Examples
 --------
 >>> parse_assignment("B_t=0:1:11")
-('B_t', (0.0, 1.0, 11))
+('B_t', Range(0.0, 1.0, 11))
 >>> parse_assignment("c_s=2")
 ('c_s', 2.0)
 >>> parse_assignment("B_s=0.2,0.5")
@@ -42,8 +42,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from ..errors import IrgamesError, WorkTooLargeError
 from .claims import claims_report
-from .parameters import ParameterError
+from .parameters import ParameterError, Range
 from .registry import UnknownModelError, all_models, get_model
 from .sweep import SweepError, sweep
 
@@ -52,7 +53,7 @@ __all__ = ["CommandError", "parse_assignment", "run_claims", "run_figures", "run
 _FORMAT = "use name=lo:hi:n (an axis), name=v1,v2,... (explicit values) or name=v (fixed)"
 
 
-class CommandError(ValueError):
+class CommandError(IrgamesError, ValueError):
     """A command was given bad input; the message is one line for the user."""
 
 
@@ -71,7 +72,8 @@ def parse_assignment(assignment: str) -> tuple[str, object]:
     Returns
     -------
     (name, spec)
-        ``spec`` is ``(lo, hi, n)``, a list of floats, or a float (fixed value).
+        ``spec`` is a :class:`~irgames.analysis.parameters.Range`, a list of floats, or a
+        float (fixed value).
     """
     name, sep, value = assignment.partition("=")
     name, value = name.strip(), value.strip()
@@ -93,7 +95,10 @@ def parse_assignment(assignment: str) -> tuple[str, object]:
             ) from None
         if n < 1:
             raise CommandError(f"malformed assignment {assignment!r}: need at least 1 point")
-        return name, (lo, hi, n)
+        try:
+            return name, Range(lo, hi, n)
+        except ParameterError as error:
+            raise CommandError(f"assignment {assignment!r}: {error}") from None
     if "," in value:
         return name, [_number(v, assignment) for v in value.split(",") if v.strip()]
     return name, _number(value, assignment)
@@ -138,7 +143,13 @@ def run_sweep(
     backend: str = "numpy",
     stream: TextIO | None = None,
 ) -> int:
-    """Sweep a model over the axes given by ``assignments`` and write CSV or netCDF."""
+    """Sweep a model over the axes given by ``assignments`` and write CSV or netCDF.
+
+    CSV is streamed chunk by chunk (a grid larger than memory is fine); both formats are
+    written atomically (an interrupt leaves no partial file and any previous file as it
+    was). A grid whose in-memory results would exceed the memory limit (netCDF) is refused
+    with its size.
+    """
     stream = stream or sys.stdout
     model = _model(model_name)
     path = Path(output_path)
@@ -164,20 +175,12 @@ def run_sweep(
     if not axes:
         raise CommandError(f"give at least one axis to sweep (name=lo:hi:n); {_FORMAT}")
     try:
-        result = sweep(model, backend=backend, fixed=fixed, **axes)
-    except (ParameterError, SweepError) as error:
+        written = sweep(model, backend=backend, fixed=fixed, out=path, **axes)
+    except (ParameterError, SweepError, WorkTooLargeError) as error:
         raise CommandError(str(error)) from None
-    if path.suffix.lower() == ".csv":
-        result.to_csv(path)
-    else:
-        try:
-            result.to_netcdf(path)
-        except ImportError as error:
-            raise CommandError(f"cannot write netCDF: {error}") from None
-    grid = " x ".join(f"{d}[{result.coords[d].size}]" for d in result.dims)
+    grid = " x ".join(f"{d}[{written.coords[d].size}]" for d in written.dims)
     stream.write(
-        f"swept {model.name} over {grid} = {int(result.valid.sum())} points in the space; "
-        f"wrote {path}\n"
+        f"swept {model.name} over {grid} = {written.n_valid} points in the space; wrote {path}\n"
     )
     return 0
 

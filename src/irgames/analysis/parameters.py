@@ -15,7 +15,7 @@ domain (:meth:`~ParameterSpace.validate`).
 
 Examples
 --------
->>> from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
+>>> from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace, Range
 >>> space = ParameterSpace(
 ...     [Parameter("c_s", 0, 10, default=1, closed=(False, True), meaning="sender's cost",
 ...                source="Drezner 1999"),
@@ -24,13 +24,15 @@ Examples
 ...     constraints=[Constraint("c_s < c_t", lambda p: p["c_s"] < p["c_t"])])
 >>> space.defaults()
 {'c_s': 1.0, 'c_t': 3.0}
->>> grid = space.grid(c_t=(2, 4, 3))
+>>> grid = space.grid(c_t=Range(2, 4, 3), c_s=[0.5, 1.5])
 >>> grid.dims, grid.shape, grid.coords["c_t"].tolist()
-(('c_t',), (3,), [2.0, 3.0, 4.0])
+(('c_t', 'c_s'), (3, 2), [2.0, 3.0, 4.0])
+>>> space.grid(c_t="2:4:3", c_s=1.5).dims  # a bare number holds c_s fixed
+('c_t',)
 >>> space.validate(c_s=12.0)
 Traceback (most recent call last):
 ...
-irgames.analysis.parameters.ParameterError: parameter 'c_s' = 12 is outside its domain (0, 10]
+irgames.errors.ParameterError: parameter 'c_s' = 12 is outside its domain (0, 10]
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._memory import require
 from ..errors import ParameterError
 
 __all__ = [
@@ -50,7 +53,12 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterSpace",
+    "Range",
+    "is_fixed_value",
 ]
+
+#: Most points one grid axis may have (a larger request is refused before any allocation).
+MAX_AXIS_POINTS = 2**31
 
 
 # ---------------------------------------------------------------------------------- Parameter
@@ -266,6 +274,120 @@ class Constraint:
 
     def __call__(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
         return np.asarray(self.predicate(params), dtype=bool)
+
+
+# ---------------------------------------------------------------------------------- Range
+@dataclass(frozen=True)
+class Range:
+    r"""An axis of ``n`` evenly spread points from ``lo`` to ``hi`` (both included).
+
+    The points are :math:`lo + k (hi - lo) / (n - 1)`, :math:`k = 0, \dots, n - 1`, or evenly
+    spread in :math:`\log \theta` for a parameter with ``scale="log"``; for an integer
+    parameter, the distinct integers of the rounded points. Without ``lo`` and ``hi``
+    (``Range(n=41)``) the points spread over the parameter's whole domain
+    (:meth:`Parameter.points`: open ends are stepped inside). The string ``"lo:hi:n"`` means
+    ``Range(lo, hi, n)`` wherever an axis is given.
+
+    A range is the only way to ask for evenly spread points: a list, tuple or array is a list
+    of explicit values, and a bare number is a fixed value.
+
+    Examples
+    --------
+    >>> Range(0, 1, 3)
+    Range(0.0, 1.0, 3)
+    >>> Range.parse("0:1:3") == Range(0, 1, 3)
+    True
+    >>> Range(n=5)
+    Range(n=5)
+    """
+
+    lo: float | None = None
+    hi: float | None = None
+    n: int | None = None
+
+    def __post_init__(self) -> None:
+        n = self.n
+        if n is None:
+            raise ParameterError(
+                "Range needs the number of points n: Range(lo, hi, n) or Range(n=n)"
+            )
+        if isinstance(n, bool) or not isinstance(n, int | np.integer | float | np.floating):
+            raise ParameterError(f"Range: n must be a positive integer, got {n!r}")
+        if not float(n).is_integer() or n < 1:
+            raise ParameterError(f"Range: n must be a positive integer, got {n!r}")
+        if n > MAX_AXIS_POINTS:
+            raise ParameterError(
+                f"Range: {int(n):,} points on one axis is more than {MAX_AXIS_POINTS:,}; use "
+                "fewer points"
+            )
+        object.__setattr__(self, "n", int(n))
+        if (self.lo is None) != (self.hi is None):
+            raise ParameterError("Range: give both lo and hi, or neither (the whole domain)")
+        for end in ("lo", "hi"):
+            value = getattr(self, end)
+            if value is None:
+                continue
+            try:
+                x = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(f"Range: {end} must be a number, got {value!r}") from None
+            if not math.isfinite(x):
+                raise ParameterError(f"Range: {end} must be finite, got {value!r}")
+            object.__setattr__(self, end, x)
+
+    @classmethod
+    def parse(cls, text: str) -> Range:
+        """``"lo:hi:n"`` as a :class:`Range` (a :class:`ParameterError` if malformed)."""
+        parts = str(text).split(":")
+        if len(parts) != 3:
+            raise ParameterError(f"malformed range {text!r}: use 'lo:hi:n'")
+        try:
+            lo, hi = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise ParameterError(
+                f"malformed range {text!r}: lo and hi must be numbers ('lo:hi:n')"
+            ) from None
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise ParameterError(
+                f"malformed range {text!r}: the number of points {parts[2]!r} is not an integer"
+            ) from None
+        if n < 1:
+            raise ParameterError(f"malformed range {text!r}: need at least 1 point")
+        return cls(lo, hi, n)
+
+    def values(self, p: Parameter) -> np.ndarray:
+        """The points of this range for parameter ``p`` (not yet checked against its domain)."""
+        if self.lo is None:
+            return p.points(self.n)
+        if p.scale == "log":
+            if self.lo <= 0 or self.hi <= 0:
+                raise ParameterError(
+                    f"axis {p.name!r}: a log-scale range needs positive ends, got {self!r}"
+                )
+            values = np.geomspace(self.lo, self.hi, self.n)
+        else:
+            values = np.linspace(self.lo, self.hi, self.n)
+        return np.unique(np.round(values)) if p.integer else values
+
+    def __repr__(self) -> str:
+        if self.lo is None:
+            return f"Range(n={self.n})"
+        return f"Range({self.lo!r}, {self.hi!r}, {self.n})"
+
+
+def is_fixed_value(spec) -> bool:
+    """Whether an axis spec is a bare number (a fixed value, not an axis).
+
+    >>> is_fixed_value(2), is_fixed_value(0.5), is_fixed_value([2]), is_fixed_value(Range(0, 1, 3))
+    (True, True, False, False)
+    """
+    if isinstance(spec, bool | np.bool_):
+        return False
+    if isinstance(spec, int | float | np.integer | np.floating):
+        return True
+    return isinstance(spec, np.ndarray) and spec.ndim == 0 and spec.dtype.kind in "iuf"
 
 
 # ---------------------------------------------------------------------------------- Grid
@@ -509,39 +631,54 @@ class ParameterSpace:
 
     # ------------------------------------------------------------------ grids and draws
     def axis(self, name: str, spec) -> np.ndarray:
-        """The values of one grid axis from a spec (see :meth:`grid`), validated."""
+        """The values of one grid axis from a spec (see :meth:`grid`), validated.
+
+        Raises
+        ------
+        ParameterError
+            For a bare number (a fixed value is not an axis: give it to ``fixed``), a
+            malformed spec, no values, a value outside the domain, or an axis too large.
+        """
         p = self[name]
-        if isinstance(spec, bool):
-            raise ParameterError(f"axis {name!r}: cannot use a bool as an axis spec")
-        if isinstance(spec, int | np.integer):
-            values = p.points(int(spec))
-        elif isinstance(spec, tuple):
-            if len(spec) != 3:
+        if isinstance(spec, bool | np.bool_):
+            raise ParameterError(f"axis {name!r}: cannot use a bool ({spec!r}) as an axis spec")
+        if isinstance(spec, str):
+            spec = Range.parse(spec)
+        if isinstance(spec, Range):
+            require(
+                8.0 * spec.n,
+                f"axis {name!r} of {spec.n:,} points",
+                advice="use fewer points",
+            )
+            values = spec.values(p)
+        elif is_fixed_value(spec):
+            raise ParameterError(
+                f"axis {name!r}: {spec!r} is a fixed value, not an axis; give "
+                f"Range(lo, hi, n), 'lo:hi:n' or a list of values to sweep it"
+            )
+        elif hasattr(spec, "__len__") or hasattr(spec, "__array__"):  # list, tuple, array
+            if isinstance(spec, np.ndarray) and spec.dtype.kind == "b":
+                raise ParameterError(f"axis {name!r}: cannot use bools as axis values")
+            try:
+                values = np.asarray(spec, dtype=float)
+            except (TypeError, ValueError):
                 raise ParameterError(
-                    f"axis {name!r}: a tuple spec must be (low, high, n), got {spec!r}"
+                    f"axis {name!r}: values must be numbers, got {spec!r}"
+                ) from None
+            if values.ndim > 1:
+                raise ParameterError(
+                    f"axis {name!r}: give a flat list of values, got shape {values.shape}"
                 )
-            low, high, n = spec
-            if (isinstance(n, float) and not float(n).is_integer()) or int(n) < 1:
-                raise ParameterError(f"axis {name!r}: n must be a positive integer, got {n!r}")
-            n = int(n)
-            if p.scale == "log":
-                if low <= 0 or high <= 0:
-                    raise ParameterError(
-                        f"axis {name!r}: a log-scale range needs positive ends, got {spec!r}"
-                    )
-                values = np.geomspace(low, high, n)
-            else:
-                values = np.linspace(float(low), float(high), n)
-            if p.integer:
-                values = np.unique(np.round(values))
-        else:
-            values = np.asarray(spec, dtype=float).reshape(-1)
+            values = values.reshape(-1)
             if values.size == 0:
                 raise ParameterError(f"axis {name!r}: no values given")
-        try:
-            np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError(f"axis {name!r}: values must be numeric") from None
+            if np.isnan(values).any():
+                raise ParameterError(f"axis {name!r}: a value is NaN")
+        else:
+            raise ParameterError(
+                f"axis {name!r}: cannot read {spec!r} as an axis; give Range(lo, hi, n), "
+                "'lo:hi:n', a list of values, or a number (a fixed value)"
+            )
         bad = ~p.contains(values)
         if bad.any():
             raise ParameterError(
@@ -560,10 +697,12 @@ class ParameterSpace:
         fixed : mapping, optional
             Values (scalars) for parameters that are not swept; defaults otherwise.
         **axes
-            One spec per swept parameter, in axis order: an ``int`` ``n`` (``n`` evenly spread
-            points of the domain, :meth:`Parameter.points`), a ``tuple`` ``(low, high, n)``
-            (linear or log spacing, by the parameter's scale), or a list / array of explicit
-            values.
+            One spec per parameter, swept axes in axis order: a :class:`Range` (``Range(lo,
+            hi, n)``: ``n`` points, linear or log spacing by the parameter's scale;
+            ``Range(n=n)``: ``n`` points of the whole domain), the same as a string
+            ``"lo:hi:n"``, or a list, tuple or array of explicit values. A bare number holds
+            the parameter fixed at that value (as ``fixed`` does). Anything else is a
+            :class:`ParameterError`.
 
         check_constraints : bool
             Evaluate the constraints on the whole grid now (``valid``); with False, ``valid``
@@ -582,6 +721,9 @@ class ParameterSpace:
         both = set(fixed) & set(axes)
         if both:
             raise ParameterError(f"parameters both swept and fixed: {sorted(both)}")
+        held_here = {k: v for k, v in axes.items() if is_fixed_value(v)}
+        fixed.update({k: float(v) for k, v in held_here.items()})
+        axes = {k: v for k, v in axes.items() if k not in held_here}
         held = self.validate(**fixed) if fixed else self.validate()
         for k, v in fixed.items():
             if np.ndim(v) != 0:

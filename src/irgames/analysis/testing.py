@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .claims import Claim, ClaimCheck, check
+from .claims import Claim, ClaimCheck, check, find_claim
 from .model import Model
 from .statics import numeric_function
 
@@ -80,7 +80,7 @@ def assert_claim(
 ) -> ClaimCheck:
     """Check a claim and raise :class:`ClaimFailure` (with a counterexample) if it fails."""
     if isinstance(claim, str):
-        claim = model.claim(claim)
+        claim = find_claim(model, claim)
     result = check(model, claim, n=n, seed=seed, **kwargs)
     if not result.holds:
         raise ClaimFailure(_message(result, claim))
@@ -104,7 +104,7 @@ def claim_test(
     from hypothesis import strategies as st
 
     if isinstance(claim, str):
-        claim = model.claim(claim)
+        claim = find_claim(model, claim)
     if mode not in ("batch", "points"):
         raise ValueError(f"mode must be 'batch' or 'points', got {mode!r}")
     if mode == "points" and claim.kind == "aggregate":
