@@ -18,7 +18,8 @@ batch in one call. ``import irgames as ig`` gives the public names of every laye
 - io: Gambit's ``.nfg`` and ``.efg`` formats and converters to nashpy and pygambit.
 
 The submodules (``irgames.solvers.vertex_enumeration`` and so on) hold the mathematics in their
-docstrings; the theories live in ``irgames.models``.
+docstrings; the theories live in ``irgames.models``, whose registry :func:`all_models` and
+:func:`get_model` are looked up lazily (``import irgames`` imports no model).
 
 >>> import irgames as ig
 >>> game = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
@@ -32,7 +33,6 @@ from . import errors
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
 from .analysis.parameters import Constraint, Grid, Parameter, ParameterError, ParameterSpace
-from .analysis.registry import all_models, get_model
 from .analysis.selection import follow_branches, regime_map
 from .analysis.statics import derivative, elasticity, monotone, sign_under
 from .analysis.sweep import SweepResult, sweep
@@ -81,6 +81,23 @@ from .solvers.vertex_enumeration import vertex_enumeration
 from .solvers.zero_sum import zero_sum
 
 __version__ = "0.1.0"
+
+#: Names served by :mod:`irgames.models` (the registry), imported on first use.
+_REGISTRY = ("all_models", "get_model")
+
+
+def __getattr__(name: str):
+    """``all_models`` and ``get_model`` from :mod:`irgames.models`, imported on first use."""
+    if name in _REGISTRY:
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'irgames' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_REGISTRY})
+
 
 __all__ = [
     "CHANCE",
