@@ -439,7 +439,7 @@ def solve_threats(
     game = structure.game.bind(**values)
     spe = backward_induction(game)
     # the state's choice: the same tree, the leader's payoff replaced by the national outcome
-    state = backward_induction(structure.game.bind(**{**values, "R": 0.0, "w": 1.0}))
+    state = backward_induction(game.rebind(R=0.0, w=1.0))  # re-bound in R and w alone
     root_kids = game.children[0, : game.num_children[0]]
     surv = _survival_values(spe, structure.survive)
     action = spe.choice[..., 0]
