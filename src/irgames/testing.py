@@ -298,6 +298,8 @@ def assert_equilibria(
         :math:`\max_j s_j`, the weaker test that solvers met before their tolerances were
         per player.
 
+    Notes
+    -----
     A result that reports its own regret (``max_relative_regret``) must report at most
     ``tol`` too.
     """
