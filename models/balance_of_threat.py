@@ -66,7 +66,7 @@ the seeds ``003_0196c28347a3c628.txt`` (Kluth, Bloomberg, quoting Walt) and
 
 Examples
 --------
->>> from models.balance_of_threat import balance_of_threat as model
+>>> from irgames.models.balance_of_threat import MODEL as model
 >>> out = model(intentions=1.0, power=1.0, proximity=1.0, offense=1.0, stakes=1.0, cost=0.4,
 ...             bandwagon_gain=0.05, n_states=5, threshold=1)
 >>> round(float(out["balance_probability"]), 3)
@@ -85,11 +85,12 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace, Range
 from irgames.games.anonymous import AnonymousBinaryGame
+from irgames.plot import pyplot
 from irgames.solvers.anonymous import pure_equilibria_counts, symmetric_equilibria
 from irgames.solvers.attrition import threshold_attrition
 from irgames.solvers.global_games import regime_change_cutoffs
 
-__all__ = ["ROUNDS", "balance_of_threat", "harm", "solve", "stage_game"]
+__all__ = ["MODEL", "ROUNDS", "harm", "solve", "stage_game"]
 
 #: Rounds of demands followed on the learning paths.
 ROUNDS = 200
@@ -344,39 +345,16 @@ def solve(
     harm_rate,
     noise,
 ) -> Outcome:
-    """Outcomes of the balance-of-threat model at a batch of parameter points."""
-    shape = np.broadcast_shapes(
-        *(
-            np.shape(v)
-            for v in (
-                power,
-                proximity,
-                offense,
-                intentions,
-                stakes,
-                cost,
-                bandwagon_gain,
-                bandwagon_loss,
-                n_states,
-                threshold,
-                demand_predatory,
-                demand_benign,
-                harm_rate,
-                noise,
-            )
-        )
-    )
-    b = lambda v: np.broadcast_to(np.asarray(v, dtype=float), shape)  # noqa: E731
-    mu, c, g, ell, n, k = map(
-        b, (intentions, cost, bandwagon_gain, bandwagon_loss, n_states, threshold)
-    )
-    h = b(harm(power, proximity, offense, stakes))
+    """Outcomes of the balance-of-threat model at a batch of parameter points (1-D arrays of
+    one length, as :meth:`~irgames.analysis.model.Model.evaluate` hands them)."""
+    mu, c, g, ell, n, k = intentions, cost, bandwagon_gain, bandwagon_loss, n_states, threshold
+    h = harm(power, proximity, offense, stakes)
     outside = np.maximum(g - mu * ell, 0.0)
     threat = mu * h
 
     # the learning paths, the stage game solved at the posteriors that matter
-    pred_path = _posterior(mu, b(demand_predatory) / b(demand_benign), ROUNDS)
-    benign_path = _posterior(mu, (1 - b(demand_predatory)) / (1 - b(demand_benign)), ROUNDS)
+    pred_path = _posterior(mu, demand_predatory / demand_benign, ROUNDS)
+    benign_path = _posterior(mu, (1 - demand_predatory) / (1 - demand_benign), ROUNDS)
     started, penny = _penny_round(pred_path, h, c, g, ell, n, k)
 
     # the static game at the prior, and at the end of the benign path, in one batch
@@ -391,7 +369,7 @@ def solve(
     # the war of attrition once the hegemon is known to be predatory
     c_known = c + np.maximum(g - ell, 0.0)
     worthwhile = h > c_known
-    flow = b(harm_rate) * h
+    flow = harm_rate * h
     worthwhile &= flow > 0
     safe_h = np.where(worthwhile, h, 1.0)
     war = threshold_attrition(
@@ -405,7 +383,7 @@ def solve(
     # the global game: strength threshold below which the hegemon is contained
     contested = threat > c + outside
     safe_b = np.where(contested, threat, 2 * (c + outside) + 1.0)
-    gg = regime_change_cutoffs(safe_b, c + outside, b(noise))
+    gg = regime_change_cutoffs(safe_b, c + outside, noise)
     cutoff = np.where(contested, gg.extreme("min"), 0.0)
 
     return Outcome(
@@ -586,18 +564,9 @@ claims = [
 
 
 # ---------------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _hostility_and_power():
     g = space.grid(intentions=Range(0, 1, 41), power=Range(0, 1, 41))
-    out = balance_of_threat.evaluate(g.params)
+    out = MODEL.evaluate(g.params)
     return {
         "intentions": g.coords["intentions"][None, :],
         "power": g.coords["power"][:, None] if g.dims[0] == "power" else g.coords["power"][None],
@@ -606,7 +575,7 @@ def _hostility_and_power():
 
 
 def _draw_hostility_and_power(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     x = np.unique(d["intentions"])
     y = np.unique(d["power"])
@@ -622,7 +591,7 @@ def _draw_hostility_and_power(d):
 
 def _collective_action():
     n = np.arange(2, 31, dtype=float)
-    out = balance_of_threat.evaluate({**space.defaults(), "n_states": n, "threshold": 1.0})
+    out = MODEL.evaluate({**space.defaults(), "n_states": n, "threshold": 1.0})
     return {
         "n_states": n,
         "no_balancing": out["no_balancing"],
@@ -632,7 +601,7 @@ def _collective_action():
 
 
 def _draw_collective_action(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     ax.plot(d["n_states"], d["no_balancing"], "o-", label="P(nobody balances)")
     ax.plot(d["n_states"], d["balance_probability"], "s-", label="P(each balances)")
@@ -655,21 +624,21 @@ def _learning():
     shown = 30
     base = {**space.defaults(), "intentions": 0.05}
     rounds = np.arange(ROUNDS + 1, dtype=float)[:shown]
-    out = balance_of_threat.evaluate(base)
+    out = MODEL.evaluate(base)
     data = {
         "round": rounds,
         "posterior_predatory_path": out["posterior_path"][:shown],
         "posterior_benign_path": out["benign_path"][:shown],
     }
     for kind, cost in LEARNING_COSTS.items():
-        res = balance_of_threat.evaluate({**base, "cost": cost})
+        res = MODEL.evaluate({**base, "cost": cost})
         data[f"penny_round_{kind}"] = np.full(shown, float(res["penny_round"]))
         data[f"start_round_{kind}"] = np.full(shown, float(res["start_round"]))
     return data
 
 
 def _draw_learning(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     ax.plot(
         d["round"], d["posterior_predatory_path"], "o-", ms=3, label="hegemon demands every round"
@@ -725,7 +694,7 @@ figures = [
     ),
 ]
 
-balance_of_threat = Model(
+MODEL = Model(
     "balance_of_threat",
     "Balance of threat: middle powers against a hegemon of unknown type",
     space,

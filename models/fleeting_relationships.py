@@ -69,7 +69,7 @@ The Moscow Times, 30 March 2017).
 
 Examples
 --------
->>> from models.fleeting_relationships import fleeting_relationships as model
+>>> from irgames.models.fleeting_relationships import MODEL as model
 >>> out = model(delta=0.9, cost=1.0, benefit=2.0, rho=0.2, punishment=0.0)
 >>> round(float(out["min_transfer"]), 4), round(float(out["rho_star"]), 6), bool(out["deal_holds"])
 (1.3889, 0.444444, True)
@@ -85,6 +85,7 @@ from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.normal_form import NormalFormGame
 from irgames.games.signalling import screening_tree
+from irgames.plot import pyplot
 from irgames.solvers.backward_induction import backward_induction
 from irgames.solvers.repeated import (
     IncentiveThresholds,
@@ -94,11 +95,11 @@ from irgames.solvers.repeated import (
 
 __all__ = [
     "CLIENT",
+    "MODEL",
     "N_OFFERS",
     "N_TYPES",
     "PATRON",
     "endorsement_game",
-    "fleeting_relationships",
     "offer_grid",
     "relational_contract",
     "solve",
@@ -364,24 +365,10 @@ def solve(
     prior_mean,
     prior_concentration,
 ) -> Outcome:
-    """Outcomes of the three games at a batch of parameter points (see the module docstring)."""
-    params = (
-        delta,
-        cost,
-        benefit,
-        rho,
-        independence,
-        punishment,
-        bond,
-        backlash,
-        office_value,
-        prior_mean,
-        prior_concentration,
-    )
-    shape = np.broadcast_shapes(*(np.shape(x) for x in params))
-    d, c, b, r, a, v, s, lam, V, m, k = (
-        np.broadcast_to(np.asarray(x, dtype=float), shape) for x in params
-    )
+    """Outcomes of the three games at a batch of parameter points (see the module docstring;
+    1-D arrays of one length, as :meth:`~irgames.analysis.model.Model.evaluate` hands them)."""
+    d, c, b, r, a, v, s = delta, cost, benefit, rho, independence, punishment, bond
+    lam, V, m, k = backlash, office_value, prior_mean, prior_concentration
     eff = d * (1 - r)
 
     # 1. the relational contract (before any election: no independence cost)
@@ -581,20 +568,11 @@ claims = [
 
 
 # ------------------------------------------------------------------ figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _transfer_curve():
     rho = np.linspace(0.0, 0.95, 191)
     base = space.defaults()
     out = {"rho": rho, "benefit": np.full_like(rho, base["benefit"])}
-    res = fleeting_relationships.evaluate({**base, "rho": rho})
+    res = MODEL.evaluate({**base, "rho": rho})
     out["min_transfer"] = res["min_transfer"]
     out["min_transfer_winner_private"] = res["min_transfer_winner_private"]
     out["deal_holds"] = res["deal_holds"]
@@ -604,7 +582,7 @@ def _transfer_curve():
 
 
 def _draw_transfer_curve(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.4))
     b = float(d["benefit"][0])
     top = 3 * b
@@ -636,7 +614,7 @@ LAMBDAS = np.linspace(0.05, 0.95, 19)
 
 def _acceptance_map():
     fixed = space.defaults()  # v = 0, s = 0.5, a = 0.5: a winner worth W = 1.49 to the patron
-    res = fleeting_relationships.evaluate({**fixed, "backlash": LAMBDAS})
+    res = MODEL.evaluate({**fixed, "backlash": LAMBDAS})
     q, prior = type_grid(fixed["prior_mean"], fixed["prior_concentration"])
     return {
         "q": q[None, :],
@@ -650,7 +628,7 @@ def _acceptance_map():
 
 
 def _draw_acceptance_map(d):
-    plt = _plt()
+    plt = pyplot()
     from matplotlib.colors import ListedColormap
 
     fig, ax = plt.subplots(figsize=(6, 4.6))
@@ -688,16 +666,14 @@ def _return_curve():
     out = {"punishment": PUNISHMENTS}
     for a in INDEPENDENCE_LEVELS:
         for s in (0.0, 1.0):
-            res = fleeting_relationships.evaluate(
-                {**base, "punishment": PUNISHMENTS, "independence": a, "bond": s}
-            )
+            res = MODEL.evaluate({**base, "punishment": PUNISHMENTS, "independence": a, "bond": s})
             out[f"return_a{a}_bond{s}"] = res["patron_return"]
             out[f"holds_a{a}_bond{s}"] = res["deal_holds_winner"]
     return out
 
 
 def _draw_return_curve(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.4))
     for i, a in enumerate(INDEPENDENCE_LEVELS):
         ax.plot(
@@ -756,7 +732,7 @@ figures = [
     ),
 ]
 
-fleeting_relationships = Model(
+MODEL = Model(
     "fleeting_relationships",
     "Fleeting relationships: informal deals under turnover and the endorsement screen",
     space,
@@ -766,4 +742,3 @@ fleeting_relationships = Model(
     description=__doc__.split("\n\n")[1],
     source="McGillivray and Smith 2000; seed 002",
 )
-MODEL = fleeting_relationships

@@ -55,7 +55,7 @@ seed ``001_119921a2a00547a1.txt``.
 
 Examples
 --------
->>> from models.issue_linkage import MODEL
+>>> from irgames.models.issue_linkage import MODEL
 >>> out = MODEL(delta=0.7)
 >>> [round(float(out[k]), 4) for k in ("delta_trade", "delta_security", "delta_linked")]
 [0.5, 0.7778, 0.6923]
@@ -66,15 +66,15 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from irgames.models import sanctions_paradox
 from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.normal_form import NormalFormGame
+from irgames.plot import pyplot, regime_legend, regime_panel
 from irgames.solvers.repeated import IncentiveThresholds, grim_trigger, linked, nash_reversion
-
-from . import sanctions_paradox
 
 __all__ = ["MODEL", "issue_thresholds", "prisoners_dilemma", "solve"]
 
@@ -268,13 +268,10 @@ def solve(
 
 def _coercion(c_s, c_t, B_s, B_t) -> Outcome:
     """The coercion game of a tariff threat (no audience costs, no outside option)."""
-    c_s, c_t, B_s, B_t = np.broadcast_arrays(
-        *(np.asarray(x, dtype=float) for x in (c_s, c_t, B_s, B_t))
-    )
     # an outside option below any deadlock utility, and a demand cap above any acceptable one
     w_T = -2.0 * (c_s + c_t)
-    return sanctions_paradox.solve(
-        c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=0.0, a_T=0.0, w_T=w_T, D_max=2.0 * c_t
+    return sanctions_paradox.MODEL.evaluate(
+        dict(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=0.0, a_T=0.0, w_T=w_T, D_max=2.0 * c_t)
     )
 
 
@@ -351,15 +348,6 @@ claims = [
 
 
 # ---------------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 #: Regions of the linkage figure.
 LINKAGE_REGIONS = ("no deal", "trade only", "both issues, separately", "both issues, only linked")
 
@@ -392,23 +380,16 @@ def _linkage_region():
 
 
 def _draw_linkage_region(d):
-    plt = _plt()
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Patch
-
+    plt = pyplot()
     colours = ["#d9d9d9", "#a6cee3", "#4daf4a", "#ff7f00"]
-    cmap = ListedColormap(colours)
-    norm = BoundaryNorm(np.arange(-0.5, 4.5), cmap.N)
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    delta, t_sec = d["delta"].reshape(-1), d["T_security"].reshape(-1)
-    ax.pcolormesh(delta, t_sec, d["region"], cmap=cmap, norm=norm, shading="nearest")
+    regime_panel(ax, d["delta"], d["T_security"], d["region"], colours, bounds=True)
     ax.axhline(10.0, color="k", lw=0.8, ls=":")
     ax.annotate("THEORIES.md: 9/13 to 7/9", (0.7, 10.2), fontsize=8)
     ax.set_xlabel("discount factor delta")
     ax.set_ylabel("temptation to free ride in security T_sec (R = 3, P = 1)")
     ax.set_title("Issue linkage: trade (5, 3, 1) with security (T_sec, 3, 1)")
-    handles = [Patch(color=c, label=r) for c, r in zip(colours, LINKAGE_REGIONS, strict=True)]
-    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    regime_legend(ax, LINKAGE_REGIONS, colours, loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -43,7 +43,7 @@ that respond to coercion); Maskin, E. and Tirole, J. (2001), "Markov perfect equ
 
 Examples
 --------
->>> from models.repeated_coercion import MODEL
+>>> from irgames.models.repeated_coercion import MODEL
 >>> out = MODEL()
 >>> int(out["stop_round_loud"]) <= int(out["stop_round_quiet"])
 True
@@ -52,20 +52,20 @@ True
 from __future__ import annotations
 
 import numpy as np
+from irgames.models import sanctions_paradox
 from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.repeated import StochasticGame
+from irgames.plot import pyplot
 from irgames.solvers.stochastic import (
     grid_transitions,
     markov_regret,
     policy_iteration,
     policy_values,
 )
-
-from . import sanctions_paradox
 
 __all__ = ["ACTIONS", "GRID", "HORIZON", "MODEL", "coercion_markov_game", "solve", "stage_outcomes"]
 
@@ -174,23 +174,25 @@ def stage_outcomes(
 ) -> dict[str, np.ndarray]:
     r"""The one-shot coercion game at every grid state, quiet and loud (batched).
 
-    Returns a dict of arrays of shape ``(*batch, S, 2)`` (last axis: quiet, loud) from
-    :func:`models.sanctions_paradox.solve`: ``utility_S``, ``utility_T``, ``threatens``,
-    ``concession``, ``realigns``, ``acquiesces``.
+    Returns a dict of arrays of shape ``(*batch, S, 2)`` (last axis: quiet, loud) from the
+    sanctions-paradox model (:mod:`irgames.models.sanctions_paradox`): ``utility_S``,
+    ``utility_T``, ``threatens``, ``concession``, ``realigns``, ``acquiesces``.
     """
     c_s, c_t, B_s, a_S, a_T, w_T = (
         np.asarray(x, dtype=float)[..., None, None] for x in (c_s, c_t, B_s, a_S, a_T, w_T)
     )
     loud = np.array([0.0, 1.0])
-    out = sanctions_paradox.solve(
-        c_s=c_s,
-        c_t=c_t,
-        B_s=B_s,
-        B_t=GRID[:, None],
-        a_S=a_S * loud,
-        a_T=a_T * loud,
-        w_T=w_T,
-        D_max=25.0,
+    out = sanctions_paradox.MODEL.evaluate(
+        {
+            "c_s": c_s,
+            "c_t": c_t,
+            "B_s": B_s,
+            "B_t": GRID[:, None],
+            "a_S": a_S * loud,
+            "a_T": a_T * loud,
+            "w_T": w_T,
+            "D_max": 25.0,
+        }
     )
     keys = ("utility_S", "utility_T", "threatens", "concession", "realigns", "acquiesces")
     return {k: np.asarray(out[k]) for k in keys}
@@ -292,13 +294,12 @@ def solve(
     recovery: ArrayLike,
     delta: ArrayLike,
 ) -> Outcome:
-    """The Markov perfect equilibrium and the concession paths at a batch of points."""
-    params = (c_s, c_t, B_s, B_t0, a_S, a_T, w_T, erosion_quiet, erosion_loud, recovery, delta)
-    shape = np.broadcast_shapes(*(np.shape(x) for x in params))
-    b = lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape)  # noqa: E731
-    stage = stage_outcomes(b(c_s), b(c_t), b(B_s), b(a_S), b(a_T), b(w_T))
-    u, q = _markov_game(stage, b(erosion_quiet), b(erosion_loud), b(recovery))
-    d = b(delta)
+    """The Markov perfect equilibrium and the concession paths at a batch of points (1-D arrays
+    of one length, as :meth:`~irgames.analysis.model.Model.evaluate` hands them)."""
+    shape = np.shape(c_s)
+    stage = stage_outcomes(c_s, c_t, B_s, a_S, a_T, w_T)
+    u, q = _markov_game(stage, erosion_quiet, erosion_loud, recovery)
+    d = delta
     mdp = policy_iteration(u, q, d)
     policy = mdp.policy
     game = StochasticGame(u[..., :, None, :], q, d, n_players=1)
@@ -325,7 +326,7 @@ def solve(
     b_t = np.zeros((*shape, n + 1, 3))
     b_t[..., :n, :] = GRID[:, None]
     per_state["B_t"] = b_t
-    start = _initial(b(B_t0))
+    start = _initial(B_t0)
     paths = {}
     for name, pol in (
         ("mpe", policy),
@@ -465,15 +466,6 @@ claims = [
 
 
 # ---------------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 #: The point of the path figure: the defaults, with recovery after quiet rounds and patience.
 FIGURE_POINT = {"recovery": 2, "delta": 0.95}
 
@@ -491,7 +483,7 @@ def _paths():
 
 
 def _draw_paths(d):
-    plt = _plt()
+    plt = pyplot()
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.6))
     styles = {"quiet": "-", "loud": "--", "mpe": "-."}
     labels = {

@@ -82,7 +82,7 @@ the escalation of international disputes", *APSR* 88(3) (audience costs); the se
 
 Examples
 --------
->>> from models.sanctions_paradox import MODEL
+>>> from irgames.models.sanctions_paradox import MODEL
 >>> out = MODEL(c_s=1.0, c_t=3.0, B_s=0.5, B_t=0.5)
 >>> round(float(out["demand"]), 9), round(float(out["utility_S"]), 9)
 (1.666666667, 2.5)
@@ -102,6 +102,7 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace
 from irgames.games.extensive_form import ExtensiveFormGame, TreeBuilder
+from irgames.plot import pyplot, regime_legend, regime_panel
 from irgames.solvers.backward_induction import SubgamePerfect, backward_induction
 
 __all__ = [
@@ -311,16 +312,36 @@ def largest_acceptable_demand(
     shape, p = _broadcast(
         dict(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=a_S, a_T=a_T, w_T=w_T, D_max=D_max)
     )
+    rest = {k: v for k, v in p.items() if k != "D_max"}
+    d_star, at_zero = _largest_demand(_bound_game(rest), p["D_max"], secant=secant)
+    return d_star.reshape(shape), at_zero.reshape(shape)
+
+
+def _bound_game(params: dict) -> ExtensiveFormGame:
+    """The coercion game bound once at flat parameter arrays (the demand at 0): each demand
+    tried is then a :meth:`~irgames.games.extensive_form.ExtensiveFormGame.rebind` in ``D``
+    alone (the other parameters are validated and evaluated once)."""
+    return coercion_game().bind(D=np.zeros_like(params["c_s"]), **params)
+
+
+def _at_demand(base: ExtensiveFormGame, D, tol: float = 1e-9) -> SubgamePerfect:
+    """The subgame-perfect equilibrium of the bound game ``base`` at the demand ``D``."""
+    return backward_induction(base.rebind(D=D), tol=tol)
+
+
+def _largest_demand(base: ExtensiveFormGame, D_max, *, secant: bool = True):
+    """:func:`largest_acceptable_demand` on the flat game ``base`` of :func:`_bound_game`
+    (bound at the demand 0)."""
     target = _node("target")
     acq, firm, realign = (_child(target, a) for a in ("acquiesce", "stand firm", "realign"))
-    rest = {k: v for k, v in p.items() if k != "D_max"}
 
     def at(D):
-        return solve_at_demand(D, **rest, tol=0.0)
+        return _at_demand(base, D, tol=0.0)
 
-    lo = np.zeros_like(p["D_max"])
-    hi = p["D_max"].copy()
-    zero, top = at(lo), at(hi)
+    D_max = np.asarray(D_max, dtype=float)
+    lo = np.zeros_like(D_max)
+    hi = D_max.copy()
+    zero, top = backward_induction(base, tol=0.0), at(hi)  # base is bound at D = 0
     at_zero = zero.choice[:, target] == 0
     at_max = top.choice[:, target] == 0
     active = at_zero & ~at_max
@@ -346,18 +367,19 @@ def largest_acceptable_demand(
         yes = at(mid).choice[:, target] == 0
         lo = np.where(active & yes, mid, lo)
         hi = np.where(active & ~yes, mid, hi)
-    d_star = np.where(at_max, p["D_max"], np.where(at_zero, lo, 0.0))
-    return d_star.reshape(shape), at_zero.reshape(shape)
+    d_star = np.where(at_max, D_max, np.where(at_zero, lo, 0.0))
+    return d_star, at_zero
 
 
 def _solve_flat(c_s, c_t, B_s, B_t, a_S, a_T, w_T, D_max):
     """Core of :func:`solve` on flat arrays; returns the final SPE and derived arrays."""
     params = dict(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=a_S, a_T=a_T, w_T=w_T)
-    d_star, accepts_some = largest_acceptable_demand(**params, D_max=D_max)
+    base = _bound_game(params)  # bound once; every demand below re-binds D alone
+    d_star, accepts_some = _largest_demand(base, D_max)
     demand_node = _child(_node("sender"), "demand")
     # the sender's backward-induction value of demanding D* and of a refused demand D_max
-    v_accept = solve_at_demand(d_star, **params).values[:, demand_node, 0]
-    v_refuse = solve_at_demand(D_max, **params).values[:, demand_node, 0]
+    v_accept = _at_demand(base, d_star).values[:, demand_node, 0]
+    v_refuse = _at_demand(base, D_max).values[:, demand_node, 0]
     refused_exists = d_star < D_max
     scale = _scale(params, D_max)
     v_accept = np.where(accepts_some, v_accept, -np.inf)
@@ -365,7 +387,7 @@ def _solve_flat(c_s, c_t, B_s, B_t, a_S, a_T, w_T, D_max):
     use_refusal = v_refuse > v_accept + 1e-9 * scale
     demand_tie = np.abs(v_refuse - v_accept) <= 1e-9 * scale
     demand = np.where(use_refusal, D_max, d_star)
-    spe = solve_at_demand(demand, **params)
+    spe = _at_demand(base, demand)
     return spe, d_star, accepts_some, demand, demand_tie
 
 
@@ -419,7 +441,8 @@ def solve(
     w_T: ArrayLike,
     D_max: ArrayLike,
 ) -> Outcome:
-    r"""Outcomes of the coercion game at a batch of parameter points (arrays broadcast).
+    r"""Outcomes of the coercion game at a batch of parameter points (1-D arrays of one length,
+    as :meth:`~irgames.analysis.model.Model.evaluate` hands them).
 
     Outcomes: ``threatens`` (S demands), ``demand`` (0 where none is made; :math:`\bar D` where
     S prefers a demand that T refuses), ``concession`` (the demand conceded on the path, else
@@ -429,11 +452,9 @@ def solve(
     ``u_T_firm``, ``u_T_realign``), ``ties`` (the sender is indifferent at the root, at the
     sanction decision or between two demands); regimes :data:`REGIMES`.
     """
-    shape, p = _broadcast(
-        dict(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=a_S, a_T=a_T, w_T=w_T, D_max=D_max)
+    return _outcomes(
+        *_solve_flat(c_s=c_s, c_t=c_t, B_s=B_s, B_t=B_t, a_S=a_S, a_T=a_T, w_T=w_T, D_max=D_max)
     )
-    out = _outcomes(*_solve_flat(**p))
-    return out.reshape(shape)
 
 
 # ---------------------------------------------------------------------------------- claims
@@ -616,15 +637,6 @@ claims = [
 
 
 # ---------------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 FIGURE_COSTS = (0.5, 1.0, 2.0)
 
 
@@ -639,7 +651,7 @@ def _demand_curve():
 
 
 def _draw_demand_curve(d):
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.8, 4.2))
     for c in FIGURE_COSTS:
         ax.plot(d["B_t"], d[f"demand_c_s_{c}"], label=f"sender cost c_s = {c}")
@@ -673,25 +685,18 @@ def _regime_map():
 
 
 def _draw_regime_map(d):
-    plt = _plt()
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Patch
-
+    plt = pyplot()
     colours = ["#d9d9d9", "#4daf4a", "#e41a1c", "#ff7f00", "#377eb8"]
-    cmap = ListedColormap(colours)
-    norm = BoundaryNorm(np.arange(-0.5, len(REGIMES) + 0.5), cmap.N)
     fig, axes = plt.subplots(1, len(REGIME_PANELS), figsize=(12, 4.8), sharey=True)
-    bs, bt = d["B_s"].reshape(-1), d["B_t"].reshape(-1)
     for k, (ax, (name, fixed)) in enumerate(zip(axes, REGIME_PANELS, strict=True)):
-        ax.pcolormesh(bs, bt, d[f"regime_{k}"], cmap=cmap, norm=norm, shading="nearest")
+        regime_panel(ax, d["B_s"], d["B_t"], d[f"regime_{k}"], colours, bounds=True)
         ax.set_title(
             f"{name}\na_S = {fixed['a_S']:g}, a_T = {fixed['a_T']:g}, w_T = {fixed['w_T']:g}",
             fontsize=10,
         )
         ax.set_xlabel("sender's weight on absolute gains B_s")
     axes[0].set_ylabel("target's weight on absolute gains B_t")
-    handles = [Patch(color=c, label=r) for c, r in zip(colours, REGIMES, strict=True)]
-    fig.legend(handles=handles, loc="lower center", ncol=len(REGIMES), frameon=False)
+    regime_legend(fig, REGIMES, colours, loc="lower center", ncol=len(REGIMES), frameon=False)
     fig.suptitle("Equilibrium regimes of the coercion game (c_s = 1, c_t = 3)")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
@@ -714,30 +719,28 @@ def _credibility():
 
 
 def _draw_credibility(d):
-    plt = _plt()
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    cmap = ListedColormap(["#d9d9d9", "#4daf4a"])
+    plt = pyplot()
+    colours = ["#d9d9d9", "#4daf4a"]  # status quo, threatens
     fig, axes = plt.subplots(1, len(CREDIBILITY_PANELS), figsize=(10, 4.4), sharey=True)
-    bs, ct = d["B_s"].reshape(-1), d["c_t"].reshape(-1)
+    ct = d["c_t"].reshape(-1)
     line = np.linspace(0, 0.95, 200)
     for k, (ax, a_s) in enumerate(zip(axes, CREDIBILITY_PANELS, strict=True)):
-        ax.pcolormesh(
-            bs, ct, d[f"threatens_{k}"].astype(float), cmap=cmap, vmin=0, vmax=1, shading="nearest"
-        )
+        regime_panel(ax, d["B_s"], ct, d[f"threatens_{k}"].astype(int), colours)
         # Drezner's closed-form boundary, drawn for comparison with the engine's region
         ax.plot(line, (1 - a_s) / (1 - line), "k--", lw=1, label="c_t = (c_s - a_S)/(1 - B_s)")
         ax.set_ylim(ct[0], ct[-1])
         ax.set_title(f"sender's audience cost a_S = {a_s:g}", fontsize=10)
         ax.set_xlabel("sender's weight on absolute gains B_s (1: an ally)")
     axes[0].set_ylabel("target's cost of sanctions c_t (sender's c_s = 1)")
-    handles = [
-        Patch(color="#4daf4a", label="sender threatens"),
-        Patch(color="#d9d9d9", label="status quo"),
-        axes[0].get_lines()[0],
-    ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    regime_legend(
+        fig,
+        ["sender threatens", "status quo"],
+        colours[::-1],
+        extra=[axes[0].get_lines()[0]],
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+    )
     fig.suptitle("Allied senders threaten only under strongly asymmetric dependence (B_t = 0.5)")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
@@ -772,6 +775,11 @@ figures = [
     ),
 ]
 
+#: Where the seed lives (tests check that every quote is in it): the project's shared files,
+#: beside the checkout (``../shared/seeds``).
+SEED_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / SEED_FILE
+
+
 MODEL = Model(
     "sanctions_paradox",
     "The sanctions paradox: coercion between allies and adversaries",
@@ -782,6 +790,3 @@ MODEL = Model(
     description=__doc__.split("\n\n")[1],
     source="Drezner 1998 (ISQ), Drezner 1999; seed 001",
 )
-
-#: Where the seed lives (tests check that every quote is in it).
-SEED_PATH = Path("/work/shared/seeds") / SEED_FILE

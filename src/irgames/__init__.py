@@ -18,7 +18,8 @@ batch in one call. ``import irgames as ig`` gives the public names of every laye
 - io: Gambit's ``.nfg`` and ``.efg`` formats and converters to nashpy and pygambit.
 
 The submodules (``irgames.solvers.vertex_enumeration`` and so on) hold the mathematics in their
-docstrings; the theories live in ``irgames.models``.
+docstrings; the theories live in ``irgames.models``, whose registry :func:`all_models` and
+:func:`get_model` are looked up lazily (``import irgames`` imports no model).
 
 >>> import irgames as ig
 >>> game = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
@@ -39,7 +40,6 @@ from .analysis.parameters import (
     ParameterSpace,
     Range,
 )
-from .analysis.registry import all_models, get_model
 from .analysis.selection import follow_branches, regime_map
 from .analysis.statics import derivative, elasticity, monotone, sign_under
 from .analysis.sweep import SweepFile, SweepResult, sweep
@@ -88,6 +88,23 @@ from .solvers.vertex_enumeration import vertex_enumeration
 from .solvers.zero_sum import zero_sum
 
 __version__ = "0.1.0"
+
+#: Names served by :mod:`irgames.models` (the registry), imported on first use.
+_REGISTRY = ("all_models", "get_model")
+
+
+def __getattr__(name: str):
+    """``all_models`` and ``get_model`` from :mod:`irgames.models`, imported on first use."""
+    if name in _REGISTRY:
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'irgames' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_REGISTRY})
+
 
 __all__ = [
     "CHANCE",

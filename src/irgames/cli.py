@@ -22,7 +22,7 @@ a normal-form ``.nfg`` through :func:`irgames.solvers.front.solve`, an extensive
 by backward induction (perfect information; every pure subgame-perfect equilibrium) or by
 :func:`irgames.solvers.subgame_perfect.subgame_perfect` (imperfect information). ``models``
 lists the registered models. ``bench`` runs the benchmarks of a checkout (``python -m
-benchmarks``). Models are found by :mod:`irgames.analysis.registry`: every model defined in a
+benchmarks``). Models are found by :mod:`irgames.models`: every model defined in a
 module of ``irgames.models`` appears here without being listed.
 
 ``--json`` prints one JSON document on standard output wherever the output is data; progress
@@ -177,7 +177,7 @@ def _progress(iterable: Iterable, *, total: int, desc: str, enabled: bool) -> It
 
 def _registry():
     """The registry functions, with its errors turned into one-line CLI errors."""
-    from .analysis import registry
+    from . import models as registry
 
     return registry
 
@@ -595,7 +595,7 @@ def _default_figures_dir() -> Path:
 
 
 def _run_figures(args: argparse.Namespace) -> int:
-    from .analysis.model import render_figure
+    from .plot import render_figure
 
     models = _models(args.model)
     out: Path = args.out if args.out is not None else _default_figures_dir()

@@ -14,7 +14,9 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     ├── ParameterError (ValueError)          a parameter value outside its space
     ├── SolverError (ValueError)             a method that does not apply to this game
     │   └── WorkTooLargeError (MemoryError)  work refused before allocation, with its size
-    └── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
+    ├── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
+    ├── UnknownModelError (LookupError, ValueError)  no registered model of that name
+    └── RegistryError (ImportError)          a model module failed to import, or names collide
 
 Examples
 --------
@@ -36,7 +38,9 @@ __all__ = [
     "NFGParseError",
     "ParameterError",
     "ParseError",
+    "RegistryError",
     "SolverError",
+    "UnknownModelError",
     "WorkTooLargeError",
     "format_bytes",
 ]
@@ -113,6 +117,18 @@ class WorkTooLargeError(SolverError, MemoryError):
 
 class ConvergenceError(IrgamesError, ArithmeticError):
     """An iterative solver did not reach a verified answer for some games of a batch."""
+
+
+class UnknownModelError(IrgamesError, LookupError, ValueError):
+    """No registered model of that name (:func:`irgames.models.get_model`); the message lists
+    the available ones."""
+
+    def __str__(self) -> str:  # KeyError-style quoting would hide the message
+        return str(self.args[0]) if self.args else ""
+
+
+class RegistryError(IrgamesError, ImportError):
+    """A module of :mod:`irgames.models` could not be imported, or two models share a name."""
 
 
 def format_bytes(n: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from analysis_toys import COERCION
 
-from irgames.analysis.testing import (
+from irgames.testing import (
     ClaimFailure,
     ClosedFormMismatch,
     assert_claim,

@@ -12,7 +12,7 @@ from analysis_toys import COERCION
 from irgames.analysis import commands
 from irgames.analysis.commands import CommandError, parse_assignment, run_claims, run_sweep
 from irgames.analysis.parameters import Range
-from irgames.analysis.registry import UnknownModelError
+from irgames.errors import UnknownModelError
 
 
 @pytest.fixture

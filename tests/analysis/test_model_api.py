@@ -8,9 +8,10 @@ from analysis_toys import COERCION, EROSION, coercion_solve
 from hypothesis import given
 from hypothesis import strategies as st
 
-from irgames.analysis import registry
-from irgames.analysis.model import Model, Outcome, OutcomeError, evaluate_valid, render_figure
+from irgames import models as registry
+from irgames.analysis.model import Model, Outcome, OutcomeError, evaluate_valid
 from irgames.analysis.parameters import Parameter, ParameterError, ParameterSpace
+from irgames.plot import render_figure
 
 
 def test_outcome_broadcasts_and_is_read_only():
@@ -177,3 +178,39 @@ def test_outcomes_with_trailing_axes():
 
     with pytest.raises(OutcomeError, match="pick a scalar outcome"):
         derivative(model, "path", "r")
+
+
+def test_evaluate_hands_solve_equal_length_1d_arrays_and_reshapes_the_outcome():
+    seen = []
+
+    def solve(a, b):
+        seen.append((a.shape, b.shape, a.ndim, b.ndim))
+        return Outcome(
+            {"sum": a + b, "path": np.stack([a, b, a * b], axis=-1)},
+            regime=(a > b).astype(int),
+            regime_names=["b", "a"],
+            axes={"path": ("step",)},
+        )
+
+    space = ParameterSpace([Parameter("a", 0, 1, default=0.5), Parameter("b", 0, 1, default=0.2)])
+    model = Model("flat", "Flat", space, solve)
+    a = np.linspace(0, 1, 3)[:, None]
+    b = np.linspace(0, 1, 4)[None, :]
+    out = model.evaluate({"a": a, "b": b})
+    assert seen == [((12,), (12,), 1, 1)]  # broadcast and flattened once, in C order
+    assert out.shape == (3, 4) and out.trailing_shape("path") == (3,)
+    np.testing.assert_array_equal(out["sum"], a + b)
+    np.testing.assert_array_equal(out["path"][..., 2], a * b)
+    np.testing.assert_array_equal(out.regime, (a > b).astype(int))
+    seen.clear()
+    scalar = model.evaluate({"a": 0.3, "b": 0.1})  # scalars: one point
+    assert seen == [((1,), (1,), 1, 1)] and scalar.shape == ()
+    assert float(scalar["sum"]) == pytest.approx(0.4)
+    assert scalar["path"].shape == (3,)
+
+
+def test_evaluate_names_the_model_when_solve_returns_the_wrong_length():
+    space = ParameterSpace([Parameter("a", 0, 1, default=0.5)])
+    model = Model("short", "Short", space, lambda a: Outcome({"y": a[:-1]}))
+    with pytest.raises(OutcomeError, match=r"model 'short': solve returned outcomes of shape"):
+        model.evaluate({"a": np.zeros((2, 3))})

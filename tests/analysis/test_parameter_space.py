@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames.analysis.parameters import Constraint, Parameter, ParameterError, ParameterSpace, Range
-
-
-@st.composite
-def parameters(draw, name="p"):
-    """A random parameter: bounds, openness, integer or real, linear or log."""
-    integer = draw(st.booleans())
-    log = draw(st.booleans()) and not integer
-    low = draw(st.floats(0.01 if log else -100, 50, allow_nan=False))
-    width = draw(st.floats(1.5 if integer else 1e-3, 100, allow_nan=False))
-    high = low + width
-    closed = (draw(st.booleans()), draw(st.booleans()))
-    default = (math.ceil(low) + 1) if integer else 0.5 * (low + high)
-    if integer and default > math.floor(high) - (0 if closed[1] else 1):
-        default = math.ceil(low) if closed[0] else math.floor(low) + 1
-    return Parameter(
-        name,
-        low,
-        high,
-        default=default,
-        closed=closed,
-        integer=integer,
-        scale="log" if log else "linear",
-    )
-
-
-@st.composite
-def spaces(draw):
-    """Spaces of 1-3 random parameters, sometimes with an ordering constraint."""
-    k = draw(st.integers(1, 3))
-    params = [draw(parameters(f"p{i}")) for i in range(k)]
-    constraints = []
-    if k >= 2 and draw(st.booleans()):
-        # a constraint the defaults satisfy: p0 - default0 <= p1 - default1 + width1
-        d0, d1 = params[0].default, params[1].default
-        constraints.append(
-            Constraint("p0 - d0 <= p1 - d1", lambda p, d0=d0, d1=d1: p["p0"] - d0 <= p["p1"] - d1)
-        )
-    return ParameterSpace(params, constraints)
+from irgames.testing import parameter_spaces as spaces
+from irgames.testing import parameters
 
 
 def _inside(space: ParameterSpace, values: dict) -> np.ndarray:

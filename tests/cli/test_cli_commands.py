@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from irgames import cli
-from irgames.analysis import commands, registry
+from irgames import models as registry
+from irgames.analysis import commands
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 
 from irgames.analysis.claims import check
-from irgames.analysis.model import render_figure
+from irgames.plot import render_figure
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

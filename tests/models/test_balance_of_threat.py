@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
-from models.balance_of_threat import ROUNDS, balance_of_threat, harm, stage_game
+from irgames.models.balance_of_threat import MODEL as balance_of_threat
+from irgames.models.balance_of_threat import ROUNDS, harm, stage_game
 
-from irgames.analysis.testing import assert_claim
 from irgames.games.regret import regret
+from irgames.testing import assert_claim
 
 model = balance_of_threat
 space = model.space
@@ -136,7 +137,7 @@ def test_war_of_attrition_delay_closed_form(point):
 def test_penny_round_bisection_equals_the_scan_of_every_round():
     # The model finds the first containing round by bisection, which needs containment to be
     # monotone along the predatory path; scan every round with the generic solver instead.
-    from models.balance_of_threat import _balancing, _penny_round
+    from irgames.models.balance_of_threat import _balancing, _penny_round
 
     points = space.sample(120, seed=11)
     points["intentions"][:10] = np.linspace(0.0, 1.0, 10)  # the ends of the prior too
@@ -212,7 +213,7 @@ def test_figures_compute_deterministic_data():
 
 def test_figures_draw(tmp_path):
     pytest.importorskip("matplotlib")
-    from irgames.analysis.model import render_figure
+    from irgames.plot import render_figure
 
     for figure in model.figures:
         png, csv = render_figure(figure, tmp_path)

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from models.fleeting_relationships import (
+from irgames.models.fleeting_relationships import (
     CLIENT,
+    MODEL,
     PATRON,
-    fleeting_relationships,
     offer_grid,
     relational_contract,
     stage_game,
@@ -20,12 +20,12 @@ from models.fleeting_relationships import (
 )
 
 from irgames.analysis.parameters import ParameterError
-from irgames.analysis.testing import assert_claim
 from irgames.games.normal_form import GameValueError
 from irgames.games.regret import regret
 from irgames.solvers.repeated import agent_specific_punishment
+from irgames.testing import assert_claim
 
-model = fleeting_relationships
+model = MODEL
 space = model.space
 SEED_FILE = Path("/work/shared/seeds/002_3c243af3dc800484.txt")
 
@@ -240,7 +240,7 @@ def test_sweeps_on_numpy_and_dask_agree():
 
 def test_figures_compute_deterministically(tmp_path):
     pytest.importorskip("matplotlib")
-    from irgames.analysis.model import render_figure
+    from irgames.plot import render_figure
 
     for figure in model.figures:
         first, second = figure.compute(), figure.compute()

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from models.issue_linkage import MODEL, QUOTES
-from models.sanctions_paradox import SEED_PATH
+from irgames.models.issue_linkage import MODEL, QUOTES
+from irgames.models.sanctions_paradox import SEED_PATH
 
 from irgames.analysis.parameters import ParameterError
-from irgames.analysis.testing import assert_claim
+from irgames.testing import assert_claim
 
 model = MODEL
 space = model.space
@@ -122,7 +122,7 @@ def test_linkage_figure_shows_the_band_of_theories_md():
 
 def test_figure_draws(tmp_path):
     pytest.importorskip("matplotlib")
-    from irgames.analysis.model import render_figure
+    from irgames.plot import render_figure
 
     png, csv = render_figure(model.figures[0], tmp_path)
     assert png.stat().st_size > 0 and csv.read_text().count("\n") > 2

@@ -11,22 +11,17 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from models.omnibalancing import (
-    THREE_THREATS,
-    TWO_THREATS,
-    _f_always_bought,
-    omnibalancing,
-    omnibalancing_threats,
-    solve_threats,
-    solve_two_threats,
-    threat_game,
-)
+from irgames.models._threats import solve_threats, threat_game
+from irgames.models.omnibalancing import MODEL as omnibalancing
+from irgames.models.omnibalancing import TWO_THREATS, solve_two_threats
+from irgames.models.omnibalancing_threats import MODEL as omnibalancing_threats
+from irgames.models.omnibalancing_threats import THREE_THREATS, _f_always_bought
 from scipy.stats import norm
 
-from irgames.analysis.testing import assert_claim, claim_test
 from irgames.games.normal_form import GameValueError
 from irgames.games.reduced_form import reduced_normal_form
 from irgames.games.regret import regret
+from irgames.testing import assert_claim, claim_test
 
 model = omnibalancing
 space = model.space

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from models.repeated_coercion import GRID, HORIZON, MODEL, QUOTES, coercion_markov_game
-from models.sanctions_paradox import SEED_PATH
+from irgames.models.repeated_coercion import GRID, HORIZON, MODEL, QUOTES, coercion_markov_game
+from irgames.models.sanctions_paradox import SEED_PATH
 
 from irgames.analysis.parameters import ParameterError
-from irgames.analysis.testing import assert_claim
 from irgames.solvers.stochastic import policy_iteration, value_iteration
+from irgames.testing import assert_claim
 
 model = MODEL
 space = model.space
@@ -140,7 +140,7 @@ def test_sweeps_on_numpy_and_dask_agree():
 
 def test_figure_is_deterministic_and_draws(tmp_path):
     pytest.importorskip("matplotlib")
-    from irgames.analysis.model import render_figure
+    from irgames.plot import render_figure
 
     figure = model.figures[0]
     one, two = figure.compute(), figure.compute()

@@ -7,10 +7,10 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from models.sanctions_paradox import MODEL, QUOTES, SEED_PATH, solve_at_demand
+from irgames.models.sanctions_paradox import MODEL, QUOTES, SEED_PATH, solve_at_demand
 
 from irgames.analysis.parameters import ParameterError
-from irgames.analysis.testing import assert_claim, assert_closed_form
+from irgames.testing import assert_claim, assert_closed_form
 
 model = MODEL
 space = model.space
@@ -173,7 +173,7 @@ def test_sweeps_on_numpy_and_dask_agree():
 
 def test_figures_are_deterministic_and_draw(tmp_path):
     pytest.importorskip("matplotlib")
-    from irgames.analysis.model import render_figure
+    from irgames.plot import render_figure
 
     for figure in model.figures:
         one, two = figure.compute(), figure.compute()
@@ -199,7 +199,7 @@ def test_bad_parameters_are_rejected():
 
 
 def test_secant_and_bisection_locate_the_same_boundary():
-    from models.sanctions_paradox import largest_acceptable_demand
+    from irgames.models.sanctions_paradox import largest_acceptable_demand
 
     p = space.sample(500, 17)
     keys = ("c_s", "c_t", "B_s", "B_t", "a_S", "a_T", "w_T", "D_max")
@@ -227,7 +227,7 @@ def _agent_regret(tree, choice):
 def test_the_equilibrium_is_subgame_perfect_by_agent_form_regret(seed):
     # independent of backward induction: in the whole game, and in the subgame that starts
     # at the target's reply, no single information set gains by deviating
-    from models.sanctions_paradox import coercion_game
+    from irgames.models.sanctions_paradox import coercion_game
 
     from irgames.games.extensive_form import TreeBuilder
 
@@ -267,7 +267,7 @@ def test_the_equilibrium_is_subgame_perfect_by_agent_form_regret(seed):
 
 
 def test_credibility_figure_follows_drezners_boundary():
-    from models.sanctions_paradox import CREDIBILITY_PANELS
+    from irgames.models.sanctions_paradox import CREDIBILITY_PANELS
 
     data = model.figure("sanctions_paradox_credibility").compute()
     B_s, c_t = data["B_s"], data["c_t"]

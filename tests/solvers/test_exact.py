@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from twoplayer_strategies import integer_bimatrix, same_profile_sets
+from twoplayer_strategies import same_profile_sets
 
 import irgames as ig
 from irgames.games.regret import regret
 from irgames.solvers.exact import certify, exact_equilibria, exact_regret, to_fraction
 from irgames.solvers.vertex_enumeration import vertex_enumeration
+from irgames.testing import integer_bimatrix
 
 
 def _partition(labels) -> set[frozenset[int]]:

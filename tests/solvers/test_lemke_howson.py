@@ -4,6 +4,7 @@ complete set of extreme equilibria (vertex enumeration, pygambit)."""
 from __future__ import annotations
 
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
@@ -11,37 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from irgames import testing
 from irgames.games.normal_form import GameValueError, NormalFormGame
-from irgames.games.regret import regret
 from irgames.solvers.lemke_howson import lemke_howson, lemke_howson_all_labels
+from irgames.testing import bimatrix_batches
 
 TOL = 1e-9
 
 
-def bimatrix_batches(max_batch=6, max_actions=5, elements=None):
-    if elements is None:
-        elements = st.floats(-10, 10, allow_nan=False, width=32)
-
-    @st.composite
-    def build(draw):
-        g = draw(st.integers(1, max_batch))
-        m = draw(st.integers(1, max_actions))
-        n = draw(st.integers(1, max_actions))
-        payoffs = draw(arrays(np.float64, (g, 2, m, n), elements=elements))
-        return NormalFormGame(payoffs, n_players=2)
-
-    return build()
-
-
-def assert_equilibria(game: NormalFormGame, eq) -> None:
-    """Every row is a profile in the simplices with relative regret within tolerance."""
-    flat = game.flatten()
-    for s in eq.strategies:
-        assert np.all(s >= -TOL)
-        assert np.allclose(s.sum(axis=1), 1.0, atol=1e-9)
-    rows = NormalFormGame(flat.payoffs[eq.game_index], n_players=2)
-    r = regret(rows, eq.strategies).max(axis=1)
-    assert np.all(r <= 1e-8 * flat.payoff_scale[eq.game_index])
+#: rows in the simplices, relative regret <= 1e-8 in the game's payoff scale (as before)
+assert_equilibria = partial(testing.assert_equilibria, tol=1e-8, simplex_atol=1e-9, unit="game")
 
 
 @given(bimatrix_batches(), st.data())

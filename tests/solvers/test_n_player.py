@@ -3,9 +3,12 @@ the independent regret and against pygambit's enumpoly on the corpus."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
+from irgames import testing
 from irgames.games.normal_form import GameValueError, NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.n_player import (
@@ -17,14 +20,8 @@ from irgames.solvers.n_player import (
 REL = 1e-9
 
 
-def assert_equilibria(game: NormalFormGame, eq) -> None:
-    flat = game.flatten()
-    for s in eq.strategies:
-        assert np.all(s >= 0)
-        assert np.allclose(s.sum(axis=1), 1.0, atol=1e-12)
-    rows = NormalFormGame(flat.payoffs[eq.game_index], n_players=game.n_players)
-    r = regret(rows, eq.strategies).max(axis=1)
-    assert np.all(r <= REL * flat.payoff_scale[eq.game_index])
+#: rows in the simplices, relative regret <= 1e-9 in the game's payoff scale (as before)
+assert_equilibria = partial(testing.assert_equilibria, tol=REL, unit="game")
 
 
 def stacked(eq, game_index=None):

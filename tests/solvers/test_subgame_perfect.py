@@ -7,96 +7,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from irgames.games.extensive_form import TERMINAL, ExtensiveFormGame, TreeBuilder
+from irgames import testing
+from irgames.games.extensive_form import TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.games.reduced_form import reduced_normal_form
-from irgames.games.regret import regret
 from irgames.games.tree_generators import random_tree
 from irgames.io.efg import EFGParseError, read_efg
 from irgames.solvers.backward_induction import backward_induction
 from irgames.solvers.subgame_perfect import subgame_perfect, subgame_roots
-
-
-def brute_force_subgame_roots(game):
-    """Subgame roots from the definition, by sets (independent of the solver's test)."""
-    roots = []
-    for v in range(game.n_nodes):
-        if game.mover[v] == TERMINAL:
-            continue
-        if game.mover[v] >= 0 and np.sum(game.infoset == game.infoset[v]) != 1:
-            continue
-        inside = set(game.subtree_nodes(v).tolist())
-        ok = True
-        for u in inside:
-            if game.mover[u] >= 0:
-                members = set(np.flatnonzero(game.infoset == game.infoset[u]).tolist())
-                ok = ok and members <= inside
-        if ok:
-            roots.append(v)
-    return roots
-
-
-def subgame(game, root, index):
-    """The subgame at ``root`` of the game at ``index``, with the map of information sets."""
-    nodes = game.subtree_nodes(root)
-    position = {int(v): j for j, v in enumerate(nodes)}
-    parent = [-1] + [position[int(game.parent[v])] for v in nodes[1:]]
-    infoset = [int(game.infoset[v]) for v in nodes]
-    terminals = [int(game.terminal_index[v]) for v in nodes if game.mover[v] == TERMINAL]
-    chance = [int(game.chance_index[v]) for v in nodes if game.mover[v] == -1]
-    probs = None
-    if chance:
-        width = max(int(game.num_children[v]) for v in nodes if game.mover[v] == -1)
-        probs = game.chance_probs[index][chance][:, :width]
-    sub = ExtensiveFormGame(
-        game.players,
-        parent,
-        [int(game.mover[v]) for v in nodes],
-        infoset=infoset,
-        action_labels=[game.action_labels[v] for v in nodes],
-        payoffs=game.payoffs[index][terminals],
-        chance_probs=probs,
-    )
-    # the constructor numbers information sets by first appearance
-    mapping = {}
-    for j, v in enumerate(nodes):
-        if sub.infoset[j] >= 0:
-            mapping[int(sub.infoset[j])] = int(game.infoset[v])
-    return sub, mapping
-
-
-def mixed_from_behaviour(reduced, behaviour, mapping):
-    """Realisation-equivalent mixed plans: sigma(s) = product of beta(s(h) | h) over s."""
-    out = []
-    for h_list, plans in zip(reduced.infosets, reduced.plans, strict=True):
-        sigma = np.ones(plans.shape[0])
-        for j, h in enumerate(h_list):
-            assigned = plans[:, j] >= 0
-            sigma[assigned] *= behaviour[mapping[int(h)], plans[assigned, j]]
-        out.append(sigma)
-    return out
+from irgames.testing import subgame_roots_by_definition, trees
 
 
 def assert_subgame_perfect(game, result, tol=1e-7):
-    roots = brute_force_subgame_roots(game)
-    assert roots == subgame_roots(game).tolist()
-    shape = game.batch_shape
-    for row in range(len(result)):
-        index = np.unravel_index(int(result.game_index[row]), shape) if shape else ()
-        scale = float(game.payoff_scale[index])
-        for r in roots:
-            sub, mapping = subgame(game, r, index)
-            reduced = reduced_normal_form(sub)
-            sigma = mixed_from_behaviour(reduced, result.behavior[row], mapping)
-            assert regret(reduced.game, sigma).max() <= tol * scale, (row, r)
-        for h in range(game.n_infosets):
-            k = int(game.num_children[game.infoset_nodes_first[h]])
-            assert abs(result.behavior[row, h, :k].sum() - 1) <= 1e-9
+    """The solver's subgame roots are those of the definition, and every row is Nash in every
+    subgame (:func:`irgames.testing.assert_subgame_perfect`)."""
+    assert subgame_roots_by_definition(game) == subgame_roots(game).tolist()
+    testing.assert_subgame_perfect(game, result, tol)
 
 
-imperfect_trees = st.builds(
-    random_tree,
-    seed=st.integers(0, 2**32 - 1),
+imperfect_trees = trees(
     max_depth=st.integers(1, 3),
     max_branching=st.integers(2, 3),
     n_players=st.integers(1, 2),
@@ -104,6 +33,7 @@ imperfect_trees = st.builds(
     p_terminal=st.floats(0.1, 0.5),
     p_chance=st.sampled_from([0.0, 0.2]),
     p_merge=st.sampled_from([0.5, 0.9]),
+    integer_payoffs=False,
 )
 
 

@@ -2,39 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from twoplayer_strategies import (
-    assert_covers_nashpy,
-    gambit_profiles,
-    generic_bimatrix,
-    integer_bimatrix,
-    same_profile_sets,
-)
+from twoplayer_strategies import assert_covers_nashpy, gambit_profiles, same_profile_sets
 
 import irgames as ig
-from irgames.games.regret import action_values
+from irgames import testing
 from irgames.solvers.exact import exact_equilibria
 from irgames.solvers.support_enumeration import is_degenerate, support_enumeration
 from irgames.solvers.vertex_enumeration import vertex_enumeration
+from irgames.testing import generic_bimatrix, integer_bimatrix
 
 TOL = 1e-9
 
 
-def assert_equilibria(game: ig.NormalFormGame, eq) -> None:
-    """Relative regret <= 1e-9 and every action in a support is a best response."""
-    assert eq.max_relative_regret <= TOL
-    flat = game.flatten()
-    rows = ig.NormalFormGame(flat.payoffs[eq.game_index], n_players=2)
-    scale = flat.payoff_scale[eq.game_index]
-    for player in (0, 1):
-        values = action_values(rows, eq.strategies, player)
-        threshold = np.broadcast_to(values.max(axis=-1, keepdims=True), values.shape)
-        in_support = eq.strategies[player] > 1e-12
-        slack = np.broadcast_to(TOL * scale[:, None], values.shape)
-        assert np.all(values[in_support] >= (threshold - slack)[in_support])
+#: relative regret <= 1e-9 in the game's payoff scale (as before); supports are best responses
+assert_equilibria = partial(
+    testing.assert_equilibria, tol=TOL, support=True, simplex_atol=1e-9, unit="game"
+)
 
 
 @given(generic_bimatrix())

@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from twoplayer_strategies import (
-    assert_covers_nashpy,
-    gambit_profiles,
-    generic_bimatrix,
-    integer_bimatrix,
-    same_profile_sets,
-)
+from twoplayer_strategies import assert_covers_nashpy, gambit_profiles, same_profile_sets
 
 import irgames as ig
-from irgames.games.regret import action_values, regret
+from irgames import testing
+from irgames.games.regret import regret
 from irgames.solvers.vertex_enumeration import (
     polytope_vertices,
     vertex_enumeration,
     vertex_enumeration_floats,
 )
+from irgames.testing import generic_bimatrix, integer_bimatrix
 
 TOL = 1e-9
 
 
-def assert_equilibria(game: ig.NormalFormGame, eq) -> None:
-    """Every row has relative regret <= 1e-9 and every action in a support is a best response."""
-    assert eq.max_relative_regret <= TOL
-    flat = game.flatten()
-    rows = ig.NormalFormGame(flat.payoffs[eq.game_index], n_players=2)
-    scale = flat.payoff_scale[eq.game_index]
-    for player in (0, 1):
-        values = action_values(rows, eq.strategies, player)
-        best = values.max(axis=-1, keepdims=True)
-        in_support = eq.strategies[player] > 1e-12
-        threshold = np.broadcast_to(best - TOL * scale[:, None], values.shape)
-        assert np.all(values[in_support] >= threshold[in_support])
-        assert np.all(eq.strategies[player] >= 0)
-        np.testing.assert_allclose(eq.strategies[player].sum(axis=1), 1.0, rtol=0, atol=1e-12)
+#: relative regret <= 1e-9 in the game's payoff scale (as before); supports are best responses
+assert_equilibria = partial(testing.assert_equilibria, tol=TOL, support=True, unit="game")
 
 
 @given(generic_bimatrix())

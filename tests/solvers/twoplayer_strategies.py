@@ -1,41 +1,11 @@
-"""Hypothesis strategies and set comparisons for tests of two-player enumeration solvers."""
+"""Set comparisons and peers for tests of two-player enumeration solvers (the strategies are
+in :mod:`irgames.testing`)."""
 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
 
 import irgames as ig
-
-dims = st.integers(min_value=1, max_value=4)
-
-
-@st.composite
-def generic_bimatrix(draw, max_actions: int = 4, batch: int | None = None, min_actions: int = 1):
-    """A bimatrix game (or batch) with continuous random payoffs: nondegenerate almost surely.
-
-    Payoffs are standard normal draws from a seed chosen by hypothesis; the scale and offset
-    are drawn too, so tolerances are exercised relative to the payoff range.
-    """
-    m = draw(st.integers(min_actions, max_actions))
-    n = draw(st.integers(min_actions, max_actions))
-    seed = draw(st.integers(0, 2**32 - 1))
-    scale = draw(st.sampled_from([1e-3, 1.0, 1e3]))
-    rng = np.random.default_rng(seed)
-    shape = (2, m, n) if batch is None else (2, batch, m, n)
-    A, B = scale * rng.normal(size=shape) + draw(st.sampled_from([0.0, 5.0, -100.0]))
-    return ig.NormalFormGame.bimatrix(A, B)
-
-
-@st.composite
-def integer_bimatrix(draw, max_actions: int = 4, low: int = -2, high: int = 2):
-    """A bimatrix game with small integer payoffs: ties, hence degeneracy, are common."""
-    m = draw(st.integers(1, max_actions))
-    n = draw(st.integers(1, max_actions))
-    values = st.integers(low, high)
-    A = draw(st.lists(st.lists(values, min_size=n, max_size=n), min_size=m, max_size=m))
-    B = draw(st.lists(st.lists(values, min_size=n, max_size=n), min_size=m, max_size=m))
-    return ig.NormalFormGame.bimatrix(A, B)
 
 
 def profile_set(profiles) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -868,7 +868,7 @@ def claims_report(
 ) -> ClaimsReport:
     """Check every claim of the given models (every registered model when None)."""
     if models is None:
-        from .registry import all_models
+        from .. import all_models  # the registry (irgames.models), looked up lazily
 
         models = list(all_models().values())
     elif isinstance(models, Model):

@@ -42,10 +42,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import IrgamesError, WorkTooLargeError
+# This module is the command line's glue (it merges into irgames.cli): the one module of
+# analysis that reaches above it, for the registry (irgames.models, through the top-level
+# package's lazy lookup) and for rendering (irgames.plot, inside run_figures).
+from .. import all_models, get_model
+from ..errors import IrgamesError, UnknownModelError, WorkTooLargeError
 from .claims import claims_report
 from .parameters import ParameterError, Range
-from .registry import UnknownModelError, all_models, get_model
 from .sweep import SweepError, sweep
 
 __all__ = ["CommandError", "parse_assignment", "run_claims", "run_figures", "run_sweep"]
@@ -192,7 +195,7 @@ def run_figures(
     stream: TextIO | None = None,
 ) -> int:
     """Render the figures of one model (or all) into ``outdir/<model>/``; returns 0."""
-    from .model import render_figure
+    from ..plot import render_figure
 
     stream = stream or sys.stdout
     models = [_model(model_name)] if model_name else list(all_models().values())

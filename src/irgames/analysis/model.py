@@ -12,8 +12,13 @@ An :class:`Outcome` is a read-only mapping of named arrays with a common shape, 
 the qualitative type of equilibrium that holds at each point (e.g. "status quo", "coercion").
 
 A :class:`Figure` pairs a deterministic ``compute() -> dict of columns`` with ``draw(data) ->
-matplotlib Figure``; :func:`render_figure` writes ``<name>.png`` and ``<name>.csv`` so that a
-test can compare the data.
+matplotlib Figure``; :func:`irgames.plot.render_figure` writes ``<name>.png`` and ``<name>.csv``
+so that a test can compare the data (this module draws nothing and imports no plotting
+library).
+
+:meth:`Model.evaluate` broadcasts the parameters once and hands the model's ``solve``
+equal-length 1-D arrays (one entry per point, C order); it reshapes the returned outcome to
+the broadcast shape. So a ``solve`` never broadcasts its inputs again.
 
 Examples
 --------
@@ -32,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .._memory import require
 from .parameters import ParameterError, ParameterSpace
 
 __all__ = [
@@ -49,7 +56,6 @@ __all__ = [
     "as_outcome",
     "evaluate_valid",
     "figure_table",
-    "render_figure",
     "write_csv",
 ]
 
@@ -371,35 +377,6 @@ def _csv_value(x, float_format: str) -> str:
     return _csv_field(str(x))
 
 
-def render_figure(figure: Figure, outdir, *, dpi: int = 100) -> tuple[Path, Path]:
-    """Compute and draw a figure; write ``<name>.png`` and ``<name>.csv`` into ``outdir``.
-
-    The CSV uses a fixed float format, and the PNG is written with the Agg backend and no
-    date or software metadata, so that both files are identical from run to run.
-
-    Returns
-    -------
-    (png_path, csv_path)
-    """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    data = figure.compute()
-    table = figure_table(data)
-    csv_path = outdir / f"{figure.name}.csv"
-    write_csv(table, csv_path)
-    with matplotlib.rc_context({"svg.hashsalt": "irgames", "path.simplify": True}):
-        fig = figure.draw({k: np.asarray(v) for k, v in data.items()})
-        png_path = outdir / f"{figure.name}.png"
-        fig.savefig(png_path, dpi=dpi, metadata={"Software": None})
-        plt.close(fig)
-    return png_path, csv_path
-
-
 # ---------------------------------------------------------------------------------- Model
 @dataclass(frozen=True, eq=False)
 class Model:
@@ -412,7 +389,9 @@ class Model:
     title : str
     space : ParameterSpace
     solve : callable
-        ``solve(**params) -> Outcome`` on broadcastable float arrays, vectorised over points.
+        ``solve(**params) -> Outcome``, vectorised over points: it receives every parameter
+        as a 1-D float array, all of one length (one entry per point), and returns outcomes
+        of that length (see :meth:`evaluate`).
     claims : sequence of Claim
         The theory's propositions (:class:`irgames.analysis.claims.Claim`).
     figures : sequence of Figure
@@ -446,13 +425,37 @@ class Model:
         return self.evaluate(values)
 
     def evaluate(self, params: Mapping[str, Any]) -> Outcome:
-        """Solve at already validated, complete parameters (no validation)."""
+        r"""Solve at already validated, complete parameters (no validation).
+
+        The parameters are broadcast together once, to the batch shape :math:`S`, and
+        flattened in C order: ``solve`` receives equal-length 1-D arrays of
+        :math:`n = \prod S` points (``n = 1`` for scalars) and returns an outcome of shape
+        ``(n,)`` (or one that broadcasts to it), which is reshaped to :math:`S` (trailing axes
+        of vector-valued outcomes kept).
+        """
         arrays = {k: np.asarray(v, dtype=float) for k, v in params.items()}
         missing = [n for n in self.space.names if n not in arrays]
         if missing:
             raise ParameterError(f"model {self.name!r}: missing parameters {missing}")
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
-        return as_outcome(self.solve(**arrays), shape)
+        n = math.prod(shape)
+        require(
+            8 * n * len(arrays),
+            f"the {len(arrays)} parameters of model {self.name!r} at {n} points",
+            advice="evaluate fewer points at a time (irgames.sweep solves a grid in chunks)",
+        )
+        flat = {
+            k: a.reshape(-1) if a.shape == shape else np.broadcast_to(a, shape).reshape(-1)
+            for k, a in arrays.items()
+        }
+        out = as_outcome(self.solve(**flat))
+        if out.shape not in ((n,), (1,), ()):
+            raise OutcomeError(
+                f"model {self.name!r}: solve returned outcomes of shape {out.shape} for {n} "
+                f"points (the parameters broadcast to {shape}); solve receives 1-D arrays of "
+                f"one length and must return outcomes of that length"
+            )
+        return as_outcome(out, (n,)).reshape(shape)
 
     def claim(self, name: str):
         """The claim called ``name``."""
@@ -472,10 +475,6 @@ class Model:
             f"model {self.name!r} has no figure {name!r}; its figures are "
             f"{', '.join(f.name for f in self.figures) or 'none'}"
         )
-
-    def render_figures(self, outdir) -> list[tuple[Path, Path]]:
-        """Render every figure of the model into ``outdir``."""
-        return [render_figure(f, outdir) for f in self.figures]
 
     def __repr__(self) -> str:
         return (

@@ -469,6 +469,24 @@ class ExtensiveFormGame:
                         free |= e.free_symbols
         return tuple(p for p in self.parameters if p in free)
 
+    def _validated(self, values: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Parameter values as float arrays, checked to be finite and within their bounds."""
+        arrays = {}
+        for name, value in values.items():
+            try:
+                arr = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                raise GameValueError(f"parameter {name} must be numeric") from None
+            if not np.all(np.isfinite(arr)):
+                raise GameValueError(f"parameter {name} must be finite")
+            lo, hi = self.parameter_bounds.get(name, (None, None))
+            if lo is not None and np.any(arr < lo):
+                raise GameValueError(f"parameter {name} must be >= {lo}; got {arr.min():.6g}")
+            if hi is not None and np.any(arr > hi):
+                raise GameValueError(f"parameter {name} must be <= {hi}; got {arr.max():.6g}")
+            arrays[name] = arr
+        return arrays
+
     def bind(self, **values) -> ExtensiveFormGame:
         """Evaluate the expressions at parameter values (arrays broadcast to the batch).
 
@@ -484,20 +502,7 @@ class ExtensiveFormGame:
         missing = [p.name for p in self.free_parameters if p.name not in values]
         if missing:
             raise GameValueError(f"unbound parameters: {', '.join(missing)}")
-        arrays = {}
-        for name, value in values.items():
-            try:
-                arr = np.asarray(value, dtype=float)
-            except (TypeError, ValueError):
-                raise GameValueError(f"parameter {name} must be numeric") from None
-            if not np.all(np.isfinite(arr)):
-                raise GameValueError(f"parameter {name} must be finite")
-            lo, hi = self.parameter_bounds.get(name, (None, None))
-            if lo is not None and np.any(arr < lo):
-                raise GameValueError(f"parameter {name} must be >= {lo}; got {arr.min():.6g}")
-            if hi is not None and np.any(arr > hi):
-                raise GameValueError(f"parameter {name} must be <= {hi}; got {arr.max():.6g}")
-            arrays[name] = arr
+        arrays = self._validated(values)
         try:
             batch = np.broadcast_shapes(*(a.shape for a in arrays.values()))
         except ValueError:
@@ -509,6 +514,57 @@ class ExtensiveFormGame:
         probs = self.chance_probs
         if self.chance_exprs is not None:
             probs = _evaluate(self.chance_exprs, self.parameters, arrays, batch, self._compiled)
+        game = self._replace(payoffs=None, chance_probs=None)
+        object.__setattr__(game, "parameter_values", arrays)
+        p, c = game._check_numbers(payoffs, probs)
+        object.__setattr__(game, "payoffs", p)
+        object.__setattr__(game, "chance_probs", c)
+        return game
+
+    def rebind(self, **changed) -> ExtensiveFormGame:
+        r"""Re-bind a bound game in some of its parameters, keeping the others' values.
+
+        Equal to ``self.bind(**{**self.parameter_values, **changed})``, but only the changed
+        values are validated, and only the entries whose expressions use a changed parameter
+        are evaluated again: the others are taken from this game's numbers. Use it when one
+        parameter varies over many solves of the same batch (a demand searched by
+        bisection, say), with the rest bound once.
+
+        Examples
+        --------
+        >>> from irgames.games.extensive_form import TreeBuilder
+        >>> T = TreeBuilder(["A"], parameters="x y")
+        >>> x, y = T.symbols
+        >>> game = T.build(T.decision("A", {"l": T.terminal(x * y), "r": T.terminal(y)}))
+        >>> bound = game.bind(x=[1.0, 2.0], y=3.0)
+        >>> bound.rebind(x=[5.0, 6.0]).payoffs[..., 0].tolist()
+        [[15.0, 3.0], [18.0, 3.0]]
+        """
+        if not self.is_bound or not self.parameter_values:
+            raise GameValueError("rebind needs a game bound by bind(); call bind(...) first")
+        known = {p.name for p in self.parameters}
+        unknown = sorted(set(changed) - known)
+        if unknown:
+            raise GameValueError(
+                f"unknown parameter(s) {unknown}; the game's parameters are {sorted(known)}"
+            )
+        arrays = dict(self.parameter_values)
+        arrays.update(self._validated(changed))
+        try:
+            batch = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        except ValueError:
+            shapes = {k: a.shape for k, a in arrays.items()}
+            raise GameValueError(f"parameter arrays do not broadcast: {shapes}") from None
+        names = set(changed)
+        payoffs, probs = self.payoffs, self.chance_probs
+        if self.payoff_exprs is not None:
+            payoffs = _evaluate(
+                self.payoff_exprs, self.parameters, arrays, batch, self._compiled, payoffs, names
+            )
+        if self.chance_exprs is not None:
+            probs = _evaluate(
+                self.chance_exprs, self.parameters, arrays, batch, self._compiled, probs, names
+            )
         game = self._replace(payoffs=None, chance_probs=None)
         object.__setattr__(game, "parameter_values", arrays)
         p, c = game._check_numbers(payoffs, probs)
@@ -854,9 +910,19 @@ def _parse_expr(text: str, params, what: str):
 
 
 def _evaluate(
-    exprs: np.ndarray, params, arrays: Mapping[str, np.ndarray], batch, cache=None
+    exprs: np.ndarray,
+    params,
+    arrays: Mapping[str, np.ndarray],
+    batch,
+    cache=None,
+    previous: np.ndarray | None = None,
+    changed: set[str] | None = None,
 ) -> np.ndarray:
-    """Evaluate an object array of entries on parameter arrays: shape (*batch, r, c)."""
+    """Evaluate an object array of entries on parameter arrays: shape (*batch, r, c).
+
+    With ``previous`` (the numbers at earlier values) and ``changed`` (the names whose values
+    differ), only the entries that use a changed parameter are evaluated again.
+    """
     rows, cols = exprs.shape
     symbols = list(params)
     args = [arrays.get(p.name, np.nan) for p in symbols]
@@ -866,10 +932,16 @@ def _evaluate(
     except ValueError:
         raise GameValueError(f"array entries {shapes} do not broadcast with {batch}") from None
     out = np.empty((*batch, rows, cols), dtype=float)
+    if previous is not None:
+        out[...] = previous  # one copy; the entries that use a changed parameter are redone
     cache = {} if cache is None else cache
     for r in range(rows):
         for c in range(cols):
             e = exprs[r, c]
+            if previous is not None and not (
+                isinstance(e, sympy.Basic) and {s.name for s in e.free_symbols} & changed
+            ):
+                continue
             if isinstance(e, sympy.Basic):
                 if e.free_symbols:
                     key = e
