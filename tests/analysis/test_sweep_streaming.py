@@ -234,7 +234,8 @@ _INTERRUPTED = """
         sweep(model, out=target, chunk_size=50, **axes)
     else:
         from irgames import cli
-        from irgames.analysis import commands, registry, sweep as sweep_module
+        from irgames import models as registry
+        from irgames.analysis import commands, sweep as sweep_module
 
         for module in (registry, commands):
             module.get_model = lambda name: model

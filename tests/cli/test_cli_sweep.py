@@ -7,7 +7,8 @@ import csv
 import numpy as np
 import pytest
 
-from irgames.analysis import commands, registry
+from irgames import models as registry
+from irgames.analysis import commands
 from irgames.analysis.model import Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 from irgames.analysis.sweep import sweep

@@ -79,7 +79,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._atomic import atomic_output
-from .._memory import require
+from .._memory import memory_limit, require
 from ..errors import IrgamesError
 from .model import Model, Outcome, _csv_value, evaluate_valid, write_csv
 from .parameters import Grid, ParameterError, Range, is_fixed_value
@@ -566,6 +566,8 @@ def sweep(
         raise SweepError(f"backend must be 'numpy' or 'dask', got {backend!r}")
     if isinstance(memory_budget, bool) or not memory_budget > 0:
         raise SweepError(f"memory_budget must be positive, got {memory_budget!r}")
+    # a chunk's working memory never exceeds what one allocation may take (IRGAMES_MAX_BYTES)
+    memory_budget = min(memory_budget, memory_limit())
     fmt = _out_format(out)
     for name in axes:
         if name not in model.space:
