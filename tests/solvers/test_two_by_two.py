@@ -52,7 +52,7 @@ def vertex_enumeration():
 def test_every_row_is_an_equilibrium_and_matches_vertex_enumeration(payoffs):
     game = NormalFormGame(payoffs, n_players=2)
     eq = two_by_two(game, tol=TOL)
-    assert np.all(eq.regret <= TOL * eq.scale)
+    assert np.all(eq.player_regret <= TOL * eq.units)
     reference = vertex_enumeration()(game, tol=TOL)
     assert_same_extremes(eq, reference)
     np.testing.assert_array_equal(eq.count, reference.count)
@@ -169,7 +169,7 @@ def test_segment_midpoints_are_equilibria():
                 continue
             single = game[int(eq.game_index[r])]
             middle = ((x[0] + x[1]) / 2, (y[0] + y[1]) / 2)
-            assert regret(single, middle).max() <= TOL * single.payoff_scale
+            assert (regret(single, middle) / single.payoff_units).max() <= TOL
             checked += 1
     assert checked > 0
 
@@ -249,8 +249,9 @@ def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts()
 @given(payoffs=batches(quarters, max_games=40), tol=st.sampled_from([0.0, 0.25, 0.5, 1.0]))
 def test_degenerate_exactly_where_a_difference_is_within_tolerance(payoffs, tol):
     """Each of the four payoff differences, each sign, at and beyond the tie boundary
-    (quarters make ``tol * scale`` and the differences exact): the game is reported
-    degenerate iff some ``|d_k| <= tol * payoff_scale``."""
+    (quarters make ``tol * s_i`` and the differences exact): the game is reported
+    degenerate iff some difference of player i's payoffs has ``|d_k| <= tol * s_i``, with
+    ``s_i`` that player's own payoff range (``payoff_units``)."""
     game = NormalFormGame(payoffs, n_players=2)
     A, B = payoffs[:, 0], payoffs[:, 1]
     d = np.stack(
@@ -261,11 +262,12 @@ def test_degenerate_exactly_where_a_difference_is_within_tolerance(payoffs, tol)
             B[:, 1, 0] - B[:, 1, 1],
         ]
     )
-    expected = (np.abs(d) <= tol * game.payoff_scale).any(axis=0)
+    units = np.repeat(game.payoff_units.T, 2, axis=0)  # (4, G): A's two d_k, then B's
+    expected = (np.abs(d) <= tol * units).any(axis=0)
     eq = two_by_two(game, tol=tol)
     np.testing.assert_array_equal(eq.degenerate, expected)
-    # a difference within tolerance is read as zero: regret up to tol times the unit
-    assert np.all(eq.regret <= (tol + 1e-9) * eq.scale)
+    # a difference within tolerance is read as zero: regret up to tol times the player's unit
+    assert np.all(eq.player_regret <= (tol + 1e-9) * eq.units)
     # and a nondegenerate game has an odd number of (isolated) equilibria
     regular = ~expected
     assert np.all(eq.count[regular] % 2 == 1)

@@ -2,9 +2,10 @@ r"""All equilibria of two-player games by support enumeration, batched over game
 
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
 :math:`n` actions and matrix :math:`B`. Each player's payoffs are first shifted and divided by
-the larger of the two players' payoff ranges
-(:attr:`irgames.NormalFormGame.payoff_scale`; this changes no equilibrium), so
-tolerances are fractions of it. A profile :math:`(x, y)` with supports
+that player's own payoff range :math:`s_i`
+(:attr:`irgames.NormalFormGame.payoff_units`; this changes no equilibrium), so a tolerance
+on player :math:`i`'s payoffs is a fraction of :math:`s_i` and scaling one player's payoffs by
+any positive factor changes nothing the algorithm decides. A profile :math:`(x, y)` with supports
 :math:`I = \operatorname{supp} x` and :math:`J = \operatorname{supp} y` is a Nash equilibrium
 iff every action in a support is a best response:
 
@@ -103,7 +104,7 @@ def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
     Game Theory vol. 3, ch. 45), a vertex of the best-response polytope :math:`P` has more
     than :math:`m` labels or one of :math:`Q` more than :math:`n`: a point with more labels
     lies on a face whose vertices all keep those labels. That is what is computed, with label
-    tolerance ``tol`` relative to the larger of the players' payoff ranges.
+    tolerance ``tol`` relative to each player's own payoff range.
 
     Examples
     --------
@@ -222,8 +223,9 @@ def support_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance of the nonnegativity, best-response and label checks, as a fraction of the
-        larger of the players' payoff ranges (never more than ``game.payoff_scale``).
+        Tolerance of the nonnegativity, best-response and label checks; on player
+        :math:`i`'s payoffs a fraction of :math:`s_i`, that player's payoff range
+        (``NormalFormGame.payoff_units``).
     chunk_size : int, optional
         Number of games solved per stack; by default chosen so that a stack holds about
         ``8e6`` floats.
