@@ -227,10 +227,10 @@ def test_agrees_with_pygambit_enummixed_on_the_corpus(gambit_corpus):
     assert checked >= 5
 
 
-def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts():
+def test_ties_are_judged_relative_to_the_players_own_range_and_ignore_shifts():
     # B's difference beta_0 = -2e-9 is a tie only if the unit were the range over both
-    # players after shifting B by 1000; the payoff unit (largest per-player range, 1 here) does
-    # not move with shifts, so neither does the answer.
+    # players after shifting B by 1000; the column player's payoff unit (its own range, 1
+    # here) does not move with shifts, so neither does the answer.
     A = np.array([[1.0, 0.0], [0.0, 1.0]])
     B = np.array([[0.0, 2e-9], [1.0, 0.0]])
     answers = []
@@ -240,10 +240,12 @@ def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts()
         answers.append((len(eq), bool(eq.degenerate), np.round(eq.strategies[0], 6).tolist()))
     assert answers[0] == answers[1] == answers[2]
     assert answers[0][1] is False
-    # a difference below tol times the unit is a tie, whatever the shift
+    # a difference below tol times the unit is a tie, whatever the shift (the default
+    # tolerance, 1e-12, is finer than this difference: tol is passed)
     B_tie = np.array([[0.0, 2e-10], [1.0, 0.0]])
     for shift in (0.0, 1e3):
-        assert bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift)).degenerate)
+        assert bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift), tol=1e-9).degenerate)
+        assert not bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift)).degenerate)
 
 
 @given(payoffs=batches(quarters, max_games=40), tol=st.sampled_from([0.0, 0.25, 0.5, 1.0]))

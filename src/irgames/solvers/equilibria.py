@@ -43,7 +43,19 @@ import numpy as np
 from ..games.normal_form import NormalFormGame
 from ..games.regret import row_payoffs_and_regret
 
-__all__ = ["Equilibria"]
+__all__ = ["DEFAULT_TOL", "Equilibria"]
+
+#: Default tolerance of the normal-form enumeration solvers (``two_by_two``,
+#: ``pure_equilibria``, ``support_enumeration``, ``vertex_enumeration``,
+#: ``polynomial_support_enumeration``), as a fraction of each player's own payoff unit
+#: :math:`s_i` (``NormalFormGame.payoff_units``): a difference of player :math:`i`'s payoffs
+#: of at most ``DEFAULT_TOL * s_i`` is a tie. Each player's payoffs are mapped onto an interval
+#: of length one before they are compared, so rounding there is of order ``1e-16`` (grown by
+#: the eliminations of a small linear system), far inside it; and payoffs that differ by
+#: ``1e-10`` of a player's range (``[[1e10, 0], [0, 1]]``) are told apart, as exact arithmetic
+#: tells them apart. Lemke-Howson and the logit homotopy keep ``1e-9``: their tolerance steers
+#: pivoting and convergence, not which ties exist.
+DEFAULT_TOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)

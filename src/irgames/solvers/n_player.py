@@ -85,10 +85,12 @@ from fractions import Fraction
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
+from .equilibria import DEFAULT_TOL as ENUMERATION_TOL
 from .equilibria import Equilibria
 
 __all__ = ["logit_homotopy", "polynomial_support_enumeration", "support_profiles"]
 
+#: Default tolerance of the logit homotopy's polish (convergence, not ties).
 DEFAULT_TOL = 1e-9
 
 
@@ -284,7 +286,7 @@ def _solve_support(table, support, n, num_actions, method="buchberger"):
 def polynomial_support_enumeration(
     game: NormalFormGame,
     *,
-    tol: float = DEFAULT_TOL,
+    tol: float = ENUMERATION_TOL,
     max_support_profiles: int = 20_000,
     max_unknowns: int | None = None,
 ) -> Equilibria:
@@ -298,8 +300,8 @@ def polynomial_support_enumeration(
         Any number of players (two-player games work too, but vertex enumeration is the
         sound and much faster choice there); any batch shape.
     tol : float
-        Tolerance of the non-negativity and best-response tests and of the pruning, relative
-        to each game's payoff range.
+        Tolerance of the non-negativity and best-response tests and of the pruning; on player
+        :math:`i`'s payoffs a fraction of :math:`s_i`, that player's own payoff range.
     max_support_profiles : int
         Refuse games with more support profiles than this (their number is
         :math:`\prod_i (2^{a_i} - 1)`), with a message suggesting :func:`logit_homotopy`.
@@ -551,7 +553,8 @@ def logit_homotopy(
     game : NormalFormGame
         Any number of players, any batch shape.
     tol : float
-        Relative tolerance of the polished point's best-response test.
+        Relative tolerance of the polished point's best-response test (on each player's
+        payoffs in that player's own unit).
     lambdas : array_like, optional
         Increasing precisions, in units of the inverse payoff range, at which a polish is
         attempted; default ``10 ** np.arange(1, 4.6, 0.5)``.

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = ["best_response_masks", "pure_equilibria"]
 
@@ -48,7 +48,7 @@ def _check_tol(tol: float) -> float:
     return tol
 
 
-def best_response_masks(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
+def best_response_masks(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     r"""Which pure actions are best responses, for every player and every profile.
 
     Returns a boolean array of the payoffs' shape ``(*batch, n_players, a_1, ..., a_n)``:
@@ -69,7 +69,7 @@ def best_response_masks(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarra
     return masks
 
 
-def pure_equilibria(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
+def pure_equilibria(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equilibria:
     r"""Every pure Nash equilibrium of every game in a batch.
 
     Parameters

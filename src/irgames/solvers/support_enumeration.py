@@ -76,7 +76,7 @@ import numpy as np
 
 from ..games.normal_form import NormalFormGame
 from ._batched_linalg import solve_batched
-from .equilibria import Equilibria, _default_components
+from .equilibria import DEFAULT_TOL, Equilibria, _default_components
 from .vertex_enumeration import (
     _check_two_player,
     _popcount,
@@ -96,7 +96,7 @@ def _combos(n: int, k: int) -> np.ndarray:
     return np.array(combos, dtype=np.int64).reshape(len(combos), k)
 
 
-def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
+def is_degenerate(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     r"""Whether each two-player game of the batch is degenerate.
 
     A bimatrix game is degenerate when some mixed strategy with :math:`k` actions in its support
@@ -212,7 +212,7 @@ def _deduplicate(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float) -> 
 def support_enumeration(
     game: NormalFormGame,
     *,
-    tol: float = 1e-9,
+    tol: float = DEFAULT_TOL,
     chunk_size: int | None = None,
     on_degenerate: Literal["vertex_enumeration", "supports"] = "vertex_enumeration",
 ) -> Equilibria:

@@ -71,7 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
 
@@ -268,7 +268,7 @@ def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, n
 
 
 def solve_two_by_two(
-    payoffs: np.ndarray, tol: float = 1e-9, *, chunk: int = 1 << 13
+    payoffs: np.ndarray, tol: float = DEFAULT_TOL, *, chunk: int = 1 << 13
 ) -> TwoByTwoSolution:
     r"""Closed-form extreme equilibria of a flat batch, payoffs of shape ``(G, 2, 2, 2)``.
 
@@ -319,7 +319,7 @@ def solve_two_by_two(
     )
 
 
-def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
+def two_by_two(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equilibria:
     r"""Every extreme equilibrium of every 2x2 bimatrix game in a batch, in closed form.
 
     Parameters

@@ -112,7 +112,7 @@ import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from ._batched_linalg import solve_batched
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = [
     "Clique",
@@ -208,7 +208,7 @@ def _bits(flags: np.ndarray) -> np.ndarray:
 
 
 def polytope_vertices(
-    C: np.ndarray, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+    C: np.ndarray, *, tol: float = DEFAULT_TOL, memory_floats: int = DEFAULT_MEMORY_FLOATS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""Nonzero vertices of the polytopes :math:`\{z \ge 0, C z \le 1\}` of a batch.
 
@@ -589,7 +589,7 @@ def _match(m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, 
 
 
 def vertex_enumeration(
-    game: NormalFormGame, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+    game: NormalFormGame, *, tol: float = DEFAULT_TOL, memory_floats: int = DEFAULT_MEMORY_FLOATS
 ) -> Equilibria:
     r"""All extreme Nash equilibria of every two-player game in a batch.
 
