@@ -48,10 +48,10 @@ def brute_force(game: NormalFormGame) -> set[tuple[int, ...]]:
     found = set()
     for g in range(flat.batch_size):
         single = NormalFormGame(flat.payoffs[g], n_players=game.n_players)
-        slack = TOL * single.payoff_scale  # relative to the game's payoff range
+        slack = TOL * single.payoff_units  # relative to each player's own payoff range
         for profile in itertools.product(*[range(a) for a in game.num_actions]):
             r = regret(single, one_hot(profile, game.num_actions))
-            if r.max() <= slack:
+            if np.all(r <= slack):
                 found.add((g, *profile))
     return found
 
@@ -65,7 +65,7 @@ def as_set(eq) -> set[tuple[int, ...]]:
 def test_pure_equilibria_are_exactly_the_zero_regret_profiles(game):
     eq = pure_equilibria(game, tol=TOL)
     assert as_set(eq) == brute_force(game)
-    assert np.all(eq.regret <= TOL * eq.scale)
+    assert np.all(eq.player_regret <= TOL * eq.units)
     assert eq.count.shape == game.batch_shape
     # strategies are the pure profiles named in options["profiles"]
     for i, s in enumerate(eq.strategies):

@@ -52,7 +52,7 @@ def vertex_enumeration():
 def test_every_row_is_an_equilibrium_and_matches_vertex_enumeration(payoffs):
     game = NormalFormGame(payoffs, n_players=2)
     eq = two_by_two(game, tol=TOL)
-    assert np.all(eq.regret <= TOL * eq.scale)
+    assert np.all(eq.player_regret <= TOL * eq.units)
     reference = vertex_enumeration()(game, tol=TOL)
     assert_same_extremes(eq, reference)
     np.testing.assert_array_equal(eq.count, reference.count)
@@ -169,7 +169,7 @@ def test_segment_midpoints_are_equilibria():
                 continue
             single = game[int(eq.game_index[r])]
             middle = ((x[0] + x[1]) / 2, (y[0] + y[1]) / 2)
-            assert regret(single, middle).max() <= TOL * single.payoff_scale
+            assert (regret(single, middle) / single.payoff_units).max() <= TOL
             checked += 1
     assert checked > 0
 
@@ -227,10 +227,10 @@ def test_agrees_with_pygambit_enummixed_on_the_corpus(gambit_corpus):
     assert checked >= 5
 
 
-def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts():
+def test_ties_are_judged_relative_to_the_players_own_range_and_ignore_shifts():
     # B's difference beta_0 = -2e-9 is a tie only if the unit were the range over both
-    # players after shifting B by 1000; the payoff unit (largest per-player range, 1 here) does
-    # not move with shifts, so neither does the answer.
+    # players after shifting B by 1000; the column player's payoff unit (its own range, 1
+    # here) does not move with shifts, so neither does the answer.
     A = np.array([[1.0, 0.0], [0.0, 1.0]])
     B = np.array([[0.0, 2e-9], [1.0, 0.0]])
     answers = []
@@ -240,17 +240,20 @@ def test_ties_are_judged_relative_to_the_larger_player_range_and_ignore_shifts()
         answers.append((len(eq), bool(eq.degenerate), np.round(eq.strategies[0], 6).tolist()))
     assert answers[0] == answers[1] == answers[2]
     assert answers[0][1] is False
-    # a difference below tol times the unit is a tie, whatever the shift
+    # a difference below tol times the unit is a tie, whatever the shift (the default
+    # tolerance, 1e-12, is finer than this difference: tol is passed)
     B_tie = np.array([[0.0, 2e-10], [1.0, 0.0]])
     for shift in (0.0, 1e3):
-        assert bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift)).degenerate)
+        assert bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift), tol=1e-9).degenerate)
+        assert not bool(two_by_two(NormalFormGame.bimatrix(A, B_tie + shift)).degenerate)
 
 
 @given(payoffs=batches(quarters, max_games=40), tol=st.sampled_from([0.0, 0.25, 0.5, 1.0]))
 def test_degenerate_exactly_where_a_difference_is_within_tolerance(payoffs, tol):
     """Each of the four payoff differences, each sign, at and beyond the tie boundary
-    (quarters make ``tol * scale`` and the differences exact): the game is reported
-    degenerate iff some ``|d_k| <= tol * payoff_scale``."""
+    (quarters make ``tol * s_i`` and the differences exact): the game is reported
+    degenerate iff some difference of player i's payoffs has ``|d_k| <= tol * s_i``, with
+    ``s_i`` that player's own payoff range (``payoff_units``)."""
     game = NormalFormGame(payoffs, n_players=2)
     A, B = payoffs[:, 0], payoffs[:, 1]
     d = np.stack(
@@ -261,11 +264,12 @@ def test_degenerate_exactly_where_a_difference_is_within_tolerance(payoffs, tol)
             B[:, 1, 0] - B[:, 1, 1],
         ]
     )
-    expected = (np.abs(d) <= tol * game.payoff_scale).any(axis=0)
+    units = np.repeat(game.payoff_units.T, 2, axis=0)  # (4, G): A's two d_k, then B's
+    expected = (np.abs(d) <= tol * units).any(axis=0)
     eq = two_by_two(game, tol=tol)
     np.testing.assert_array_equal(eq.degenerate, expected)
-    # a difference within tolerance is read as zero: regret up to tol times the unit
-    assert np.all(eq.regret <= (tol + 1e-9) * eq.scale)
+    # a difference within tolerance is read as zero: regret up to tol times the player's unit
+    assert np.all(eq.player_regret <= (tol + 1e-9) * eq.units)
     # and a nondegenerate game has an odd number of (isolated) equilibria
     regular = ~expected
     assert np.all(eq.count[regular] % 2 == 1)

@@ -167,12 +167,14 @@ def payoff_units(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
     payoffs = np.asarray(payoffs, dtype=float)
     if batch_last:
         batch = payoffs.shape[n_players + 1 :]
-        table = payoffs.reshape(n_players, -1, *batch)
+        cells = int(np.prod(payoffs.shape[1 : n_players + 1], dtype=np.int64))
+        table = payoffs.reshape(n_players, cells, *batch)
         with np.errstate(over="ignore"):
             ranges = table.max(axis=1) - table.min(axis=1)
         return _unit(ranges)
     lead = payoffs.shape[: payoffs.ndim - n_players]  # (*batch, n_players)
-    table = payoffs.reshape(*lead, -1)
+    cells = int(np.prod(payoffs.shape[payoffs.ndim - n_players :], dtype=np.int64))
+    table = payoffs.reshape(*lead, cells)  # explicit: an empty batch has no -1 to infer
     with np.errstate(over="ignore"):
         ranges = table.max(axis=-1) - table.min(axis=-1)
     return _unit(ranges)
@@ -391,6 +393,27 @@ class NormalFormGame:
         :math:`i`'s payoffs are fractions of :math:`s_i`.
         """
         return payoff_units(self.payoffs, self.n_players)
+
+    def in_payoff_units(self) -> np.ndarray:
+        r"""Each player's payoffs in that player's own unit: :math:`(u_i - \min u_i) / s_i`.
+
+        A positive affine map of each player's payoffs (so it changes no equilibrium, no best
+        response and no dominance) onto :math:`[0, 1]`, with :math:`s_i` from
+        :attr:`payoff_units`; an absolute tolerance on the result is a fraction of each
+        player's own unit. Returns a new array of the payoffs' shape
+        ``(*batch_shape, n_players, a_1, ..., a_n)``.
+
+        Examples
+        --------
+        >>> g = NormalFormGame.bimatrix([[3, 0], [5, 1]], [[1e10, 0], [0, 1]])
+        >>> g.in_payoff_units()[1].tolist()
+        [[1.0, 0.0], [0.0, 1e-10]]
+        """
+        n = self.n_players
+        cells = tuple(range(self.payoffs.ndim - n, self.payoffs.ndim))
+        low = self.payoffs.min(axis=cells, keepdims=True)
+        units = self.payoff_units.reshape(self.payoffs.shape[: self.payoffs.ndim - n] + (1,) * n)
+        return (self.payoffs - low) / units
 
     @property
     def payoff_scale(self) -> np.ndarray:

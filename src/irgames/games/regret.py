@@ -14,7 +14,15 @@ player :math:`i`'s regret is the largest gain from a unilateral deviation,
 
     r_i(\sigma) = \max_{s_i \in A_i} v_i(s_i; \sigma_{-i}) - u_i(\sigma) \;\ge\; 0.
 
-A profile is a Nash equilibrium iff :math:`\max_i r_i(\sigma) = 0`. Solvers in
+A profile is a Nash equilibrium iff :math:`\max_i r_i(\sigma) = 0`. Each regret is judged in
+its player's own payoff unit :math:`s_i` (the range of :math:`u_i`, see
+:func:`~irgames.games.normal_form.payoff_units`): the *relative regret* is
+
+.. math::
+
+    \rho(\sigma) = \max_i \; r_i(\sigma) / s_i,
+
+which no positive affine transformation of any one player's payoffs changes. Solvers in
 :mod:`irgames.solvers` never compute this number themselves: every equilibrium they return is
 passed through :func:`regret`, which shares no code with any solver, and tests hold solvers to
 it. The code below contracts the payoff tensor one opponent at a time with plain numpy.
@@ -42,7 +50,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .normal_form import GameValueError, NormalFormGame, payoff_scale
+from .normal_form import GameValueError, NormalFormGame, payoff_units
 
 __all__ = [
     "action_values",
@@ -50,6 +58,7 @@ __all__ = [
     "expected_payoffs",
     "payoffs_and_regret",
     "regret",
+    "relative_regret",
     "row_payoffs_and_regret",
 ]
 
@@ -187,7 +196,7 @@ def _bimatrix_rows(
     table = P.reshape(P.shape[0], 2 * cells)
     out_payoffs = np.empty((k, 2))
     out_regret = np.empty((k, 2))
-    out_scale = np.empty(k) if with_scale else None
+    out_scale = np.empty((k, 2)) if with_scale else None
     chunk = max(1, _CHUNK_CELLS // (2 * cells + 3 * (m + n)))
     for s in range(0, k, chunk):
         e = min(k, s + chunk)
@@ -200,14 +209,14 @@ def _bimatrix_rows(
                 return None
             _small_bimatrix_chunk(T, xs, ys, m, n, out_payoffs[s:e], out_regret[s:e])
             if out_scale is not None:
-                out_scale[s:e] = payoff_scale(T.reshape(2, m, n, e - s), 2, batch_last=True)
+                out_scale[s:e] = payoff_units(T.reshape(2, m, n, e - s), 2, batch_last=True).T
         else:
             xs, ys = x[s:e], y[s:e]
             if not (_rows_are_profiles(xs.T, atol) and _rows_are_profiles(ys.T, atol)):
                 return None
             _large_bimatrix_chunk(rows, xs, ys, m, n, out_payoffs[s:e], out_regret[s:e])
             if out_scale is not None:
-                out_scale[s:e] = payoff_scale(rows.reshape(e - s, 2, m, n), 2)
+                out_scale[s:e] = payoff_units(rows.reshape(e - s, 2, m, n), 2)
     np.maximum(out_regret, 0.0, out=out_regret)
     return out_payoffs, out_regret, out_scale
 
@@ -268,7 +277,7 @@ def _as_rows(profile: Sequence, n_players: int, num_actions, k: int) -> tuple[np
 def row_payoffs_and_regret(
     game: NormalFormGame, game_index, profile: Sequence, *, atol: float = 1e-9
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Payoffs, regrets and payoff units of many (game, profile) rows, in one pass.
+    r"""Payoffs, regrets and each player's payoff unit of many (game, profile) rows, in one pass.
 
     Row :math:`r` is the profile ``(profile[0][r], ..., profile[n-1][r])`` in the game of flat
     index ``game_index[r]`` of the batch. This is what :class:`~irgames.solvers.equilibria.
@@ -288,8 +297,9 @@ def row_payoffs_and_regret(
         :math:`u_i(\sigma)` of each row.
     regret : ndarray, shape (k, n_players)
         :math:`r_i(\sigma)` of each row, clipped at zero.
-    scale : ndarray, shape (k,)
-        ``game.payoff_scale`` of each row's game.
+    units : ndarray, shape (k, n_players)
+        ``game.payoff_units`` of each row's game: :math:`s_i`, the range of player
+        :math:`i`'s payoffs, so that ``regret / units`` is each player's relative regret.
 
     Raises
     ------
@@ -304,7 +314,7 @@ def row_payoffs_and_regret(
     >>> games = ig.NormalFormGame.bimatrix([[[3, 0], [0, 2]]] * 2, [[[2, 0], [0, 3]]] * 2)
     >>> u, r, s = row_payoffs_and_regret(games, [0, 1], ([[1, 0], [1, 0]], [[1, 0], [0, 1]]))
     >>> u.tolist(), r.tolist(), s.tolist()
-    ([[3.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [2.0, 2.0]], [3.0, 3.0])
+    ([[3.0, 2.0], [0.0, 0.0]], [[0.0, 0.0], [2.0, 2.0]], [[3.0, 3.0], [3.0, 3.0]])
     """
     n = game.n_players
     G = game.batch_size
@@ -316,7 +326,7 @@ def row_payoffs_and_regret(
     k = game_index.size
     profile = _as_rows(profile, n, game.num_actions, k)
     if k == 0:
-        return np.zeros((0, n)), np.zeros((0, n)), np.zeros(0)
+        return np.zeros((0, n)), np.zeros((0, n)), np.zeros((0, n))
     if game_index.min() < 0 or game_index.max() >= G:
         raise IndexError(f"game_index out of range of the batch of {G} games")
     if n == 2:
@@ -330,7 +340,7 @@ def row_payoffs_and_regret(
     check_profile(game, profile, atol=atol)
     rows = flat[game_index]
     payoffs, regrets = _general_payoffs_and_regret(rows, n, profile)
-    return payoffs, regrets, payoff_scale(rows, n)
+    return payoffs, regrets, payoff_units(rows, n)
 
 
 def payoffs_and_regret(game: NormalFormGame, profile: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -375,3 +385,23 @@ def regret(game: NormalFormGame, profile: Sequence) -> np.ndarray:
     batch shape. The result is clipped at zero (rounding can make it a hair negative).
     """
     return payoffs_and_regret(game, profile)[1]
+
+
+def relative_regret(game: NormalFormGame, profile: Sequence) -> np.ndarray:
+    r"""The largest regret in its player's own payoff unit, :math:`\max_i r_i(\sigma) / s_i`.
+
+    :math:`s_i` is player :math:`i`'s payoff range (``game.payoff_units``, 1 where constant),
+    so the result does not change when one player's payoffs are multiplied by a positive
+    factor or shifted. Shape ``(*batch,)`` (broadcast with the profile's leading shape).
+
+    Examples
+    --------
+    >>> import irgames as ig
+    >>> g = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[1e10, 0], [0, 1]])
+    >>> float(relative_regret(g, ([0.0, 1.0], [1.0, 0.0])))  # player 2 loses 1 of 1e10
+    1e-10
+    >>> float(relative_regret(g, ([1.0, 0.0], [1.0, 0.0])))  # player 1 loses 2 of 5
+    0.4
+    """
+    r = regret(game, profile)
+    return (r / game.payoff_units).max(axis=-1)

@@ -31,9 +31,9 @@ changes. For strict domination the surviving set does not depend on the order of
 (Gilboa, Kalai and Zemel 1990), so this simultaneous order gives the same answer as any other;
 no Nash equilibrium uses a strictly dominated action, so none is lost.
 
-Tolerances: payoffs are measured in units of each game's payoff range
-(``NormalFormGame.payoff_scale``), and a domination counts only when its margin exceeds ``tol``
-in those units.
+Tolerances: each player's payoffs are measured in units of that player's own payoff range
+(``NormalFormGame.payoff_units``), and a domination counts only when its margin exceeds ``tol``
+in those units, so scaling or shifting one player's payoffs changes nothing removed.
 
 Examples
 --------
@@ -200,7 +200,8 @@ def iterated_dominance(
         Also remove actions dominated only by mixed strategies (linear programs); with False
         only domination by pure actions is used.
     tol : float
-        A domination counts when its margin exceeds ``tol`` times the game's payoff range.
+        A domination of player :math:`i`'s action counts when its margin exceeds ``tol``
+        times :math:`s_i`, that player's payoff range.
     max_nonzeros : int
         Rough bound on the size of one linear program.
 
@@ -223,10 +224,11 @@ def iterated_dominance(
     n, actions = game.n_players, game.num_actions
     flat = game.flatten()
     G = flat.batch_size
-    # payoffs in units of each game's payoff range (NormalFormGame.payoff_scale)
-    low = flat.payoffs.min(axis=tuple(range(1, n + 2)), keepdims=True)
-    scale = flat.payoff_scale.reshape((G,) + (1,) * (n + 1))
-    payoffs = (flat.payoffs - low) / scale
+    # each player's payoffs in units of that player's own range (NormalFormGame.payoff_units)
+    cells = tuple(range(2, n + 2))
+    low = flat.payoffs.min(axis=cells, keepdims=True)
+    units = flat.payoff_units.reshape((G, n) + (1,) * n)
+    payoffs = (flat.payoffs - low) / units
     views = [_player_view(payoffs, i, n) for i in range(n)]
     masks = [np.ones((G, a), dtype=bool) for a in actions]
     rounds = np.zeros(G, dtype=np.int64)

@@ -6,9 +6,13 @@ each player's mixed strategy, the expected payoffs and the regret
 
 .. math::
 
-    r(\sigma) = \max_i \Big[\max_{s_i} u_i(s_i, \sigma_{-i}) - u_i(\sigma)\Big],
+    r_i(\sigma) = \max_{s_i} u_i(s_i, \sigma_{-i}) - u_i(\sigma), \qquad
+    r(\sigma) = \max_i r_i(\sigma),
 
-computed by :func:`irgames.games.regret.row_payoffs_and_regret` (the definition of
+with each player's payoff unit :math:`s_i` (the range of :math:`u_i`, see
+:func:`~irgames.games.normal_form.payoff_units`) and the relative regret
+:math:`\rho(\sigma) = \max_i r_i(\sigma) / s_i`, computed by
+:func:`irgames.games.regret.row_payoffs_and_regret` (the definition of
 :mod:`irgames.games.regret`, evaluated for every row from its game's payoff table), which
 shares no code with any solver. Per game
 it holds the count of equilibria found, a flag for degenerate games, and (for methods that
@@ -39,12 +43,24 @@ import numpy as np
 from ..games.normal_form import NormalFormGame
 from ..games.regret import row_payoffs_and_regret
 
-__all__ = ["Equilibria"]
+__all__ = ["DEFAULT_TOL", "Equilibria"]
+
+#: Default tolerance of the normal-form enumeration solvers (``two_by_two``,
+#: ``pure_equilibria``, ``support_enumeration``, ``vertex_enumeration``,
+#: ``polynomial_support_enumeration``), as a fraction of each player's own payoff unit
+#: :math:`s_i` (``NormalFormGame.payoff_units``): a difference of player :math:`i`'s payoffs
+#: of at most ``DEFAULT_TOL * s_i`` is a tie. Each player's payoffs are mapped onto an interval
+#: of length one before they are compared, so rounding there is of order ``1e-16`` (grown by
+#: the eliminations of a small linear system), far inside it; and payoffs that differ by
+#: ``1e-10`` of a player's range (``[[1e10, 0], [0, 1]]``) are told apart, as exact arithmetic
+#: tells them apart. Lemke-Howson and the logit homotopy keep ``1e-9``: their tolerance steers
+#: pivoting and convergence, not which ties exist.
+DEFAULT_TOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
 class Equilibria:
-    """Equilibria of a batch of normal-form games, one row per equilibrium.
+    r"""Equilibria of a batch of normal-form games, one row per equilibrium.
 
     Attributes
     ----------
@@ -60,10 +76,13 @@ class Equilibria:
     payoffs : ndarray, shape (k, n_players)
         Expected payoffs of each row.
     regret : ndarray, shape (k,)
-        Largest gain from a unilateral deviation, in payoff units.
-    scale : ndarray, shape (k,)
-        Payoff unit of each row's game (``NormalFormGame.payoff_scale``, the largest payoff
-        range of one player); ``regret / scale`` is the relative regret.
+        Largest gain from a unilateral deviation, :math:`\max_i r_i`, in payoffs.
+    player_regret : ndarray, shape (k, n_players)
+        Each player's regret :math:`r_i`.
+    units : ndarray, shape (k, n_players)
+        Each player's payoff unit :math:`s_i` in the row's game
+        (``NormalFormGame.payoff_units``); ``player_regret / units`` is each player's relative
+        regret and :attr:`relative_regret` its maximum over players.
     count : ndarray of int, shape batch_shape
         Number of rows per game.
     degenerate : ndarray of bool, shape batch_shape
@@ -75,7 +94,8 @@ class Equilibria:
     method : str
         Name of the algorithm.
     tolerance : float
-        Relative tolerance (as a fraction of each game's payoff unit) the solver used.
+        Relative tolerance the solver used: on player :math:`i`'s payoffs, a fraction of
+        :math:`s_i`.
     complete : bool
         True if the method finds every equilibrium (every extreme equilibrium, for degenerate
         games) and False for methods that find some (e.g. Lemke-Howson).
@@ -91,7 +111,8 @@ class Equilibria:
     strategies: tuple[np.ndarray, ...]
     payoffs: np.ndarray
     regret: np.ndarray
-    scale: np.ndarray
+    player_regret: np.ndarray
+    units: np.ndarray
     count: np.ndarray
     degenerate: np.ndarray
     component: np.ndarray
@@ -141,7 +162,7 @@ class Equilibria:
         )
         # Every row is checked against its game's payoff table, in one pass per row (an index
         # outside the batch raises IndexError there).
-        payoffs, regrets, scale = row_payoffs_and_regret(game, game_index, strategies)
+        payoffs, regrets, units = row_payoffs_and_regret(game, game_index, strategies)
         reg = regrets[:, 0].copy()
         for i in range(1, game.n_players):
             np.maximum(reg, regrets[:, i], out=reg)
@@ -159,7 +180,8 @@ class Equilibria:
             strategies=strategies,
             payoffs=np.asarray(payoffs, dtype=float),
             regret=np.asarray(reg, dtype=float),
-            scale=np.asarray(scale, dtype=float),
+            player_regret=np.asarray(regrets, dtype=float),
+            units=np.asarray(units, dtype=float),
             count=count,
             degenerate=degenerate,
             component=component,
@@ -177,8 +199,24 @@ class Equilibria:
 
     @property
     def relative_regret(self) -> np.ndarray:
-        """Regret of each row as a fraction of its game's payoff unit (``scale``)."""
-        return self.regret / self.scale
+        r"""Each row's largest regret in its player's own unit, :math:`\max_i r_i / s_i`.
+
+        Scaling or shifting one player's payoffs leaves it unchanged.
+        """
+        if not len(self):
+            return np.zeros(0)
+        return (self.player_regret / self.units).max(axis=1)
+
+    @property
+    def scale(self) -> np.ndarray:
+        """The largest of each row's payoff units (``NormalFormGame.payoff_scale``), shape (k,).
+
+        Kept for code that wants one number per row; judge regrets with :attr:`units` or
+        :attr:`relative_regret`, which are per player.
+        """
+        if not len(self):
+            return np.zeros(0)
+        return self.units.max(axis=1)
 
     @property
     def max_relative_regret(self) -> float:
@@ -206,7 +244,8 @@ class Equilibria:
             strategies=tuple(s[rows] for s in self.strategies),
             payoffs=self.payoffs[rows],
             regret=self.regret[rows],
-            scale=self.scale[rows],
+            player_regret=self.player_regret[rows],
+            units=self.units[rows],
             component=self.component[rows],
             count=count,
         )
@@ -256,7 +295,8 @@ class Equilibria:
             ),
             payoffs=np.concatenate([p.payoffs for p in parts]),
             regret=np.concatenate([p.regret for p in parts]),
-            scale=np.concatenate([p.scale for p in parts]),
+            player_regret=np.concatenate([p.player_regret for p in parts]),
+            units=np.concatenate([p.units for p in parts]),
             component=np.concatenate([p.component for p in parts]),
             count=np.bincount(game_index, minlength=size).reshape(batch_shape),
             degenerate=np.concatenate([p.degenerate.reshape(-1) for p in parts]).reshape(

@@ -29,6 +29,13 @@ Two-player games whose vertex enumeration would need more than its default memor
 C(36, 9) linear systems per polytope) get the equilibria that Lemke-Howson reaches from every
 starting label: some, not all (``complete=False``).
 
+Tolerances are in each player's own payoff unit :math:`s_i` (the range of :math:`u_i`,
+``NormalFormGame.payoff_units``) in every method: a difference of player :math:`i`'s payoffs
+is a tie when at most ``tol`` :math:`\cdot s_i` (by default
+:data:`~irgames.solvers.equilibria.DEFAULT_TOL`, ``1e-12``, for the enumeration methods), and
+``Equilibria.relative_regret`` is :math:`\max_i r_i / s_i`. Scaling or shifting one player's
+payoffs therefore changes no equilibrium found.
+
 Methods by name (``method=``): every key of :data:`METHODS`. ``"zero_sum"`` solves the LP of a
 zero-sum game and returns its equilibria; ``"exact"`` certifies small two-player games in
 rational arithmetic. Options are passed to the chosen solver (``tol=...``, ...).

@@ -1,8 +1,9 @@
 r"""Lemke-Howson complementary pivoting, every game of a batch at once.
 
-For a bimatrix game :math:`(A, B)` with :math:`m \times n` matrices, shift and scale the payoffs
-so that every entry is positive (this changes neither best responses nor equilibria) and
-consider the polytopes
+For a bimatrix game :math:`(A, B)` with :math:`m \times n` matrices, shift and scale each
+player's payoffs by that player's own range into :math:`[1, 2]` (this changes neither best
+responses nor equilibria, and makes the pivoting tolerances fractions of each player's own
+payoff unit) and consider the polytopes
 
 .. math::
 
@@ -101,12 +102,13 @@ def _initial_blocks(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
     m, n = game.num_actions
     A = flat.payoffs[:, 0]
     B = flat.payoffs[:, 1]
-    # Positive affine maps of each player's payoffs leave equilibria unchanged; map every
-    # game's payoffs into [1, 2] so the tableau is well scaled and M > 0 off its zero blocks.
-    scale = flat.payoff_scale[:, None, None]
-    low = flat.payoffs.min(axis=(1, 2, 3))[:, None, None]
-    A = (A - low) / scale + 1.0
-    B = (B - low) / scale + 1.0
+    # Positive affine maps of each player's payoffs leave equilibria unchanged; map each
+    # player's payoffs into [1, 2] by that player's own range s_i (payoff_units), so the
+    # tableau is well scaled, M > 0 off its zero blocks, and the absolute tolerances of the
+    # pivoting are fractions of each player's own unit.
+    units = flat.payoff_units
+    A = (A - A.min(axis=(1, 2), keepdims=True)) / units[:, 0, None, None] + 1.0
+    B = (B - B.min(axis=(1, 2), keepdims=True)) / units[:, 1, None, None] + 1.0
     G, k = flat.batch_size, m + n
     rows = np.zeros((G, m, k + 1))
     rows[:, :, :n] = A
@@ -296,7 +298,9 @@ def lemke_howson(
         game's batch shape gives one label per game.
     tol : float
         Relative tolerance: pivot entries and ratio ties are judged on payoffs mapped to
-        ``[1, 2]``; it is also recorded as the result's tolerance.
+        ``[1, 2]`` player by player (each player's payoffs divided by that player's own range
+        :math:`s_i`, ``NormalFormGame.payoff_units``); it is also recorded as the result's
+        tolerance.
     max_pivots : int, optional
         Pivot steps after which a game that has not finished is reported as not converged.
         Default ``50 * (m + n) ** 2`` (the lexicographic rule cannot cycle, so this only guards

@@ -43,8 +43,10 @@ All equilibria of small games: :func:`polynomial_support_enumeration`
     between actions whatever the others do) the points of a continuum are not enumerated: such
     a support is recorded in ``options["non_isolated"]``, the game is flagged ``degenerate``,
     and the result is marked ``complete=False``. Payoffs are converted to rationals with
-    denominators up to ``10**6`` when that reproduces them to within ``1e-15`` of the payoff
-    scale (files written with fractions or decimals), and exactly (binary fractions) otherwise.
+    denominators up to ``10**6`` when that reproduces them to within ``1e-15`` of each player's
+    payoff range (files written with fractions or decimals), and exactly (binary fractions)
+    otherwise. Each player's payoffs are first divided by that player's own range
+    (``NormalFormGame.payoff_units``), so every tolerance is a fraction of that player's unit.
 
 One equilibrium of larger games: :func:`logit_homotopy`
     The principal branch of the logit quantal response equilibrium,
@@ -83,10 +85,12 @@ from fractions import Fraction
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
+from .equilibria import DEFAULT_TOL as ENUMERATION_TOL
 from .equilibria import Equilibria
 
 __all__ = ["logit_homotopy", "polynomial_support_enumeration", "support_profiles"]
 
+#: Default tolerance of the logit homotopy's polish (convergence, not ties).
 DEFAULT_TOL = 1e-9
 
 
@@ -130,9 +134,12 @@ def support_profiles(num_actions) -> list[tuple[tuple[int, ...], ...]]:
 
 
 def _survives_dominance(
-    payoffs: np.ndarray, support: tuple[tuple[int, ...], ...], scale: np.ndarray, tol: float
+    payoffs: np.ndarray, support: tuple[tuple[int, ...], ...], tol: float
 ) -> np.ndarray:
-    """Per game, False when an action of some S_i is strictly dominated against S_{-i}."""
+    """Per game, False when an action of some S_i is strictly dominated against S_{-i}.
+
+    ``payoffs`` (G, n, a_1..a_n) are in each player's own unit, so ``tol`` is absolute.
+    """
     G, n = payoffs.shape[0], payoffs.shape[1]
     ok = np.ones(G, dtype=bool)
     for i in range(n):
@@ -142,8 +149,7 @@ def _survives_dominance(
                 sub = np.take(sub, support[j], axis=1 + j)
         sub = np.moveaxis(sub, 1 + i, 1).reshape(G, payoffs.shape[2 + i], -1)  # (G, a_i, P)
         own = sub[:, list(support[i])]  # (G, |S_i|, P)
-        margin = tol * scale[:, None, None, None]
-        beats = (sub[:, :, None, :] > own[:, None, :, :] + margin).all(axis=3)  # (G, t, s)
+        beats = (sub[:, :, None, :] > own[:, None, :, :] + tol).all(axis=3)  # (G, t, s)
         ok &= ~beats.any(axis=1).any(axis=1)
     return ok
 
@@ -280,7 +286,7 @@ def _solve_support(table, support, n, num_actions, method="buchberger"):
 def polynomial_support_enumeration(
     game: NormalFormGame,
     *,
-    tol: float = DEFAULT_TOL,
+    tol: float = ENUMERATION_TOL,
     max_support_profiles: int = 20_000,
     max_unknowns: int | None = None,
 ) -> Equilibria:
@@ -294,8 +300,8 @@ def polynomial_support_enumeration(
         Any number of players (two-player games work too, but vertex enumeration is the
         sound and much faster choice there); any batch shape.
     tol : float
-        Tolerance of the non-negativity and best-response tests and of the pruning, relative
-        to each game's payoff range.
+        Tolerance of the non-negativity and best-response tests and of the pruning; on player
+        :math:`i`'s payoffs a fraction of :math:`s_i`, that player's own payoff range.
     max_support_profiles : int
         Refuse games with more support profiles than this (their number is
         :math:`\prod_i (2^{a_i} - 1)`), with a message suggesting :func:`logit_homotopy`.
@@ -337,23 +343,21 @@ def polynomial_support_enumeration(
             "equilibrium, or raise max_support_profiles"
         )
     flat = game.flatten()
-    payoffs = flat.payoffs
     G = flat.batch_size
-    scale = flat.payoff_scale
-    low = payoffs.reshape(G, -1).min(axis=1)
+    # Each player's payoffs in that player's own unit, in [0, 1] (a positive affine map per
+    # player: no equilibrium changes), so every tolerance below is absolute on unit_payoffs
+    # and a fraction of each player's own payoff range.
+    unit_payoffs = flat.in_payoff_units()
     rows_game, rows_profile = [], []
     non_isolated: list[tuple[int, tuple]] = []
     skipped: list[tuple[int, tuple]] = []
     solved = 0
     tables = {}
-    unit_payoffs = (payoffs - low.reshape((-1,) + (1,) * (n + 1))) / scale.reshape(
-        (-1,) + (1,) * (n + 1)
-    )
     for support in support_profiles(num_actions):
-        alive = np.flatnonzero(_survives_dominance(payoffs, support, scale, tol))
+        alive = np.flatnonzero(_survives_dominance(unit_payoffs, support, tol))
         for g in alive:
             if g not in tables:
-                normalised = (payoffs[g] - low[g]) / scale[g]
+                normalised = unit_payoffs[g]
                 table = np.empty(normalised.shape, dtype=object)
                 for index, value in np.ndenumerate(normalised):
                     table[index] = _rational(float(value), 1.0)
@@ -383,9 +387,7 @@ def polynomial_support_enumeration(
             keep &= (s >= -tol).all(axis=1)
         clipped = [np.clip(s, 0.0, None) for s in strategies]
         clipped = [s / s.sum(axis=1, keepdims=True) for s in clipped]
-        rows_payoffs = (payoffs[game_index] - low[game_index].reshape((-1,) + (1,) * (n + 1))) / (
-            scale[game_index].reshape((-1,) + (1,) * (n + 1))
-        )
+        rows_payoffs = unit_payoffs[game_index]
         values = _values(rows_payoffs, clipped, n)
         for v, s in zip(values, clipped, strict=True):
             best = v.max(axis=1)
@@ -551,7 +553,8 @@ def logit_homotopy(
     game : NormalFormGame
         Any number of players, any batch shape.
     tol : float
-        Relative tolerance of the polished point's best-response test.
+        Relative tolerance of the polished point's best-response test (on each player's
+        payoffs in that player's own unit).
     lambdas : array_like, optional
         Increasing precisions, in units of the inverse payoff range, at which a polish is
         attempted; default ``10 ** np.arange(1, 4.6, 0.5)``.
@@ -581,10 +584,8 @@ def logit_homotopy(
     n = game.n_players
     flat = game.flatten()
     G = flat.batch_size
-    scale = flat.payoff_scale
-    shape = (-1,) + (1,) * (n + 1)
-    low = flat.payoffs.reshape(G, -1).min(axis=1)
-    unit = (flat.payoffs - low.reshape(shape)) / scale.reshape(shape)
+    # each player's payoffs in that player's own unit (see polynomial_support_enumeration)
+    unit = flat.in_payoff_units()
     lam = np.asarray(
         10.0 ** np.arange(1.0, 4.6, 0.5) if lambdas is None else lambdas, dtype=float
     ).reshape(-1)

@@ -8,8 +8,9 @@ is a best response to the others',
     u_i(s_i, s_{-i}) \;\ge\; \max_{t \in A_i} u_i(t, s_{-i}) - \varepsilon
     \qquad \text{for every player } i,
 
-with :math:`\varepsilon = \mathrm{tol} \cdot (\max u - \min u)`, a tolerance relative to each
-game's payoff range (``NormalFormGame.payoff_scale``, over all players and profiles).
+with :math:`\varepsilon_i = \mathrm{tol} \cdot s_i`, a tolerance relative to player :math:`i`'s
+own payoff range :math:`s_i = \max u_i - \min u_i` (``NormalFormGame.payoff_units``), so that
+scaling or shifting one player's payoffs changes no equilibrium.
 
 For player :math:`i` the maximum over its own action axis of the payoff tensor gives, in one
 reduction, the best-response value against every opponent profile; the *best-response mask*
@@ -35,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = ["best_response_masks", "pure_equilibria"]
 
@@ -47,27 +48,28 @@ def _check_tol(tol: float) -> float:
     return tol
 
 
-def best_response_masks(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
+def best_response_masks(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     r"""Which pure actions are best responses, for every player and every profile.
 
     Returns a boolean array of the payoffs' shape ``(*batch, n_players, a_1, ..., a_n)``:
     entry ``[..., i, s_1, ..., s_n]`` is true when :math:`s_i` is a best response (within
-    ``tol`` times the game's payoff range) to :math:`s_{-i}`.
+    ``tol`` times player :math:`i`'s payoff range :math:`s_i`) to :math:`s_{-i}`.
     """
     tol = _check_tol(tol)
     n = game.n_players
     payoffs = game.payoffs
-    slack = (tol * game.payoff_scale).reshape(game.batch_shape + (1,) * n)
+    units = game.payoff_units  # (*batch, n)
     masks = np.empty(payoffs.shape, dtype=bool)
     for i in range(n):
         where = (Ellipsis, i) + (slice(None),) * n
         u = payoffs[where]  # (*batch, a_1, ..., a_n)
         best = u.max(axis=u.ndim - n + i, keepdims=True)
+        slack = (tol * units[..., i]).reshape(game.batch_shape + (1,) * n)
         masks[where] = u >= best - slack
     return masks
 
 
-def pure_equilibria(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
+def pure_equilibria(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equilibria:
     r"""Every pure Nash equilibrium of every game in a batch.
 
     Parameters
@@ -75,7 +77,8 @@ def pure_equilibria(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     game : NormalFormGame
         Any number of players and actions, any batch shape.
     tol : float
-        Tolerance for a best response, as a fraction of each game's payoff range.
+        Tolerance for a best response of player :math:`i`, as a fraction of :math:`s_i`,
+        that player's payoff range.
 
     Returns
     -------

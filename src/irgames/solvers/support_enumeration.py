@@ -2,9 +2,10 @@ r"""All equilibria of two-player games by support enumeration, batched over game
 
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
 :math:`n` actions and matrix :math:`B`. Each player's payoffs are first shifted and divided by
-the larger of the two players' payoff ranges
-(:attr:`irgames.NormalFormGame.payoff_scale`; this changes no equilibrium), so
-tolerances are fractions of it. A profile :math:`(x, y)` with supports
+that player's own payoff range :math:`s_i`
+(:attr:`irgames.NormalFormGame.payoff_units`; this changes no equilibrium), so a tolerance
+on player :math:`i`'s payoffs is a fraction of :math:`s_i` and scaling one player's payoffs by
+any positive factor changes nothing the algorithm decides. A profile :math:`(x, y)` with supports
 :math:`I = \operatorname{supp} x` and :math:`J = \operatorname{supp} y` is a Nash equilibrium
 iff every action in a support is a best response:
 
@@ -75,7 +76,7 @@ import numpy as np
 
 from ..games.normal_form import NormalFormGame
 from ._batched_linalg import solve_batched
-from .equilibria import Equilibria, _default_components
+from .equilibria import DEFAULT_TOL, Equilibria, _default_components
 from .vertex_enumeration import (
     _check_two_player,
     _popcount,
@@ -95,7 +96,7 @@ def _combos(n: int, k: int) -> np.ndarray:
     return np.array(combos, dtype=np.int64).reshape(len(combos), k)
 
 
-def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
+def is_degenerate(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     r"""Whether each two-player game of the batch is degenerate.
 
     A bimatrix game is degenerate when some mixed strategy with :math:`k` actions in its support
@@ -103,7 +104,7 @@ def is_degenerate(game: NormalFormGame, *, tol: float = 1e-9) -> np.ndarray:
     Game Theory vol. 3, ch. 45), a vertex of the best-response polytope :math:`P` has more
     than :math:`m` labels or one of :math:`Q` more than :math:`n`: a point with more labels
     lies on a face whose vertices all keep those labels. That is what is computed, with label
-    tolerance ``tol`` relative to the larger of the players' payoff ranges.
+    tolerance ``tol`` relative to each player's own payoff range.
 
     Examples
     --------
@@ -211,7 +212,7 @@ def _deduplicate(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float) -> 
 def support_enumeration(
     game: NormalFormGame,
     *,
-    tol: float = 1e-9,
+    tol: float = DEFAULT_TOL,
     chunk_size: int | None = None,
     on_degenerate: Literal["vertex_enumeration", "supports"] = "vertex_enumeration",
 ) -> Equilibria:
@@ -222,8 +223,9 @@ def support_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance of the nonnegativity, best-response and label checks, as a fraction of the
-        larger of the players' payoff ranges (never more than ``game.payoff_scale``).
+        Tolerance of the nonnegativity, best-response and label checks; on player
+        :math:`i`'s payoffs a fraction of :math:`s_i`, that player's payoff range
+        (``NormalFormGame.payoff_units``).
     chunk_size : int, optional
         Number of games solved per stack; by default chosen so that a stack holds about
         ``8e6`` floats.

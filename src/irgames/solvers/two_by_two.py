@@ -32,9 +32,11 @@ opponent's gain changes sign strictly inside it, the indifference point
 The extreme equilibria are the pairs of vertices :math:`p \in \{0, 1, p^*\}`,
 :math:`q \in \{0, 1, q^*\}` that are equilibria: nine sign conditions on
 :math:`\alpha_0, \alpha_1, \beta_0, \beta_1`, evaluated with boolean masks for the whole
-batch at once (no branch per game). A difference counts as zero when its absolute value is at
-most ``tol`` times the game's payoff unit (``NormalFormGame.payoff_scale``, the larger of the
-two players' payoff ranges, as in vertex enumeration).
+batch at once (no branch per game). A difference of player :math:`i`'s payoffs
+(:math:`\alpha` for the row player, :math:`\beta` for the column player) counts as zero when
+its absolute value is at most ``tol`` :math:`\cdot s_i`, with :math:`s_i` that player's own
+payoff range (``NormalFormGame.payoff_units``), so that scaling one player's payoffs by any
+positive factor, or shifting them, changes no equilibrium.
 
 Degeneracy and continua. The game is degenerate iff some difference is zero (a pure strategy
 with two pure best responses). Then an extreme equilibrium can share a strategy with another
@@ -69,7 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
 
@@ -209,14 +211,14 @@ _SHIFTS = np.arange(8, dtype=np.uint64)[:, None]
 def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, np.ndarray]:
     r"""Per game, the bit code of the signs of :math:`(\alpha_0, \alpha_1, \beta_0, \beta_1)`.
 
-    :math:`\varepsilon = \text{tol} \cdot s` with :math:`s` the payoff scale (the larger of
-    the two players' payoff ranges; where both are zero every difference is exactly zero,
-    so any :math:`\varepsilon \ge 0` reads the same signs). The batch is worked through in
-    chunks that stay in cache (a loop over memory blocks, each step vectorised over its
-    games); each chunk is transposed so that every operation runs on contiguous vectors,
-    the four differences and the two players' ranges are each computed by one operation on
-    stacked rows, and the eight comparisons of each game are packed into its code byte by
-    shifting whole 64-bit words (eight games per word).
+    :math:`\varepsilon_i = \text{tol} \cdot s_i` with :math:`s_i` player :math:`i`'s own payoff
+    range, for player :math:`i`'s two differences (where a range is zero that player's
+    differences are exactly zero, so any :math:`\varepsilon_i \ge 0` reads the same signs).
+    The batch is worked through in chunks that stay in cache (a loop over memory blocks, each
+    step vectorised over its games); each chunk is transposed so that every operation runs on
+    contiguous vectors, the four differences and the two players' ranges are each computed by
+    one operation on stacked rows, and the eight comparisons of each game are packed into its
+    code byte by shifting whole 64-bit words (eight games per word).
 
     Returns the codes (``uint8``, see :func:`_byte_tables`) and the indifference points,
     shape ``(2, G)``: :math:`q^* = \alpha_1 / (\alpha_1 - \alpha_0)` and
@@ -231,17 +233,17 @@ def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, n
     d = np.empty((4, chunk))  # alpha_0 alpha_1 beta_0 beta_1
     high = np.empty((2, 2, chunk))
     low = np.empty((2, 2, chunk))
-    eps = np.empty(chunk)
+    eps = np.empty((2, chunk))
     bits = np.zeros((8, wide), dtype=bool)
     words = np.empty((8, wide // 8), dtype=np.uint64)
     packed = np.empty(wide, dtype=np.uint8)
     # Overflowing ranges (payoffs near 1e308) are refused when the rows are assembled, by
-    # payoff_scale; here they only must not raise a warning first.
+    # payoff_units; here they only must not raise a warning first.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for s in range(0, G, chunk):
             g = min(chunk, G - s)
             if g < chunk:
-                c, d, high, low, eps = c[:, :g], d[:, :g], high[..., :g], low[..., :g], eps[:g]
+                c, d, high, low, eps = c[:, :g], d[:, :g], high[..., :g], low[..., :g], eps[:, :g]
             np.copyto(c, P[s : s + g].T)
             np.subtract(c[0:2], c[2:4], out=d[0:2])  # A00 - A10, A01 - A11
             np.subtract(c[4:8:2], c[5:8:2], out=d[2:4])  # B00 - B01, B10 - B11
@@ -250,12 +252,13 @@ def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, n
             np.maximum(high[:, 0], high[:, 1], out=high[:, 0])
             np.minimum(by_player[:, 0:2], by_player[:, 2:4], out=low)
             np.minimum(low[:, 0], low[:, 1], out=low[:, 0])
-            np.subtract(high[:, 0], low[:, 0], out=high[:, 0])  # each player's range
-            np.maximum(high[0, 0], high[1, 0], out=eps)
-            eps *= tol
-            np.greater(d, eps, out=bits[0:4, :g])
+            np.subtract(high[:, 0], low[:, 0], out=eps)  # each player's range s_i
+            eps *= tol  # player i's differences count as zero up to tol s_i
+            np.greater(d[0:2], eps[0], out=bits[0:2, :g])
+            np.greater(d[2:4], eps[1], out=bits[2:4, :g])
             np.negative(eps, out=eps)
-            np.less(d, eps, out=bits[4:8, :g])
+            np.less(d[0:2], eps[0], out=bits[4:6, :g])
+            np.less(d[2:4], eps[1], out=bits[6:8, :g])
             np.left_shift(bits.view(np.uint64), _SHIFTS, out=words)
             np.bitwise_or.reduce(words, axis=0, out=packed.view(np.uint64))
             code[s : s + g] = packed[:g]
@@ -265,7 +268,7 @@ def _sign_patterns(P: np.ndarray, tol: float, chunk: int) -> tuple[np.ndarray, n
 
 
 def solve_two_by_two(
-    payoffs: np.ndarray, tol: float = 1e-9, *, chunk: int = 1 << 13
+    payoffs: np.ndarray, tol: float = DEFAULT_TOL, *, chunk: int = 1 << 13
 ) -> TwoByTwoSolution:
     r"""Closed-form extreme equilibria of a flat batch, payoffs of shape ``(G, 2, 2, 2)``.
 
@@ -316,7 +319,7 @@ def solve_two_by_two(
     )
 
 
-def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
+def two_by_two(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equilibria:
     r"""Every extreme equilibrium of every 2x2 bimatrix game in a batch, in closed form.
 
     Parameters
@@ -324,8 +327,8 @@ def two_by_two(game: NormalFormGame, *, tol: float = 1e-9) -> Equilibria:
     game : NormalFormGame
         Two players with two actions each; any batch shape.
     tol : float
-        A payoff difference counts as zero when at most ``tol`` times the game's payoff unit
-        (``NormalFormGame.payoff_scale``, the larger of the two players' payoff ranges).
+        A difference of player :math:`i`'s payoffs counts as zero when at most ``tol`` times
+        :math:`s_i`, that player's payoff range (``NormalFormGame.payoff_units``).
 
     Returns
     -------

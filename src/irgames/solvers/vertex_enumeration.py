@@ -3,11 +3,12 @@ r"""All extreme equilibria of two-player games by vertex enumeration, batched.
 Let the row player have :math:`m` actions and payoff matrix :math:`A`, the column player
 :math:`n` actions and matrix :math:`B`. Nash equilibria are unchanged by a positive affine
 transformation of each player's payoffs, so the payoffs are first mapped into :math:`[1, 2]`:
-:math:`A' = 1 + (A - \min A)/s` and :math:`B' = 1 + (B - \min B)/s`, where :math:`s` is the
-larger of the two players' payoff ranges
-(:attr:`~irgames.games.normal_form.NormalFormGame.payoff_scale`, the package's payoff unit).
-Tolerances are fractions of :math:`s`, which does not move when one player's payoffs are
-shifted. The *best-response
+:math:`A' = 1 + (A - \min A)/s_1` and :math:`B' = 1 + (B - \min B)/s_2`, where :math:`s_i` is
+player :math:`i`'s own payoff range
+(:attr:`~irgames.games.normal_form.NormalFormGame.payoff_units`, the package's payoff unit).
+Tolerances are absolute on :math:`A', B'`, so a tolerance on player :math:`i`'s payoffs is a
+fraction of :math:`s_i`: scaling or shifting one player's payoffs changes nothing the
+algorithm decides. The *best-response
 polytopes* are
 
 .. math::
@@ -71,9 +72,11 @@ Components and maximal Nash subsets
     In a nondegenerate game every equilibrium is isolated: each row is its own component and
     its own maximal Nash subset (not listed in ``options["cliques"]``).
 
-Tolerances are relative: payoffs are rescaled by ``NormalFormGame.payoff_scale``, so ``tol``
-is a fraction of it, and the regret stored in the result (computed
-independently by :func:`irgames.games.regret.regret`) is in the game's own units.
+Tolerances are relative: each player's payoffs are rescaled by that player's own range
+(``NormalFormGame.payoff_units``), so ``tol`` on player :math:`i`'s payoffs is a fraction of
+:math:`s_i`, and the regret stored in the result (computed independently by
+:func:`irgames.games.regret.regret`) is in the game's own units (``Equilibria.relative_regret``
+divides each player's by :math:`s_i`).
 
 References: D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria
 for two-player games", Economic Theory 42 (2010); B. von Stengel, "Computing equilibria for
@@ -109,7 +112,7 @@ import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from ._batched_linalg import solve_batched
-from .equilibria import Equilibria
+from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = [
     "Clique",
@@ -163,17 +166,27 @@ def _check_two_player(game: NormalFormGame, tol: float) -> None:
 
 
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
-    """Payoffs ``1 + (A - min A) / s`` and ``1 + (B - min B) / s``, in ``[1, 2]``.
+    r"""Payoffs ``1 + (A - min A) / s_1`` and ``1 + (B - min B) / s_2``, in ``[1, 2]``.
 
-    ``s`` is ``NormalFormGame.payoff_scale`` (the larger of the players' payoff ranges), so that
-    tolerances on the normalised game are fractions of it. Shapes ``(batch_size, m, n)``.
+    :math:`s_i` is player :math:`i`'s own payoff range (``NormalFormGame.payoff_units``; 1 where
+    constant): a positive affine map of each player's payoffs, which changes no equilibrium, so
+    that an absolute tolerance on the normalised game is a fraction of each player's own unit.
+    Shapes ``(batch_size, m, n)``.
+
+    Examples
+    --------
+    >>> import irgames as ig
+    >>> game = ig.NormalFormGame.bimatrix([[3, 0], [5, 1]], [[1e10, 0], [0, 1]])
+    >>> A, B = normalised_bimatrix(game)
+    >>> A[0].tolist(), B[0].tolist()
+    ([[1.6, 1.0], [2.0, 1.2]], [[2.0, 1.0], [1.0, 1.0000000001]])
     """
     flat = game.flatten()
-    scale = flat.payoff_scale.reshape(-1, 1, 1)
+    units = flat.payoff_units  # (G, 2)
     out = []
     for player in (0, 1):
         M = flat.player_payoffs(player)
-        out.append(1.0 + (M - M.min(axis=(-2, -1), keepdims=True)) / scale)
+        out.append(1.0 + (M - M.min(axis=(-2, -1), keepdims=True)) / units[:, player, None, None])
     return out[0], out[1]
 
 
@@ -195,7 +208,7 @@ def _bits(flags: np.ndarray) -> np.ndarray:
 
 
 def polytope_vertices(
-    C: np.ndarray, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+    C: np.ndarray, *, tol: float = DEFAULT_TOL, memory_floats: int = DEFAULT_MEMORY_FLOATS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""Nonzero vertices of the polytopes :math:`\{z \ge 0, C z \le 1\}` of a batch.
 
@@ -576,7 +589,7 @@ def _match(m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, 
 
 
 def vertex_enumeration(
-    game: NormalFormGame, *, tol: float = 1e-9, memory_floats: int = DEFAULT_MEMORY_FLOATS
+    game: NormalFormGame, *, tol: float = DEFAULT_TOL, memory_floats: int = DEFAULT_MEMORY_FLOATS
 ) -> Equilibria:
     r"""All extreme Nash equilibria of every two-player game in a batch.
 
@@ -585,8 +598,8 @@ def vertex_enumeration(
     game : NormalFormGame
         Two-player games, any batch shape.
     tol : float
-        Tolerance for feasibility and for reading labels, as a fraction of
-        ``NormalFormGame.payoff_scale`` (the larger of the players' payoff ranges).
+        Tolerance for feasibility and for reading labels; on player :math:`i`'s payoffs a
+        fraction of :math:`s_i`, that player's range (``NormalFormGame.payoff_units``).
     memory_floats : int
         Upper bound on the number of floats in one stack of linear systems; the batch is
         chunked to respect it.

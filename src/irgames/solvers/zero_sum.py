@@ -96,7 +96,9 @@ def _check(game: NormalFormGame, tol: float) -> np.ndarray:
     flat = game.flatten()
     total = flat.payoffs[:, 0] + flat.payoffs[:, 1]
     spread = total.max(axis=(1, 2)) - total.min(axis=(1, 2))
-    bad = np.flatnonzero(spread > tol * flat.payoff_scale)
+    # In a constant-sum game both players' payoff units are equal (s_1 = s_2); the check is
+    # against the smaller one, so that a game whose players' ranges differ cannot pass.
+    bad = np.flatnonzero(spread > tol * flat.payoff_units.min(axis=1))
     if bad.size:
         raise GameValueError(
             f"game {int(bad[0])} of the batch is not zero-sum (nor constant-sum): the payoffs "
