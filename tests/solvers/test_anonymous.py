@@ -265,3 +265,14 @@ def test_equilibria_do_not_depend_on_the_payoff_scale(game, factor, shift):
     p0, p1 = symmetric_equilibria(game), symmetric_equilibria(moved)
     assert p0.count == p1.count
     assert np.allclose(p0.probability, p1.probability, atol=1e-8)
+
+
+def test_a_batch_whose_sign_grid_does_not_fit_is_refused(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    game = AnonymousBinaryGame.volunteers_dilemma(5, np.full(2000, 1.0), 0.4)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")  # the grid needs about 7 MiB
+    with pytest.raises(WorkTooLargeError, match="in chunks"):
+        symmetric_equilibria(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert symmetric_equilibria(game).count.sum() == 2000

@@ -313,3 +313,14 @@ def test_policy_iteration_does_not_depend_on_the_scale_of_rewards(seed, delta, f
     for b in range(3):
         gap, _ = brute_force_bellman_gap(rewards[b], q[b], delta, moved.policy[b])
         assert gap <= 1e-9
+
+
+def test_a_batch_whose_continuation_games_do_not_fit_is_refused(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    game = random_game(0, batch=1000, S=3)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")  # about 3.7 MiB of continuation games
+    with pytest.raises(WorkTooLargeError, match="value iteration"):
+        value_iteration(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert value_iteration(game).found.shape == (1000,)

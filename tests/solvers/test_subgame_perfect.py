@@ -386,3 +386,34 @@ def test_scaling_one_players_payoffs_leaves_the_spe_unchanged(game, player, fact
         np.testing.assert_array_equal(
             new.count, backward_induction(moved, ties="enumerate").enumerated.count
         )
+
+
+def test_combining_the_subgames_counts_bytes(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    # an outside option before a coordination game with three equilibria, at 4000 points
+    T = TreeBuilder(["A", "B"])
+    root = T.decision(
+        "A",
+        {
+            "out": T.terminal(2, 2),
+            "in": T.decision(
+                "A",
+                {
+                    "x": T.decision(
+                        "B", {"x": T.terminal(3, 1), "y": T.terminal(0, 0)}, infoset="b"
+                    ),
+                    "y": T.decision(
+                        "B", {"x": T.terminal(0, 0), "y": T.terminal(1, 3)}, infoset="b"
+                    ),
+                },
+            ),
+        },
+    )
+    tree = T.build(root)
+    game = tree.with_payoffs(np.broadcast_to(tree.payoffs, (4000, *tree.payoffs.shape)))
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "256K")
+    with pytest.raises(WorkTooLargeError, match="combining the equilibria"):
+        subgame_perfect(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert np.all(subgame_perfect(game).count == 3)

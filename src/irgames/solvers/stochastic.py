@@ -78,6 +78,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._memory import require
 from ..errors import ConvergenceError
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import regret as stage_regret
@@ -446,6 +447,13 @@ def value_iteration(
     # Work on the flattened batch and iterate only the games still moving.
     G = int(np.prod(batch, dtype=np.int64))
     tail = game.num_actions
+    profiles = float(np.prod(tail, dtype=float))
+    # every state's continuation game, with its expectation and the equilibrium masks
+    require(
+        4.0 * 8 * G * S * (n + S) * profiles,
+        f"value iteration's continuation games ({G} games, {S} states, {int(profiles)} profiles)",
+        advice="solve the batch in chunks",
+    )
     flat = _Flat(
         game.payoffs.reshape(G, S, n, *tail),
         game.transitions.reshape(G, S, *tail, S),

@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from .._memory import require
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.reduced_form import reduced_normal_form
@@ -318,6 +319,12 @@ def subgame_perfect(
                     f"combining the equilibria of the subgames needs {total} rows, more than "
                     f"max_rows={max_rows}"
                 )
+            # per row: behaviour (twice, while rows are copied) and the truncated payoffs
+            require(
+                float(total) * 8 * (2 * game.n_infosets * width + game.n_nodes * n_p),
+                f"combining the equilibria of the subgames ({total} rows)",
+                advice="solve fewer batch points at a time",
+            )
             rep = np.repeat(np.arange(point.size), mult)
             local = np.arange(total) - np.repeat(np.cumsum(mult) - mult, mult)
             picks = [p[rep] for p in picks]
