@@ -497,3 +497,14 @@ def test_scaling_one_players_payoffs_leaves_the_mixed_pbe_unchanged(game, player
     np.testing.assert_allclose(moved.sender, base.sender, atol=1e-9)
     np.testing.assert_allclose(moved.receiver, base.receiver, atol=1e-9)
     np.testing.assert_array_equal(moved.degenerate, base.degenerate)
+
+
+def test_selected_rows_keep_their_units():
+    # the intuitive refinement selects rows: each keeps its own game's units
+    game = SignallingGame.beer_quiche(prior_wimp=np.array([0.1, 0.2]))
+    tiny = SignallingGame(game.prior, 1e-12 * game.sender_payoffs, game.receiver_payoffs)
+    result = pure_pbe(tiny, refine="intuitive")
+    assert result.units.shape == (len(result), 2)
+    np.testing.assert_allclose(result.units, [[3e-12, 1.0]] * len(result))
+    assert len(result.for_game(1)) == 1 and result.for_game(1).units.shape == (1, 2)
+    assert np.all(result.relative_regret <= 1e-9)

@@ -189,6 +189,8 @@ class PerfectBayesian:
                 "receiver_regret", "bayes_gap", "scale",
             )
         }  # fmt: skip
+        if self.units is not None:
+            per_row["units"] = self.units[rows]
         size = int(np.prod(self.batch_shape, dtype=np.int64))
         count = np.bincount(per_row["game_index"], minlength=size).reshape(self.batch_shape)
         return replace(self, count=count, **per_row)
