@@ -243,3 +243,36 @@ def test_relabelling_act_and_not_act_mirrors_the_equilibria(game):
     p0, p1 = symmetric_equilibria(game), symmetric_equilibria(mirrored)
     if bool(p0.complete) and bool(p1.complete):
         assert np.allclose(np.sort(1 - p0.probability), p1.probability, atol=1e-7)
+
+
+@given(
+    small_games(max_players=6),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_equilibria_do_not_depend_on_the_payoff_scale(game, factor, shift):
+    # the players share one payoff function, so a player's unit is the game's range: any
+    # factor in [1e-12, 1e12] and any shift (in units of the range) changes no equilibrium;
+    # the pure counts are checked against the normal form's brute force too
+    unit = float(game.payoff_scale)
+    np.testing.assert_array_equal(game.payoff_units, np.full(game.n_players, unit))
+    moved = AnonymousBinaryGame(
+        factor * (game.payoff_act + shift * unit), factor * (game.payoff_not + shift * unit)
+    )
+    counts = pure_equilibria_counts(moved).actors()
+    assert counts == pure_equilibria_counts(game).actors()
+    assert set(counts) == _brute_force_pure_counts(moved, 1e-9 * float(moved.payoff_scale))
+    p0, p1 = symmetric_equilibria(game), symmetric_equilibria(moved)
+    assert p0.count == p1.count
+    assert np.allclose(p0.probability, p1.probability, atol=1e-8)
+
+
+def test_a_batch_whose_sign_grid_does_not_fit_is_refused(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    game = AnonymousBinaryGame.volunteers_dilemma(5, np.full(2000, 1.0), 0.4)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")  # the grid needs about 7 MiB
+    with pytest.raises(WorkTooLargeError, match="in chunks"):
+        symmetric_equilibria(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert symmetric_equilibria(game).count.sum() == 2000

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from irgames.games.extensive_form import CHANCE, TERMINAL, TreeBuilder
+from irgames.errors import WorkTooLargeError
+from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.games.tree_generators import random_tree
 from irgames.solvers.backward_induction import backward_induction
@@ -33,8 +34,8 @@ def all_pure_spe(game, index, tol):
     kids = _children_lists(game.parent)
     payoffs = np.asarray(game.payoffs[index], dtype=float)
     probs = np.asarray(game.chance_probs[index], dtype=float) if game.chance_nodes.size else None
-    scale = (payoffs.max(axis=0) - payoffs.min(axis=0)).max()  # one player's largest range
-    eps = tol * (scale if scale > 0 else 1.0)
+    spread = payoffs.max(axis=0) - payoffs.min(axis=0)  # each player's own range
+    eps = tol * np.where(spread > 0, spread, 1.0)  # player m's ties in m's unit
     term_row = {int(t): r for r, t in enumerate(game.terminals)}
     chance_row = {int(c): r for r, c in enumerate(game.chance_nodes)}
 
@@ -55,7 +56,7 @@ def all_pure_spe(game, index, tol):
             else:
                 best = max(val[m] for val in vals)
                 for a, val in enumerate(vals):
-                    if val[m] >= best - eps:
+                    if val[m] >= best - eps[m]:
                         out.append(({**merged, v: a}, tuple(val)))
         return out
 
@@ -423,3 +424,127 @@ def test_ties_do_not_depend_on_shifting_another_players_payoffs(shift):
     )
     result = backward_induction(tree)
     assert not bool(result.ties) and int(result.choice[0]) == 0
+
+
+# ----------------------------------------------------------------------------- payoff units
+
+
+def test_strict_preference_of_a_player_with_tiny_payoffs_is_no_tie():
+    # A's payoffs are 1e-10 of B's and A strictly prefers "r". In A's own unit (her payoff
+    # range, 1e-10) the difference is the whole range; the old shared unit (the largest
+    # range of any player, B's 1) called it a tie at tol=1e-9 and took "l".
+    T = TreeBuilder(["A", "B"])
+    game = T.build(T.decision("A", {"l": T.terminal(0.0, 0.0), "r": T.terminal(1e-10, 1.0)}))
+    np.testing.assert_array_equal(game.payoff_units, [1e-10, 1.0])
+    result = backward_induction(game, ties="enumerate")
+    assert result.path_labels() == ["r"]
+    assert not bool(result.ties) and int(result.enumerated.count) == 1
+    # the same deeper in a tree, with B moving first and A's tiny payoffs deciding her reply
+    T = TreeBuilder(["A", "B"])
+    game = T.build(
+        T.decision(
+            "B",
+            {
+                "in": T.decision("A", {"l": T.terminal(0.0, 5.0), "r": T.terminal(3e-10, -5.0)}),
+                "out": T.terminal(1e-10, 0.0),
+            },
+        )
+    )
+    result = backward_induction(game, ties="enumerate")
+    assert result.path_labels() == ["out"]
+    assert not bool(result.ties) and len(result.enumerated) == 0
+
+
+def _one_player_scaled(game, player, factor, shift):
+    payoffs = np.array(game.payoffs, dtype=float)
+    spread = payoffs[..., player].max(axis=-1) - payoffs[..., player].min(axis=-1)
+    # the shift in the player's own unit, so that it costs no precision at any factor
+    payoffs[..., player] = factor * (payoffs[..., player] + shift * spread[..., None])
+    return game.with_payoffs(payoffs)
+
+
+@given(
+    trees,
+    st.integers(0, 2),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_scaling_one_players_payoffs_leaves_the_spe_unchanged(game, player, factor, shift):
+    player = player % game.n_players
+    moved = _one_player_scaled(game, player, factor, shift)
+    base = backward_induction(game, ties="enumerate")
+    new = backward_induction(moved, ties="enumerate")
+    np.testing.assert_array_equal(new.choice, base.choice)
+    np.testing.assert_array_equal(new.tied, base.tied)
+    np.testing.assert_array_equal(new.enumerated.count, base.enumerated.count)
+    np.testing.assert_array_equal(new.enumerated.game_index, base.enumerated.game_index)
+    np.testing.assert_array_equal(new.enumerated.choice, base.enumerated.choice)
+    # and the set is the independent recursion's, on the transformed game
+    decision = np.flatnonzero(game.mover >= 0)
+    for index in np.ndindex(game.batch_shape):
+        flat = int(np.ravel_multi_index(index, game.batch_shape)) if index else 0
+        expected = {
+            tuple(ch[int(v)] for v in decision) for ch, _ in all_pure_spe(moved, index, 1e-9)
+        }
+        rows = np.flatnonzero(new.enumerated.game_index == flat)
+        found = {tuple(int(c) for c in new.enumerated.choice[r][decision]) for r in rows}
+        if not rows.size:
+            found = {tuple(int(new.choice[index][v]) for v in decision)}
+        assert found == expected
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def path_tree(levels: int, payoffs) -> ExtensiveFormGame:
+    """A centipede-shaped tree: at level d, the mover (A, B, A, ...) stops (terminal) or goes
+    on; numbered level by level, so each level is two nodes."""
+    n = 2 * levels + 1
+    parent = np.empty(n, dtype=np.int64)
+    parent[0] = -1
+    d = np.arange(1, levels + 1)
+    parent[2 * d - 1] = 2 * (d - 1)
+    parent[2 * d] = 2 * (d - 1)
+    mover = np.full(n, TERMINAL)
+    mover[0 : 2 * levels : 2] = np.arange(levels) % 2
+    return ExtensiveFormGame(["A", "B"], parent, mover, payoffs=payoffs)
+
+
+def test_tie_enumeration_counts_bytes_before_allocating(monkeypatch):
+    # 100 levels, the mover indifferent at 14 of them: 2**14 pure SPE of 201 nodes each
+    # (about 190 MiB of rows), well under max_equilibria; the old row cap let it allocate
+    levels = 100
+    # terminal d is the stop at level d, terminal 100 the end: from level 14 on, stopping is
+    # strictly best (each stop worth one more than the next); above, stop and go tie
+    worth = np.minimum(levels - np.arange(levels + 1.0), levels - 14.0)
+    worth[-1] = -1.0
+    game = path_tree(levels, np.stack([worth, worth], axis=-1))
+    assert int(backward_induction(game).tied.sum()) == 14
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "8M")
+    with pytest.raises(WorkTooLargeError, match="ties='flag'") as caught:
+        backward_induction(game, ties="enumerate")
+    assert "\n" not in str(caught.value) and caught.value.needed > caught.value.limit
+    # one equilibrium per point, with the ties flagged, is still served
+    assert bool(backward_induction(game, ties="flag").ties)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "4G")
+    assert int(backward_induction(game, ties="enumerate").enumerated.count) == 2**14
+
+
+def test_tie_enumeration_refuses_by_its_lower_bound(monkeypatch):
+    # ties at every one of 100 levels: at least 1 + 100 rows, refused before any is built
+    game = path_tree(100, np.zeros((101, 2)))
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")
+    with pytest.raises(WorkTooLargeError, match=r"at least 101 rows"):
+        backward_induction(game, ties="enumerate")
+
+
+@pytest.mark.slow
+def test_a_100000_level_tree_is_solved_and_its_ties_refused(monkeypatch):
+    levels = 100_000
+    game = path_tree(levels, np.zeros((levels + 1, 2)))
+    result = backward_induction(game)  # about 2 x 10^5 nodes, a few MB
+    assert bool(result.ties) and int(result.tied.sum()) == levels
+    assert result.path_labels() == ["0"]
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "4G")
+    with pytest.raises(WorkTooLargeError, match="ties='flag'"):
+        backward_induction(game, ties="enumerate")

@@ -63,19 +63,25 @@ def definition_regrets(game, b, sender, receiver, beliefs):
     return sender_regret, receiver_regret, bayes
 
 
+def _units(flat, b):
+    """Sender's and receiver's payoff ranges in game ``b`` (1 where constant)."""
+    ranges = [float(np.ptp(u[b])) for u in (flat.sender_payoffs, flat.receiver_payoffs)]
+    return [r if r > 0 else 1.0 for r in ranges]
+
+
 def assert_rows_are_pbe(game, result):
     flat = game.flatten()
-    scale = flat.payoff_scale
     for k in range(len(result)):
         b = int(result.game_index[k])
+        s_unit, r_unit = _units(flat, b)
         s_reg, r_reg, bayes = definition_regrets(
             flat, b, result.sender[k], result.receiver[k], result.beliefs[k]
         )
-        assert s_reg <= 1e-7 * scale[b]
-        assert r_reg <= 1e-7 * scale[b]
+        assert s_reg <= 1e-7 * s_unit  # each player's regret in her own unit
+        assert r_reg <= 1e-7 * r_unit
         assert bayes <= 1e-9
-        assert result.sender_regret[k] == pytest.approx(s_reg, abs=1e-9)
-        assert result.receiver_regret[k] == pytest.approx(r_reg, abs=1e-9)
+        assert result.sender_regret[k] == pytest.approx(s_reg, abs=1e-9 * s_unit)
+        assert result.receiver_regret[k] == pytest.approx(r_reg, abs=1e-9 * r_unit)
 
 
 def ex_ante_profile(sender, receiver):
@@ -116,8 +122,15 @@ def brute_force(game, tol=TOL, intuitive=False):
     T, M, R = game.num_types, game.num_messages, game.num_responses
     found = set()
     for b in range(flat.batch_size):
-        p, us, ur = flat.prior[b], flat.sender_payoffs[b], flat.receiver_payoffs[b]
-        eps = tol * flat.payoff_scale[b]
+        # each player's payoffs in her own unit (her range), so one eps serves both and the
+        # LP's absolute tolerances meet numbers of order one
+        s_unit, r_unit = _units(flat, b)
+        p, us, ur = (
+            flat.prior[b],
+            flat.sender_payoffs[b] / s_unit,
+            flat.receiver_payoffs[b] / r_unit,
+        )
+        eps = tol
         everyone = set(range(T))
         cache = {}
 
@@ -431,3 +444,67 @@ def test_mixed_pbe_are_all_the_hybrid_nash_equilibria_of_the_ex_ante_form(seed):
         assert any(c == b and np.allclose(point, other, atol=1e-7) for c, other in expected)
     for b, point in expected:  # and vice versa
         assert any(c == b and np.allclose(point, other, atol=1e-7) for c, other in found)
+
+
+# ---------------------------------------------------------------------- payoff units
+def test_a_sender_with_tiny_payoffs_is_not_called_indifferent():
+    # Beer-Quiche with the sender's payoffs times 1e-12 has the same PBE as the original. The
+    # old unit (the larger of the two ranges, the receiver's 1) made every type indifferent
+    # between beer and quiche at tol=1e-9, and every receiver strategy passed.
+    base = SignallingGame.beer_quiche()
+    tiny = SignallingGame(base.prior, 1e-12 * base.sender_payoffs, base.receiver_payoffs)
+    assert as_set(pure_pbe(tiny)) == as_set(pure_pbe(base))
+    assert len(pure_pbe(tiny)) == 2
+    mixed = SignallingGame.beer_quiche(prior_wimp=0.7)
+    small = SignallingGame(mixed.prior, 1e-12 * mixed.sender_payoffs, mixed.receiver_payoffs)
+    assert len(mixed_pbe_2x2x2(small)) == len(mixed_pbe_2x2x2(mixed)) == 1
+    assert float(mixed_pbe_2x2x2(small).relative_regret.max()) < 1e-9
+
+
+def _one_scaled(game, player, factor, shift):
+    us, ur = np.array(game.sender_payoffs), np.array(game.receiver_payoffs)
+    u = us if player == 0 else ur
+    spread = np.ptp(u, axis=(-3, -2, -1), keepdims=True)
+    u[...] = factor * (u + shift * spread)
+    return SignallingGame(game.prior, us, ur)
+
+
+@given(
+    signalling_games(),
+    st.integers(0, 1),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_scaling_one_players_payoffs_leaves_the_pure_pbe_unchanged(game, player, factor, shift):
+    moved = _one_scaled(game, player, factor, shift)
+    found = pure_pbe(moved)
+    assert as_set(found) == as_set(pure_pbe(game)) == brute_force(moved)
+    np.testing.assert_array_equal(found.intuitive, pure_pbe(game).intuitive)
+    assert_rows_are_pbe(moved, found)
+
+
+@given(
+    signalling_games(max_types=2, max_messages=2, max_responses=2, max_batch=4),
+    st.integers(0, 1),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_scaling_one_players_payoffs_leaves_the_mixed_pbe_unchanged(game, player, factor, shift):
+    if (game.num_types, game.num_messages, game.num_responses) != (2, 2, 2):
+        return
+    base, moved = mixed_pbe_2x2x2(game), mixed_pbe_2x2x2(_one_scaled(game, player, factor, shift))
+    np.testing.assert_array_equal(moved.game_index, base.game_index)
+    np.testing.assert_allclose(moved.sender, base.sender, atol=1e-9)
+    np.testing.assert_allclose(moved.receiver, base.receiver, atol=1e-9)
+    np.testing.assert_array_equal(moved.degenerate, base.degenerate)
+
+
+def test_selected_rows_keep_their_units():
+    # the intuitive refinement selects rows: each keeps its own game's units
+    game = SignallingGame.beer_quiche(prior_wimp=np.array([0.1, 0.2]))
+    tiny = SignallingGame(game.prior, 1e-12 * game.sender_payoffs, game.receiver_payoffs)
+    result = pure_pbe(tiny, refine="intuitive")
+    assert result.units.shape == (len(result), 2)
+    np.testing.assert_allclose(result.units, [[3e-12, 1.0]] * len(result))
+    assert len(result.for_game(1)) == 1 and result.for_game(1).units.shape == (1, 2)
+    assert np.all(result.relative_regret <= 1e-9)

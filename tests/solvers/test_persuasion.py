@@ -266,3 +266,66 @@ def test_a_tiny_prior_mass_dropped_by_the_lp_is_restored_on_the_best_action():
         for a in np.flatnonzero(sig.joint.sum(1) > 0):
             gains = receiver @ sig.joint[a]
             assert gains[a] >= gains.max() - 1e-12
+
+
+# ---------------------------------------------------------------------- payoff units
+factors = st.floats(-12.0, 12.0).map(lambda e: 10.0**e)
+shifts = st.floats(-5.0, 5.0)
+
+
+def _affine(u, factor, shift):
+    """``u`` times ``factor`` after a shift of ``shift`` of its own range."""
+    return factor * (u + shift * spread(u))
+
+
+@given(binary_problems(), st.integers(0, 1), factors, shifts)
+def test_binary_signal_does_not_depend_on_one_players_scale(problem, player, factor, shift):
+    # the receiver's best responses are judged in her unit, the sender's value in his: scaling
+    # or shifting either changes the optimal value only as the sender's payoffs change
+    u_r, u_s, mu0 = problem
+    base = persuade_binary(u_r, u_s, mu0)
+    if player == 0:
+        moved = persuade_binary(_affine(u_r, factor, shift), u_s, mu0)
+        assert float(moved.value) == pytest.approx(float(base.value), abs=1e-9 * spread(u_s))
+    else:
+        moved = persuade_binary(u_r, _affine(u_s, factor, shift), mu0)
+        expected = factor * (float(base.value) + shift * spread(u_s))
+        assert float(moved.value) == pytest.approx(expected, abs=1e-9 * factor * spread(u_s))
+    # and the moved signal is obedient in the receiver's own unit (the independent check)
+    r = _affine(u_r, factor, shift) if player == 0 else u_r
+    for mu, a in zip(moved.posteriors, moved.actions, strict=True):
+        assert a in best_responses(r, np.array([1 - mu, mu]), 1e-8 * spread(r))
+
+
+@given(finite_problems(), st.integers(0, 1), factors, shifts)
+def test_lp_signal_does_not_depend_on_one_players_scale(problem, player, factor, shift):
+    u_r, u_s, prior = problem
+    base = persuade(u_r, u_s, prior)
+    if player == 0:
+        moved = persuade(_affine(u_r, factor, shift), u_s, prior)
+        assert float(moved.value) == pytest.approx(float(base.value), abs=1e-6 * spread(u_s))
+    else:
+        moved = persuade(u_r, _affine(u_s, factor, shift), prior)
+        expected = factor * (float(base.value) + shift * spread(u_s))
+        assert float(moved.value) == pytest.approx(expected, abs=1e-6 * factor * spread(u_s))
+
+
+@given(st.integers(2, 12), st.integers(1, 12), interior, unit, factors, shifts, factors)
+def test_public_signal_does_not_depend_on_the_receivers_or_senders_scale(
+    n, t, mu_bar, mu0, factor, shift, sender_factor
+):
+    t = min(t, n)
+    benign, hostile = coordination_games(n, t, mu_bar)
+    w = (np.arange(n + 1) >= t).astype(float)
+    base = persuade_public(benign, hostile, w, mu0)
+    # the receivers share one payoff function: scale it (in both states alike) and the sender's
+    unit = float(np.maximum(benign.payoff_scale, hostile.payoff_scale))
+
+    def moved_game(g):
+        return AnonymousBinaryGame(
+            factor * (g.payoff_act + shift * unit), factor * (g.payoff_not + shift * unit)
+        )
+
+    moved = persuade_public(moved_game(benign), moved_game(hostile), sender_factor * w, mu0)
+    assert float(moved.value) == pytest.approx(sender_factor * float(base.value), rel=1e-9)
+    assert float(moved.value) == pytest.approx(sender_factor * min(1.0, mu0 / mu_bar), rel=1e-9)

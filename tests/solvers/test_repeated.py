@@ -388,3 +388,13 @@ def test_spe_payoff_set_contains_mutual_cooperation_iff_grim_trigger_sustains_it
     assert np.array_equal(inside[clear], (delta >= threshold)[clear])
     # the stage equilibrium (P, P) is always an SPE payoff, and the worst one
     assert np.allclose(result.worst_payoffs, np.stack([P, P], -1), atol=1e-6)
+
+
+def test_punishment_that_is_no_equilibrium_for_a_small_player_is_refused():
+    # the row player's payoffs are 1e-12 of the column player's; at (cooperate, defect) she
+    # gains her whole payoff range by defecting, so reverting to it is no stage equilibrium.
+    # The old unit (the larger range, the column player's) accepted it.
+    pd = NormalFormGame.bimatrix(1e-12 * np.array([[3.0, 0.0], [5.0, 1.0]]), [[3, 5], [0, 1]])
+    with pytest.raises(GameValueError, match="not a Nash equilibrium"):
+        nash_reversion(pd, (0, 1))
+    np.testing.assert_allclose(nash_reversion(pd, (1, 1)), [1e-12, 1.0])

@@ -235,3 +235,92 @@ def test_bad_input_is_rejected():
         markov_regret(game, (np.ones((6, 3, 3)) / 3, np.ones((6, 3, 2)) / 2))
     with pytest.raises(GameValueError, match="delta"):
         policy_iteration(np.zeros((2, 2)), np.ones((2, 2, 2)) / 2, 1.0)
+
+
+# ---------------------------------------------------------------- payoff units
+def _scale_player(payoffs, player, factor, shift):
+    """Player ``player``'s payoffs (axis -n-1 of ``(..., S, n, a...)``) times ``factor``,
+    shifted by ``shift`` of her own range first."""
+    payoffs = np.array(payoffs, dtype=float)
+    u = payoffs[:, :, player]
+    spread = np.ptp(u.reshape(u.shape[0], -1), axis=-1).reshape((-1,) + (1,) * (u.ndim - 1))
+    payoffs[:, :, player] = factor * (u + shift * spread)
+    return payoffs
+
+
+def test_a_player_with_tiny_payoffs_still_best_responds():
+    # One-state prisoner's dilemma, the row player's payoffs times 1e-12: defecting is still
+    # strictly dominant for her. The old unit (the larger range, the column player's 5) made her
+    # indifferent, and "first" picked (cooperate, defect), and called it verified.
+    u = np.array([[[3.0, 0.0], [5.0, 1.0]], [[3.0, 5.0], [0.0, 1.0]]])
+    u[0] *= 1e-12
+    game = StochasticGame(u[None], np.ones((1, 2, 2, 1)), 0.9)
+    mpe = value_iteration(game, selection="first")
+    assert [int(p[0]) for p in mpe.pure_policy()] == [1, 1]
+    assert bool(mpe.verified) and float(mpe.relative_regret) <= 1e-9
+    np.testing.assert_allclose(game.payoff_units, [5e-12, 5.0])
+
+
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["first", "last"]),
+    st.integers(0, 1),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_scaling_one_players_payoffs_leaves_the_mpe_unchanged(
+    seed, selection, player, factor, shift
+):
+    # "first" and "last" do not compare players' payoffs, so the MPE they reach must not
+    # depend on one player's scale; the regret oracle works in each player's unit
+    game = random_game(seed, batch=4, S=2)
+    moved = StochasticGame(
+        _scale_player(game.payoffs, player, factor, shift), game.transitions, game.delta
+    )
+    base = value_iteration(game, selection=selection)
+    new = value_iteration(moved, selection=selection)
+    for p_base, p_new in zip(base.pure_policy(), new.pure_policy(), strict=True):
+        np.testing.assert_array_equal(p_new, p_base)
+    np.testing.assert_array_equal(new.found, base.found)
+    np.testing.assert_array_equal(new.verified, base.verified)
+    units = moved.payoff_units
+    for b in range(4):
+        # brute force on each player's payoffs divided by her range: regret in her own unit
+        normalised = moved.payoffs[b] / units[b][None, :, None, None]
+        worst, _ = brute_force_regret(
+            normalised, moved.transitions[b], float(moved.delta[b]), [s[b] for s in new.strategies]
+        )
+        assert np.isclose(worst, new.relative_regret[b], atol=1e-9)
+        if new.verified[b]:
+            assert worst <= 1e-7
+
+
+@given(
+    st.integers(0, 2**32 - 1),
+    st.floats(0.1, 0.9),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_policy_iteration_does_not_depend_on_the_scale_of_rewards(seed, delta, factor, shift):
+    rng = np.random.default_rng(seed)
+    rewards = rng.normal(size=(3, 4, 3))
+    q = rng.random((3, 4, 3, 4)) ** 2
+    q /= q.sum(axis=-1, keepdims=True)
+    spread = np.ptp(rewards.reshape(3, -1), axis=-1)[:, None, None]
+    base = policy_iteration(rewards, q, delta)
+    moved = policy_iteration(factor * (rewards + shift * spread), q, delta)
+    np.testing.assert_array_equal(moved.policy, base.policy)
+    for b in range(3):
+        gap, _ = brute_force_bellman_gap(rewards[b], q[b], delta, moved.policy[b])
+        assert gap <= 1e-9
+
+
+def test_a_batch_whose_continuation_games_do_not_fit_is_refused(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    game = random_game(0, batch=1000, S=3)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "1M")  # about 3.7 MiB of continuation games
+    with pytest.raises(WorkTooLargeError, match="value iteration"):
+        value_iteration(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert value_iteration(game).found.shape == (1000,)

@@ -217,3 +217,133 @@ def test_chain_store_is_refused_at_once(gambit_corpus):
         pytest.skip("cs.efg is not in the corpus")
     with pytest.raises(GameValueError, match=r"64x2x8x512 \(524,288 profiles"):
         subgame_perfect(read_efg(path))
+
+
+# ----------------------------------------------------------------------------- payoff units
+
+
+def _with_bystander(game, seed):
+    """``game`` (one player) with a second player B who never moves, payoffs in [-1, 1]."""
+    rng = np.random.default_rng(seed)
+    extra = rng.uniform(-1.0, 1.0, game.payoffs.shape)
+    return ExtensiveFormGame(
+        ["A", "B"],
+        game.parent,
+        game.mover,
+        infoset=game.infoset,
+        action_labels=game.action_labels,
+        payoffs=np.concatenate([game.payoffs, extra], axis=-1),
+        chance_probs=game.chance_probs if game.chance_nodes.size else None,
+    )
+
+
+def test_one_chooser_ties_are_judged_in_her_own_unit():
+    # Nature moves, then A chooses at one information set of two nodes; "r" is strictly better
+    # for A by her whole payoff range, 1e-10. B (range 1) never moves; the old unit (the
+    # largest range of any player) called A's choice a tie and listed both plans.
+    T = TreeBuilder(["A", "B"])
+    root = T.chance(
+        {
+            "h": (
+                0.5,
+                T.decision("A", {"l": T.terminal(0, 0), "r": T.terminal(1e-10, 1)}, infoset="a"),
+            ),
+            "t": (
+                0.5,
+                T.decision("A", {"l": T.terminal(0, 1), "r": T.terminal(1e-10, 0)}, infoset="a"),
+            ),
+        }
+    )
+    result = subgame_perfect(T.build(root))
+    assert int(result.count) == 1
+    np.testing.assert_array_equal(result.behavior[0, 0], [0.0, 1.0])
+
+
+def _scaled(game, player, factor, shift):
+    payoffs = np.array(game.payoffs, dtype=float)
+    spread = payoffs[..., player].max(axis=-1) - payoffs[..., player].min(axis=-1)
+    payoffs[..., player] = factor * (payoffs[..., player] + shift * spread[..., None])
+    return game.with_payoffs(payoffs)
+
+
+def _pure_rows(result, flat):
+    return sorted(tuple(np.round(result.behavior[r].ravel(), 9)) for r in result.for_game(flat))
+
+
+one_chooser_trees = st.builds(
+    _with_bystander,
+    st.builds(
+        random_tree,
+        seed=st.integers(0, 2**32 - 1),
+        max_depth=st.integers(1, 3),
+        max_branching=st.integers(2, 3),
+        n_players=st.just(1),
+        batch_shape=st.sampled_from([(), (2,)]),
+        p_terminal=st.floats(0.1, 0.5),
+        p_chance=st.sampled_from([0.0, 0.3]),
+        integer_payoffs=st.booleans(),
+        p_merge=st.sampled_from([0.0, 0.5, 0.9]),
+    ),
+    st.integers(0, 2**32 - 1),
+)
+perfect_information_trees = st.builds(
+    random_tree,
+    seed=st.integers(0, 2**32 - 1),
+    max_depth=st.integers(1, 3),
+    n_players=st.integers(2, 3),
+    batch_shape=st.sampled_from([(), (2,)]),
+    p_chance=st.sampled_from([0.0, 0.3]),
+    integer_payoffs=st.booleans(),
+)
+
+
+@given(
+    st.one_of(one_chooser_trees, perfect_information_trees),
+    st.integers(0, 2),
+    st.floats(-12.0, 12.0).map(lambda e: 10.0**e),
+    st.floats(-5.0, 5.0),
+)
+def test_scaling_one_players_payoffs_leaves_the_spe_unchanged(game, player, factor, shift):
+    # subgames in which one player chooses (every subgame of a perfect-information tree, and
+    # those of a tree with one chooser and a bystander): the solver's own optimal-plan step
+    player = player % game.n_players
+    moved = _scaled(game, player, factor, shift)
+    base, new = subgame_perfect(game), subgame_perfect(moved)
+    np.testing.assert_array_equal(new.count, base.count)
+    for flat in range(int(np.prod(game.batch_shape, dtype=np.int64))):
+        assert _pure_rows(new, flat) == _pure_rows(base, flat)
+    if game.is_perfect_information:  # oracle: backward induction's listed ties
+        np.testing.assert_array_equal(
+            new.count, backward_induction(moved, ties="enumerate").enumerated.count
+        )
+
+
+def test_combining_the_subgames_counts_bytes(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    # an outside option before a coordination game with three equilibria, at 4000 points
+    T = TreeBuilder(["A", "B"])
+    root = T.decision(
+        "A",
+        {
+            "out": T.terminal(2, 2),
+            "in": T.decision(
+                "A",
+                {
+                    "x": T.decision(
+                        "B", {"x": T.terminal(3, 1), "y": T.terminal(0, 0)}, infoset="b"
+                    ),
+                    "y": T.decision(
+                        "B", {"x": T.terminal(0, 0), "y": T.terminal(1, 3)}, infoset="b"
+                    ),
+                },
+            ),
+        },
+    )
+    tree = T.build(root)
+    game = tree.with_payoffs(np.broadcast_to(tree.payoffs, (4000, *tree.payoffs.shape)))
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "256K")
+    with pytest.raises(WorkTooLargeError, match="combining the equilibria"):
+        subgame_perfect(game)
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
+    assert np.all(subgame_perfect(game).count == 3)

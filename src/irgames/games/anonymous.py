@@ -228,8 +228,27 @@ class AnonymousBinaryGame:
         return self.payoff_act - self.payoff_not
 
     @property
+    def payoff_units(self) -> np.ndarray:
+        r"""Each player's payoff unit, shape ``(*batch, N)``: the range of all payoffs.
+
+        The players share one payoff function (:math:`a_k`, :math:`n_k`), so every player's
+        own unit (:func:`irgames.games.normal_form.payoff_units`) is the same,
+        :math:`s = \max(a, n) - \min(a, n)` (1 where all payoffs are equal), and the
+        solvers' single unit :attr:`payoff_scale` is each player's own. Scaling the game's
+        payoffs by :math:`\lambda > 0` or shifting them changes no equilibrium.
+
+        Examples
+        --------
+        >>> AnonymousBinaryGame.entry_game(3, prize=6.0, cost=1.0).payoff_units.tolist()
+        [5.0, 5.0, 5.0]
+        """
+        return np.repeat(self.payoff_scale[..., None], self.n_players, axis=-1)
+
+    @property
     def payoff_scale(self) -> np.ndarray:
-        """Per game, the range of all payoffs (1 where they are all equal); shape ``batch``."""
+        """Per game, the range of all payoffs (1 where they are all equal); shape ``batch``.
+
+        Every player's own payoff unit, since the players share one payoff function."""
         both = np.concatenate([self.payoff_act, self.payoff_not], axis=-1)
         with np.errstate(over="ignore"):
             spread = both.max(axis=-1) - both.min(axis=-1)

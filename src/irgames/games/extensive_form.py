@@ -617,11 +617,42 @@ class ExtensiveFormGame:
         return int(np.prod(self.batch_shape, dtype=np.int64))
 
     @property
+    def payoff_units(self) -> np.ndarray:
+        r"""Each player's payoff unit: the range of that player's terminal payoffs.
+
+        .. math::
+
+            s_i = \max_z u_i(z) - \min_z u_i(z) \quad (1 \text{ where } u_i
+            \text{ is constant}),
+
+        over the terminal nodes :math:`z`, per batch point; shape ``(*batch_shape,
+        n_players)``. This is the tree's instance of the package's one notion of a payoff
+        unit (:func:`irgames.games.normal_form.payoff_units`): a solver decides that player
+        :math:`i` is indifferent between two actions, or that an action is one of her best,
+        by comparing differences of her values with ``tol`` :math:`\cdot s_i`. Continuation
+        values are averages of terminal payoffs, so they lie in the same range. Scaling one
+        player's payoffs by :math:`\lambda > 0` scales her unit alone, and shifting them
+        changes no unit, so the equilibria found do not change.
+
+        Examples
+        --------
+        >>> T = TreeBuilder(["A", "B"])
+        >>> game = T.build(T.decision("A", {"l": T.terminal(0, 5), "r": T.terminal(1e-10, 5)}))
+        >>> game.payoff_units.tolist()
+        [1e-10, 1.0]
+        """
+        self.require_bound()
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread = self.payoffs.max(axis=-2) - self.payoffs.min(axis=-2)
+        return _payoff_unit(spread)
+
+    @property
     def payoff_scale(self) -> np.ndarray:
         r"""Per game, the largest payoff range of any one player (1 if all are constant).
 
-        :math:`\max_i (\max_z u_i(z) - \min_z u_i(z))` over terminals :math:`z`: the unit of
-        tolerances, as :attr:`NormalFormGame.payoff_scale <irgames.NormalFormGame.payoff_scale>`.
+        :math:`\max_i (\max_z u_i(z) - \min_z u_i(z))` over terminals :math:`z`. Kept for
+        reporting; the solvers judge each player's ties in her own unit,
+        :attr:`payoff_units`.
         """
         self.require_bound()
         with np.errstate(over="ignore"):

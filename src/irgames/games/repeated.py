@@ -252,12 +252,38 @@ class StochasticGame:
         return tuple(self.payoffs.shape[: -self.n_players - 2])
 
     @property
+    def payoff_units(self) -> np.ndarray:
+        r"""Each player's payoff unit: the range of her stage payoffs over states and profiles.
+
+        .. math::
+
+            s_i = \max_{s, a} u_i(s, a) - \min_{s, a} u_i(s, a) \quad (1 \text{ if constant}),
+
+        shape ``(*batch_shape, n_players)``: the package's one notion of a payoff unit
+        (:func:`irgames.games.normal_form.payoff_units`). Normalised values
+        :math:`V_i = (1 - \delta) \sum_t \delta^t u_i` lie in the same range, so the
+        solvers judge player :math:`i`'s best responses, ties and convergence in
+        :math:`s_i`.
+
+        Examples
+        --------
+        >>> u = np.array([[[[3.0, 0.0], [5.0, 1.0]], [[3e-9, 5e-9], [0.0, 1e-9]]]])
+        >>> StochasticGame(u, np.ones((1, 2, 2, 1)), 0.9).payoff_units.round(12).tolist()
+        [5.0, 5e-09]
+        """
+        n = self.n_players
+        axes = (-n - 2, *range(-n, 0))  # states and actions; the player axis stays
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread = self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
+        return _payoff_unit(spread)
+
+    @property
     def payoff_scale(self) -> np.ndarray:
         r"""Per game, the largest range of one player's stage payoffs (1 if all are flat).
 
         :math:`\max_i (\max_{s, a} u_i(s, a) - \min_{s, a} u_i(s, a))` over states and action
-        profiles: the unit of tolerances, as :attr:`NormalFormGame.payoff_scale
-        <irgames.NormalFormGame.payoff_scale>`.
+        profiles, kept for reporting; the solvers use each player's own unit,
+        :attr:`payoff_units`.
         """
         n = self.n_players
         axes = (-n - 2, *range(-n, 0))  # states and actions; the player axis stays

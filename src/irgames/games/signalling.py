@@ -356,11 +356,42 @@ class SignallingGame:
         return int(np.prod(self.batch_shape, dtype=np.int64))
 
     @property
+    def payoff_units(self) -> np.ndarray:
+        r"""Each player's payoff unit: ``[..., 0]`` the sender's, ``[..., 1]`` the receiver's.
+
+        .. math::
+
+            s_S = \max u_S - \min u_S, \qquad s_R = \max u_R - \min u_R
+
+        over all (type, message, response), 1 where a player's payoffs are constant; shape
+        ``(*batch_shape, 2)``. The package's one notion of a payoff unit
+        (:func:`irgames.games.normal_form.payoff_units`): a type's best message is judged
+        within ``tol`` :math:`\cdot s_S`, the receiver's best response within ``tol``
+        :math:`\cdot s_R`, so scaling or shifting one player's payoffs changes no
+        equilibrium.
+
+        Examples
+        --------
+        >>> SignallingGame.beer_quiche().payoff_units.tolist()
+        [3.0, 1.0]
+        """
+        axes = (-3, -2, -1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread = np.stack(
+                [
+                    self.sender_payoffs.max(axis=axes) - self.sender_payoffs.min(axis=axes),
+                    self.receiver_payoffs.max(axis=axes) - self.receiver_payoffs.min(axis=axes),
+                ],
+                axis=-1,
+            )
+        return _payoff_unit(spread)
+
+    @property
     def payoff_scale(self) -> np.ndarray:
         r"""Per game, the larger of the sender's and the receiver's payoff ranges (1 if zero).
 
-        The unit of tolerances, as :attr:`NormalFormGame.payoff_scale
-        <irgames.NormalFormGame.payoff_scale>`: shifting one player's payoffs leaves it alone.
+        Kept for reporting; the solvers judge each player's ties in her own unit,
+        :attr:`payoff_units`.
         """
         axes = (-3, -2, -1)
         with np.errstate(over="ignore"):

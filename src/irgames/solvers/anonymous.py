@@ -52,6 +52,7 @@ import numpy as np
 from scipy.optimize import elementwise
 from scipy.special import gammaln
 
+from .._memory import require
 from ..games.anonymous import AnonymousBinaryGame, binomial_weights
 
 __all__ = [
@@ -280,6 +281,12 @@ def symmetric_equilibria(
     sign_changes = _sign_changes(d)
 
     ps = _grid(n, grid)  # (G,), strictly inside (0, 1)
+    # f on the grid and its signs, for every game
+    require(
+        2.0 * 8 * B * ps.size,
+        f"the sign grid of {B} games at {ps.size} points",
+        advice="solve the batch in chunks (or pass a smaller grid)",
+    )
     log_c = _log_choose(n - 1)
     # The gains in units of the payoff scale: f's sign is unchanged, and tiny payoffs (say
     # 1e-300) do not underflow to spurious zeros of f on the grid.

@@ -15,7 +15,23 @@ The choices :math:`a^*` form a pure subgame-perfect equilibrium (Kuhn, Zermelo),
 SPE arises this way for some selection from the argmax sets. When an argmax has more than one
 element (the mover is indifferent within the tolerance), there are several SPE; the solver
 flags those points and the nodes concerned, and with ``ties="enumerate"`` lists every pure SPE
-at them. Indifference is judged with a tolerance relative to the game's payoff scale.
+at them. Indifference is judged in the mover's own payoff unit: at a node of player :math:`i`,
+action :math:`a` is a best action when
+
+.. math::
+
+    V_i(\mathrm{child}(v, a)) \ge \max_b V_i(\mathrm{child}(v, b)) - \mathrm{tol} \cdot s_i,
+
+with :math:`s_i` the range of player :math:`i`'s terminal payoffs
+(:attr:`ExtensiveFormGame.payoff_units`). Scaling one player's payoffs by any factor
+:math:`\lambda > 0`, or shifting them, leaves every choice and every tie unchanged.
+
+Listing ties costs memory: a point whose tree has :math:`m` tied nodes has at least
+:math:`1 + m` pure SPE, and often :math:`2^m`, each a row of :math:`O(\text{nodes})` numbers.
+Before each allocation the bytes are counted (:func:`irgames._memory.require`), and work
+beyond the limit is refused with a :class:`~irgames.errors.WorkTooLargeError` that says to
+pass ``ties="flag"`` (one equilibrium per point, the lowest-indexed best action, with the tied
+nodes and points flagged).
 
 The computation runs once per tree level, from the deepest to the root; each step is one numpy
 operation over (nodes at that level) x (batch), so a sweep over a million parameter points costs
@@ -48,6 +64,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._memory import require
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError
 
@@ -111,7 +128,8 @@ class SubgamePerfect:
     ties : ndarray of bool, shape batch_shape
         Whether the point has any tied node (then the SPE is not unique).
     tolerance : float
-        Relative tolerance: actions within ``tolerance * payoff_scale`` of the best are ties.
+        Relative tolerance: at a node of player ``i``, actions within ``tolerance *
+        payoff_units[..., i]`` of the best are ties.
     enumerated : EnumeratedSPE or None
         With ``ties="enumerate"``: every pure SPE at the points with ties.
     method : str
@@ -233,8 +251,20 @@ class _Plan:
             self.slices.append(fast)
 
 
+def _row_bytes(game) -> int:
+    """Peak bytes per enumerated row: node values, choices, flags and reach, each held twice
+    while rows are copied (an estimate that errs high)."""
+    return game.n_nodes * (16 * game.n_players + 4 * 2 + 2 + 8 * 2)
+
+
+_ENUM_ADVICE = (
+    "pass ties='flag' for one equilibrium per point (the lowest-indexed best action) with "
+    "the tied nodes and points flagged"
+)
+
+
 def _induct(game, plan, payoffs, probs, tol_abs, enumerate_rows=None, max_rows=0):
-    """Core: payoffs (n_t, n_p, B), probs (n_c, A, B), tol_abs (B,).
+    """Core: payoffs (n_t, n_p, B), probs (n_c, A, B), tol_abs (n_p, B) (each player's).
 
     Returns values (N, n_p, B), choice (N, B), tied (N, B) and, in enumeration mode, the
     row-to-point map (the batch axis then grows as ties split rows).
@@ -259,7 +289,7 @@ def _induct(game, plan, payoffs, probs, tol_abs, enumerate_rows=None, max_rows=0
         if not full:
             own = np.where(valid[:, :, None], own, -np.inf)
         best = own.max(axis=1)  # (k, B)
-        near = own >= best[:, None, :] - tol_abs[None, None, :]
+        near = own >= best[:, None, :] - tol_abs[who][:, None, :]
         count = near.sum(axis=1)
         if rows is not None:
             mult = count.prod(axis=0, dtype=np.int64)  # (B,)
@@ -269,6 +299,11 @@ def _induct(game, plan, payoffs, probs, tol_abs, enumerate_rows=None, max_rows=0
                     f"enumerating tied choices would need {total} rows of equilibria, more "
                     f"than max_equilibria={max_rows}; use ties='flag' or raise the limit"
                 )
+            require(
+                float(total) * _row_bytes(game) + child_values[..., :1].nbytes * float(total),
+                f"enumerating the tied equilibria ({total} rows so far)",
+                advice=_ENUM_ADVICE,
+            )
             if total != mult.size:
                 rep = np.repeat(np.arange(mult.size), mult)
                 local = np.arange(total) - np.repeat(np.cumsum(mult) - mult, mult)
@@ -286,7 +321,7 @@ def _induct(game, plan, payoffs, probs, tol_abs, enumerate_rows=None, max_rows=0
                 tied = tied[:, rep]
                 child_values = child_values[..., rep]
                 count = count[:, rep]
-                tol_abs = tol_abs[rep]
+                tol_abs = tol_abs[:, rep]
                 rows = rows[rep]
             else:
                 pick = np.argmax(near, axis=1)
@@ -362,7 +397,8 @@ def _induct_fast(game, plan, V, probs, tol_abs):
     """Main path (lowest-indexed best action at ties), layout ``V[player, node, batch]``.
 
     V (n_p, N, B) with the terminals' values (from :func:`_terminal_values`; every other node
-    is written here, level by level), probs (n_c, A, B), tol_abs (B,). Returns V,
+    is written here, level by level), probs (n_c, A, B), tol_abs (n_p, B) (each player's
+    tolerance in her own unit). Returns V,
     choice (N, B), tied.
     """
     n, n_p = game.n_nodes, game.n_players
@@ -384,9 +420,9 @@ def _induct_fast(game, plan, V, probs, tol_abs):
             # views: V[:, dec] and the children's values are slices, no gathers
             here, mover, (first, second) = fast
             diff = V[mover, second] - V[mover, first]
-            pick = diff > tol_abs  # the chosen action's index, 0 or 1
+            pick = diff > tol_abs[mover]  # the chosen action's index, 0 or 1
             choice[here] = pick
-            np.less_equal(np.abs(diff, out=diff), tol_abs, out=tied[here])
+            np.less_equal(np.abs(diff, out=diff), tol_abs[mover], out=tied[here])
             out = V[:, here]
             np.copyto(out, V[:, first])
             np.copyto(out, V[:, second], where=pick[None])
@@ -394,16 +430,17 @@ def _induct_fast(game, plan, V, probs, tol_abs):
         own = V[who[:, None], kids]  # (k, A, B)
         if not full:
             own = np.where(valid[:, :, None], own, -np.inf)
+        slack = tol_abs[who]  # (k, B): each mover's tolerance in her own unit
         if A == 2 and full:
             diff = own[:, 1] - own[:, 0]
-            pick = diff > tol_abs
-            tie = np.abs(diff) <= tol_abs
+            pick = diff > slack
+            tie = np.abs(diff) <= slack
             out = V[:, kids[:, 0]]
             np.copyto(out, V[:, kids[:, 1]], where=pick[None])
             choice[dec] = pick
             tied[dec] = tie
         else:
-            floor = own.max(axis=1) - tol_abs  # (k, B)
+            floor = own.max(axis=1) - slack  # (k, B)
             pick = np.full(floor.shape, -1, dtype=np.int32)
             count = np.zeros(floor.shape, dtype=np.int32)
             for a in range(A):
@@ -464,14 +501,16 @@ def backward_induction(
     game : ExtensiveFormGame
         A bound game of perfect information (every information set a single node).
     tol : float
-        Relative tolerance: an action whose value to the mover is within ``tol`` times the
-        game's payoff scale (:attr:`ExtensiveFormGame.payoff_scale`, the largest range of one
-        player's payoffs) of the best is a best action too (a tie).
+        Relative tolerance: an action whose value to the mover :math:`i` is within ``tol``
+        times her payoff unit (``game.payoff_units[..., i]``, the range of her terminal
+        payoffs) of her best is a best action too (a tie).
     ties : {"flag", "enumerate"}
-        ``"flag"`` reports the lowest-indexed best action and flags tied nodes and points;
-        ``"enumerate"`` also lists every pure SPE at the points with ties.
+        ``"flag"`` reports one equilibrium per point (the lowest-indexed best action) and flags
+        tied nodes and points; ``"enumerate"`` also lists every pure SPE at the points with
+        ties.
     max_equilibria : int
-        Limit on the number of rows enumerated (a clear error beyond it).
+        Limit on the number of rows enumerated (a clear error beyond it). The bytes are
+        limited too, by :func:`irgames._memory.memory_limit`.
 
     Returns
     -------
@@ -481,6 +520,22 @@ def backward_induction(
     ------
     GameValueError
         If the game is unbound, has imperfect information, or an option is invalid.
+    WorkTooLargeError
+        Before allocating, if the node values of the batch, or (``ties="enumerate"``) the
+        listed equilibria, need more bytes than the memory limit; the message says what to
+        pass instead.
+
+    Examples
+    --------
+    Player A's payoffs are :math:`10^{-10}` of B's, and she strictly prefers ``r``: in her own
+    unit that is no tie.
+
+    >>> from irgames.games.extensive_form import TreeBuilder
+    >>> T = TreeBuilder(["A", "B"])
+    >>> game = T.build(T.decision("A", {"l": T.terminal(0, 0), "r": T.terminal(1e-10, 1)}))
+    >>> spe = backward_induction(game)
+    >>> spe.path_labels(), bool(spe.ties)
+    (['r'], False)
     """
     if not isinstance(game, ExtensiveFormGame):
         raise GameValueError(f"backward_induction needs an ExtensiveFormGame, got {type(game)}")
@@ -497,10 +552,17 @@ def backward_induction(
     batch = game.batch_shape
     flat = game.flatten()
     B = flat.batch_size
+    n, n_p = game.n_nodes, game.n_players
+    # node values (batch-last and the returned copy), reach (twice), choices and flags
+    require(
+        float(B) * n * (16 * n_p + 16 + 2),
+        f"backward induction on {B} games of {n} nodes",
+        advice="solve the batch in chunks",
+    )
     # the solver works batch-last (one numpy operation per level over nodes x batch)
     probs = _batch_last(flat.chance_probs.transpose(0, 2, 1))  # (n_c, A, B)
     V = _terminal_values(game, flat.payoffs)
-    tol_abs = tol * flat.payoff_scale  # the one unit: the largest range of one player's payoffs
+    tol_abs = tol * flat.payoff_units.T  # (n_p, B): each player's ties in her own unit
     plan = _Plan(game)
     V, choice, tied = _induct_fast(game, plan, V, probs, tol_abs)
     reach = _reach_fast(game, plan, choice, probs)
@@ -510,6 +572,14 @@ def backward_induction(
         points = np.flatnonzero(any_tie)
         count = np.ones(B, dtype=np.int64)
         if points.size:
+            # every point with m tied nodes has at least 1 + m pure SPE: at one tied node,
+            # take another best action, keep the choices below and re-solve above
+            least = float(points.size) + float(tied[:, points].sum())
+            require(
+                least * _row_bytes(game),
+                f"enumerating the tied equilibria (at least {int(least)} rows)",
+                advice=_ENUM_ADVICE,
+            )
             sub_probs = probs[..., points]
             payoffs = np.ascontiguousarray(np.moveaxis(flat.payoffs[points], 0, -1))
             ev, ec, _et, rows = _induct(
@@ -517,7 +587,7 @@ def backward_induction(
                 plan,
                 payoffs,
                 sub_probs,
-                tol_abs[points],
+                tol_abs[:, points],
                 enumerate_rows=True,
                 max_rows=max_equilibria,
             )
@@ -537,7 +607,6 @@ def backward_induction(
             payoffs=np.ascontiguousarray(ev[0].T),
             count=count.reshape(batch),
         )
-    n, n_p = game.n_nodes, game.n_players
     return SubgamePerfect(
         game=game,
         choice=choice.T.reshape((*batch, n)),

@@ -118,14 +118,17 @@ class PerfectBayesian:
         largest gain of a type from another message, of the receiver from another response
         given the belief, and the largest departure of a belief from Bayes' rule on the path.
     scale : ndarray, shape (k,)
-        Payoff range of each row's game.
+        The larger of the two players' payoff ranges in each row's game (for reporting).
     count : ndarray of int, shape batch_shape
     degenerate : ndarray of bool, shape batch_shape
         Games with ties that the method resolved only partly (see the solver).
     method : str
     tolerance : float
-        Relative tolerance (fraction of each game's payoff range).
+        Relative tolerance (fraction of each player's own payoff range).
     options : dict
+    units : ndarray, shape (k, 2)
+        Each row's payoff units, sender's and receiver's
+        (:attr:`~irgames.games.signalling.SignallingGame.payoff_units`).
     """
 
     game: SignallingGame
@@ -150,14 +153,20 @@ class PerfectBayesian:
     method: str
     tolerance: float
     options: dict[str, Any] = field(default_factory=dict)
+    units: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.game_index.size)
 
     @property
     def relative_regret(self) -> np.ndarray:
-        """Worst of sender and receiver regret per row, as a fraction of the payoff range."""
-        return np.maximum(self.sender_regret, self.receiver_regret) / self.scale
+        r"""Worst regret per row, each player's in her own unit:
+        :math:`\max(r_S / s_S, r_R / s_R)`."""
+        if self.units is None:
+            return np.maximum(self.sender_regret, self.receiver_regret) / self.scale
+        return np.maximum(
+            self.sender_regret / self.units[:, 0], self.receiver_regret / self.units[:, 1]
+        )
 
     def messages_sent(self) -> np.ndarray:
         """Each type's most likely message, shape ``(k, T)`` (its message, for pure rows)."""
@@ -180,6 +189,8 @@ class PerfectBayesian:
                 "receiver_regret", "bayes_gap", "scale",
             )
         }  # fmt: skip
+        if self.units is not None:
+            per_row["units"] = self.units[rows]
         size = int(np.prod(self.batch_shape, dtype=np.int64))
         count = np.bincount(per_row["game_index"], minlength=size).reshape(self.batch_shape)
         return replace(self, count=count, **per_row)
@@ -346,8 +357,8 @@ def belief_polytope(
     T, M, R = game.num_types, game.num_messages, game.num_responses
     if not (0 <= message < M and 0 <= response < R):
         raise GameValueError(f"message must be in 0..{M - 1} and response in 0..{R - 1}")
-    tol_abs = tol * flat.payoff_scale
-    vert, valid = _response_belief_sets(flat.receiver_payoffs, tuple(range(T)), tol_abs)
+    tol_r = tol * flat.payoff_units[:, 1]  # the receiver's inequalities, in her unit
+    vert, valid = _response_belief_sets(flat.receiver_payoffs, tuple(range(T)), tol_r)
     ur = flat.receiver_payoffs[:, :, message, :]  # (B, T, R)
     A = np.stack(
         [ur[:, :, response] - ur[:, :, r] for r in range(R) if r != response], axis=1
@@ -394,8 +405,10 @@ def pure_pbe(
     game : SignallingGame or ExtensiveFormGame
         A tree is read with :meth:`SignallingGame.from_tree`.
     tol : float
-        Relative tolerance: a best response may fall short of the best by ``tol`` times the
-        game's payoff range, so ties are kept (and both sides of a tie reported).
+        Relative tolerance: a type's message may fall short of her best by ``tol`` times the
+        sender's payoff range, and a response short of the receiver's best by ``tol`` times
+        the receiver's range (:attr:`SignallingGame.payoff_units`), so ties are kept (and
+        both sides of a tie reported) in each player's own unit.
     refine : {None, "intuitive"}
         With ``"intuitive"``, only equilibria that survive the intuitive criterion are
         returned (the flag ``intuitive`` is computed either way).
@@ -455,7 +468,8 @@ def _pure_chunk(flat: SignallingGame, tol: float) -> dict[str, np.ndarray]:
     """The pure PBE of a flat batch, as arrays of rows (``b`` indexes the batch)."""
     T, M, R = flat.num_types, flat.num_messages, flat.num_responses
     prior, us, ur = flat.prior, flat.sender_payoffs, flat.receiver_payoffs
-    tol_abs = tol * flat.payoff_scale  # (B,)
+    units = flat.payoff_units
+    tol_s, tol_r = tol * units[:, 0], tol * units[:, 1]  # (B,) each in the player's own unit
     senders = flat.pure_sender_strategies()  # (nS, T)
     receivers = flat.pure_receiver_strategies()  # (nQ, M)
     m_idx = np.arange(M)
@@ -470,8 +484,8 @@ def _pure_chunk(flat: SignallingGame, tol: float) -> dict[str, np.ndarray]:
 
     # Receiver: on the path, optimal given the posterior; off it, optimal for some belief.
     w = np.einsum("bsmt,btmr->bsmr", posterior, ur)
-    ok_on = w >= w.max(axis=-1, keepdims=True) - tol_abs[:, None, None, None]
-    vertices, valid = _response_belief_sets(ur, tuple(range(T)), tol_abs)
+    ok_on = w >= w.max(axis=-1, keepdims=True) - tol_r[:, None, None, None]
+    vertices, valid = _response_belief_sets(ur, tuple(range(T)), tol_r)
     feasible = valid.any(axis=-1)  # (B, M, R)
     ok_msg = np.where(on_path[..., None], ok_on, feasible[:, None])  # (B, nS, M, R)
     receiver_ok = ok_msg[:, :, m_idx, receivers].all(axis=-1)  # (B, nS, nQ)
@@ -482,7 +496,7 @@ def _pure_chunk(flat: SignallingGame, tol: float) -> dict[str, np.ndarray]:
     best = vs.max(axis=-1)  # (B, nQ, T)
     chosen = vs[:, :, t_idx, senders]  # (B, nQ, nS, T)
     chosen = np.moveaxis(chosen, 2, 1)  # (B, nS, nQ, T)
-    sender_ok = np.all(chosen >= best[:, None] - tol_abs[:, None, None, None], axis=-1)
+    sender_ok = np.all(chosen >= best[:, None] - tol_s[:, None, None, None], axis=-1)
 
     b, s, q = np.nonzero(receiver_ok & sender_ok)
     msg = senders[s]  # (k, T)
@@ -509,7 +523,7 @@ def _pure_chunk(flat: SignallingGame, tol: float) -> dict[str, np.ndarray]:
         "upper": np.where(path[..., None], post, upper),
         "path": path,
         "kind": _classify(msg, prior[b] > 0, M),
-        "intuitive": _intuitive(flat, b, u_star, path, tol_abs, vertices_full=valid),
+        "intuitive": _intuitive(flat, b, u_star, path, tol_s, tol_r, vertices_full=valid),
     }
 
 
@@ -531,10 +545,12 @@ def _intuitive(
     b: np.ndarray,
     u_star: np.ndarray,
     on_path: np.ndarray,
-    tol_abs: np.ndarray,
+    tol_s: np.ndarray,
+    tol_r: np.ndarray,
     vertices_full: np.ndarray,
 ) -> np.ndarray:
-    """The Cho-Kreps intuitive criterion for each pure equilibrium row."""
+    """The Cho-Kreps intuitive criterion for each pure equilibrium row (the sender's
+    comparisons within ``tol_s``, the receiver's best responses within ``tol_r``)."""
     k = b.size
     T, M, R = flat.num_types, flat.num_messages, flat.num_responses
     us = flat.sender_payoffs
@@ -546,11 +562,11 @@ def _intuitive(
     br[n_sub - 1] = vertices_full.any(axis=-1)
     for code in range(1, n_sub - 1):
         types = tuple(t for t in range(T) if code >> t & 1)
-        _, valid = _response_belief_sets(flat.receiver_payoffs, types, tol_abs)
+        _, valid = _response_belief_sets(flat.receiver_payoffs, types, tol_r)
         br[code] = valid.any(axis=-1)
     us_k = np.moveaxis(us[b], 1, 2)  # (k, M, T, R)
     best_any = np.where(br[n_sub - 1][b][:, :, None, :], us_k, -np.inf).max(axis=-1)  # (k,M,T)
-    tol_k = tol_abs[b][:, None, None]
+    tol_k = tol_s[b][:, None, None]
     dominated = best_any < u_star[:, None, :] - tol_k  # J(m), (k, M, T)
     code = ((~dominated) * (1 << np.arange(T))).sum(axis=-1)  # (k, M)
     allowed = br[code, b[:, None], np.arange(M)[None, :]]  # (k, M, R)
@@ -611,6 +627,7 @@ def _assemble(
         receiver_regret=r_reg,
         bayes_gap=bayes,
         scale=flat.payoff_scale[b],
+        units=flat.payoff_units[b],
         count=np.bincount(b, minlength=size).reshape(game.batch_shape),
         degenerate=np.asarray(degenerate, dtype=bool).reshape(game.batch_shape),
         method=method,
@@ -661,7 +678,8 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
     flat = game.flatten()
     B = flat.batch_size
     p, us, ur = flat.prior, flat.sender_payoffs, flat.receiver_payoffs
-    tol_abs = tol * flat.payoff_scale
+    units = flat.payoff_units
+    tol_s, tol_r = tol * units[:, 0], tol * units[:, 1]  # each player's ties in her own unit
     eps = 1e-12
     parts = []
     degenerate = np.zeros(B, dtype=bool)
@@ -671,13 +689,13 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
         both = (p[:, a] > eps) & (p[:, bt] > eps)
         # 1. receiver's strict best response to type a at the message only a sends.
         e = ur[:, a, o, 0] - ur[:, a, o, 1]
-        tie_o = np.abs(e) <= tol_abs
+        tie_o = np.abs(e) <= tol_r
         rho_o = (e > 0).astype(float)
         # 2. the indifference belief at m_j and the mixture that produces it.
         d_a = ur[:, a, j, 0] - ur[:, a, j, 1]
         d_b = ur[:, bt, j, 0] - ur[:, bt, j, 1]
         dd = d_b - d_a
-        flat_j = np.abs(dd) <= tol_abs
+        flat_j = np.abs(dd) <= tol_r
         mu_a = np.divide(d_b, dd, out=np.full(B, -1.0), where=~flat_j)
         pa = np.where(both, p[:, a], 1.0)
         x = np.divide(mu_a * p[:, bt], pa * (1.0 - mu_a), out=np.full(B, -1.0), where=mu_a < 1.0)
@@ -687,14 +705,14 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
         # 3. the receiver's mixture at m_j that makes type a indifferent.
         u_a_o = rho_o * us[:, a, o, 0] + (1 - rho_o) * us[:, a, o, 1]
         den = us[:, a, j, 0] - us[:, a, j, 1]
-        flat_s = np.abs(den) <= tol_abs
+        flat_s = np.abs(den) <= tol_s
         rho_j = np.divide(u_a_o - us[:, a, j, 1], den, out=np.full(B, -1.0), where=~flat_s)
         in_unit = (rho_j >= -1e-12) & (rho_j <= 1 + 1e-12)
         rho_j = np.clip(rho_j, 0.0, 1.0)
         # 4. type b prefers m_j.
         u_b_j = rho_j * us[:, bt, j, 0] + (1 - rho_j) * us[:, bt, j, 1]
         u_b_o = rho_o * us[:, bt, o, 0] + (1 - rho_o) * us[:, bt, o, 1]
-        b_ok = u_b_j >= u_b_o - tol_abs
+        b_ok = u_b_j >= u_b_o - tol_s
         degenerate |= both & (tie_o | flat_j | flat_s)
         found = np.flatnonzero(interior & ~tie_o & ~flat_s & in_unit & b_ok)
         n = found.size
@@ -730,7 +748,7 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
 _ROW_FIELDS = (
     "game_index", "sender", "receiver", "beliefs", "belief_lower", "belief_upper", "on_path",
     "kind", "intuitive", "type_payoffs", "payoffs", "sender_regret", "receiver_regret",
-    "bayes_gap", "scale",
+    "bayes_gap", "scale", "units",
 )  # fmt: skip
 
 

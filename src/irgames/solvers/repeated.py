@@ -124,10 +124,12 @@ def _as_profile(game: NormalFormGame, profile: Sequence) -> tuple[np.ndarray, ..
 
 
 def _check_stage_equilibrium(game: NormalFormGame, profile, tolerance: float, what: str):
-    r = regret(game, profile).max(axis=-1)
-    scale = np.broadcast_to(game.payoff_scale, r.shape)
-    if np.any(r > tolerance * scale):
-        worst = float((r / scale).max())
+    # each player's regret in her own payoff unit (NormalFormGame.payoff_units)
+    r = regret(game, profile)  # (*batch, n)
+    units = game.payoff_units
+    relative = (r / np.broadcast_to(units, np.broadcast_shapes(r.shape, units.shape))).max(-1)
+    if np.any(relative > tolerance):
+        worst = float(relative.max())
         raise GameValueError(
             f"{what} is not a Nash equilibrium of the stage game (relative regret {worst:.3g}): "
             "reverting to it would not be a credible punishment"
@@ -138,8 +140,8 @@ def nash_reversion(game: NormalFormGame, profile: Sequence, *, tolerance: float 
     r"""Punishment values :math:`P_i = u_i(\sigma^N)` of reverting to a stage equilibrium.
 
     ``profile`` is a stage Nash equilibrium (pure actions as ints, or mixed strategies); a
-    :class:`GameValueError` is raised if it is not one (regret above ``tolerance`` times the
-    payoff range). Returns shape ``(*batch, n)``.
+    :class:`GameValueError` is raised if it is not one (some player's regret above
+    ``tolerance`` times her own payoff range). Returns shape ``(*batch, n)``.
     """
     profile = _as_profile(game, profile)
     _check_stage_equilibrium(game, profile, tolerance, "the punishment profile")

@@ -30,7 +30,15 @@ players optionally all extreme equilibria by
 ``"first"`` / ``"last"``
     the first / last equilibrium in the order of the solver (C order of pure profiles).
 
-Ties (within the tolerance) go to the first in the solver's order. For one player the stage
+Best responses and ties are judged in each player's own payoff unit :math:`s_i`
+(:attr:`~irgames.games.repeated.StochasticGame.payoff_units`, the range of her stage payoffs):
+:math:`a_i` is a best response in state :math:`s` when :math:`W_i(s, a_i, a_{-i}) \ge
+\max_b W_i(s, b, a_{-i}) - 10^{-9} s_i`, and iteration stops when no player's values move by
+more than ``tolerance`` :math:`\cdot s_i`, so scaling or shifting one player's payoffs changes
+neither the equilibria of the stage games nor when iteration stops. The selection rules
+``"utilitarian"`` and ``"maxmin"`` compare players' payoffs with each other and so depend on
+their scales by their nature; ``"first"`` and ``"last"`` do not. Ties of a selection score
+(within the tolerance) go to the first in the solver's order. For one player the stage
 "game" is a decision and value iteration is Bellman's. With several players the operator is not
 a contraction when the selected equilibrium switches, so iteration may cycle: a game whose
 values still move by more than ``tolerance`` (relative to the payoff range) after ``max_iter``
@@ -70,11 +78,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._memory import require
 from ..errors import ConvergenceError
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import regret as stage_regret
 from ..games.repeated import StochasticGame
-from .pure import best_response_masks
 
 __all__ = [
     "ConvergenceError",
@@ -212,15 +220,19 @@ class MarkovPerfectEquilibrium:
     regret : ndarray, shape batch
         Largest one-shot deviation gain over states and players (:func:`markov_regret`).
     scale : ndarray, shape batch
-        The payoff range; ``regret / scale`` is relative.
+        The largest payoff range of one player (for reporting).
     converged : ndarray of bool, shape batch
-        The values stopped moving (within ``tolerance`` times the scale).
+        No player's values moved by more than ``tolerance`` times her payoff unit.
     found : ndarray of bool, shape batch
         Every state's stage game had an equilibrium of the kind sought (pure unless ``mixed``).
     iterations : ndarray of int, shape batch
     residual : ndarray, shape batch
         Last change of the values (sup norm).
     method, selection, tolerance, options : provenance.
+    relative_regret : ndarray, shape batch
+        Largest one-shot deviation gain over states and players, each player's in her own
+        unit: :math:`\max_{s, i} r_i(s) / s_i`
+        (:attr:`~irgames.games.repeated.StochasticGame.payoff_units`).
     """
 
     strategies: tuple[np.ndarray, ...]
@@ -235,12 +247,16 @@ class MarkovPerfectEquilibrium:
     selection: str
     tolerance: float
     options: dict = field(default_factory=dict)
+    relative_regret: np.ndarray | None = None
 
     @property
     def verified(self) -> np.ndarray:
-        """Converged, found, and no one-shot deviation gains more than the tolerance allows."""
+        """Converged, found, and no player's one-shot deviation gains more than the tolerance
+        allows in her own payoff unit."""
         slack = self.options.get("verify_tolerance", 1e-7)
-        return self.converged & self.found & (self.regret <= slack * self.scale)
+        if self.relative_regret is None:
+            return self.converged & self.found & (self.regret <= slack * self.scale)
+        return self.converged & self.found & (self.relative_regret <= slack)
 
     def pure_policy(self) -> tuple[np.ndarray, ...]:
         """Each player's action index per state, shape ``(*batch, S)`` (the modal action)."""
@@ -288,11 +304,27 @@ class MarkovPerfectEquilibria:
 
 
 # ---------------------------------------------------------------------------- value iteration
-def _select_pure(W: np.ndarray, n: int, scale: np.ndarray, selection: str, tol: float):
-    """Pick one pure equilibrium per stage game. W: (*lead, n, a...); scale: lead-shaped."""
-    stage = NormalFormGame(W, n_players=n)
-    masks = best_response_masks(stage, tol=tol)  # (*lead, n, a...)
-    eq = masks.all(axis=-n - 1)  # (*lead, a...)
+def _pure_equilibria(W: np.ndarray, n: int, slack: np.ndarray) -> np.ndarray:
+    r"""Pure equilibria of stage games, each player's best responses within her own slack.
+
+    ``W`` (*lead, n, a_1, ..., a_n), ``slack`` (*lead, n) absolute. Profile :math:`a` is an
+    equilibrium iff :math:`W_i(a) \ge \max_{b_i} W_i(b_i, a_{-i}) - \mathrm{slack}_i` for
+    every :math:`i`. Returns a boolean array (*lead, a_1, ..., a_n).
+    """
+    eq = np.ones(W.shape[: -n - 1] + W.shape[-n:], dtype=bool)
+    for i in range(n):
+        Wi = W[..., i, *[slice(None)] * n]
+        best = Wi.max(axis=Wi.ndim - n + i, keepdims=True)
+        eq &= Wi >= best - slack[..., i].reshape(slack.shape[:-1] + (1,) * n)
+    return eq
+
+
+def _select_pure(
+    W: np.ndarray, n: int, scale: np.ndarray, selection: str, tol: float, units: np.ndarray
+):
+    """Pick one pure equilibrium per stage game. W: (*lead, n, a...); scale: lead-shaped
+    (the unit of the selection scores); units (*lead, n): each player's payoff unit."""
+    eq = _pure_equilibria(W, n, tol * units)  # (*lead, a...)
     lead = W.shape[: -n - 1]
     flat_eq = eq.reshape((*lead, -1))
     k = flat_eq.shape[-1]
@@ -372,7 +404,8 @@ def value_iteration(
     initial_values : array_like, optional
         Starting values, broadcasting to ``(*batch, S, n)``; zeros by default.
     tolerance : float
-        Stop when the values move less than ``tolerance`` times the payoff range.
+        Stop when no player's values move by more than ``tolerance`` times her payoff unit
+        (:attr:`StochasticGame.payoff_units <irgames.games.repeated.StochasticGame.payoff_units>`).
     max_iter : int, optional
         Games still moving after this many iterations are flagged ``converged=False``. By
         default twice the number of steps a contraction of modulus :math:`\delta` needs to
@@ -380,7 +413,8 @@ def value_iteration(
         iteration converges at rate :math:`\delta`, so a game that is still moving then is
         cycling between selections.
     verify_tolerance : float
-        Relative regret below which :attr:`MarkovPerfectEquilibrium.verified` holds.
+        Relative regret (each player's in her own unit) below which
+        :attr:`MarkovPerfectEquilibrium.verified` holds.
 
     Returns
     -------
@@ -397,6 +431,7 @@ def value_iteration(
         raise GameValueError("mixed stage equilibria are enumerated for two-player games only")
     batch = game.batch_shape
     scale = game.payoff_scale
+    units = game.payoff_units  # (*batch, n)
     V = np.zeros((*batch, S, n))
     if initial_values is not None:
         V = np.broadcast_to(np.asarray(initial_values, dtype=float), V.shape).copy()
@@ -412,6 +447,13 @@ def value_iteration(
     # Work on the flattened batch and iterate only the games still moving.
     G = int(np.prod(batch, dtype=np.int64))
     tail = game.num_actions
+    profiles = float(np.prod(tail, dtype=float))
+    # every state's continuation game, with its expectation and the equilibrium masks
+    require(
+        4.0 * 8 * G * S * (n + S) * profiles,
+        f"value iteration's continuation games ({G} games, {S} states, {int(profiles)} profiles)",
+        advice="solve the batch in chunks",
+    )
     flat = _Flat(
         game.payoffs.reshape(G, S, n, *tail),
         game.transitions.reshape(G, S, *tail, S),
@@ -420,6 +462,7 @@ def value_iteration(
     )
     V = V.reshape(G, S, n)
     flat_scale = scale.reshape(G)
+    flat_units = units.reshape(G, n)
     active = np.ones(G, dtype=bool)
     iterations = np.zeros(G, dtype=np.int64)
     residual = np.full(G, np.inf)
@@ -435,16 +478,19 @@ def value_iteration(
         if mixed:
             chosen, value, ok = _select_mixed(W, sub_scale, selection, 1e-9)
         else:
-            picks, value, ok = _select_pure(W, n, sub_scale, selection, 1e-9)
+            sub_units = np.broadcast_to(flat_units[idx, None], (idx.size, S, n))
+            picks, value, ok = _select_pure(W, n, sub_scale, selection, 1e-9, sub_units)
             chosen = tuple(np.eye(a)[i] for i, a in zip(picks, tail, strict=True))
         for i in range(n):
             strategies[i][idx] = chosen[i]
         found[idx] = ok.all(axis=-1)
-        change = np.abs(value - V[idx]).max(axis=(-2, -1))
+        moved = np.abs(value - V[idx])  # (k, S, n)
+        change = moved.max(axis=(-2, -1))
         V[idx] = value
         residual[idx] = change
         iterations[idx] += 1
-        active[idx] = change > tolerance * flat_scale[idx]
+        # every player's values in her own unit
+        active[idx] = (moved / flat_units[idx, None, :]).max(axis=(-2, -1)) > tolerance
     strategies = tuple(s.reshape(*batch, S, a) for s, a in zip(strategies, tail, strict=True))
     active = active.reshape(batch)
     found = found.reshape(batch)
@@ -452,6 +498,7 @@ def value_iteration(
     residual = residual.reshape(batch)
     reg, values = markov_regret(game, strategies)
     return MarkovPerfectEquilibrium(
+        relative_regret=(reg / units[..., None, :]).max(axis=(-2, -1)),
         strategies=tuple(strategies),
         values=values,
         regret=reg.max(axis=(-2, -1)),
@@ -479,15 +526,16 @@ def markov_perfect_equilibria(
 ) -> MarkovPerfectEquilibria:
     r"""Search for several MPE: value iteration from each selection rule and starting value.
 
-    By default the starting values are the smallest, zero and the largest stage payoff (as
-    constant value functions). Two verified runs reach the same equilibrium when their
-    strategies differ by at most ``same`` in every state; the number of distinct ones is
-    reported per game. Finding one MPE from every start does not prove uniqueness.
+    By default the starting values are, for each player, the smallest, zero and the largest
+    of her stage payoffs (as constant value functions). Two verified runs reach the same
+    equilibrium when their strategies differ by at most ``same`` in every state; the number of
+    distinct ones is reported per game. Finding one MPE from every start does not prove uniqueness.
     """
     if initial_values is None:
-        axes = tuple(range(-game.n_players - 2, 0))
-        low = game.payoffs.min(axis=axes)[..., None, None]
-        high = game.payoffs.max(axis=axes)[..., None, None]
+        n = game.n_players
+        axes = (-n - 2, *range(-n, 0))  # each player's own payoffs
+        low = game.payoffs.min(axis=axes)[..., None, :]
+        high = game.payoffs.max(axis=axes)[..., None, :]
         initial_values = (low, 0.0, high)
     runs = tuple(
         value_iteration(

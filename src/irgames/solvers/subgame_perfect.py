@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from .._memory import require
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.reduced_form import reduced_normal_form
@@ -169,8 +170,14 @@ def _truncation(game: ExtensiveFormGame, r: int, is_root: np.ndarray):
     return np.array(nodes, dtype=np.int64), frontier
 
 
-def _solve_normal_form(nf: NormalFormGame, tol: float, max_profiles: int, name: str):
+def _solve_normal_form(
+    nf: NormalFormGame, tol: float, max_profiles: int, name: str, own_slack=None
+):
     """All (extreme) equilibria of a batch of normal-form games.
+
+    ``own_slack`` (shape ``(batch, n_players)``), when given, is each player's absolute
+    tolerance in her own payoff unit; the one-player branch (every optimal plan) judges ties
+    with it. Without it, ``tol`` is relative to that player's range in ``nf``.
 
     Games in which three or more players choose and that have more than ``max_profiles``
     pure profiles are refused (``name`` says which subgame in the message).
@@ -195,9 +202,10 @@ def _solve_normal_form(nf: NormalFormGame, tol: float, max_profiles: int, name: 
         table = flat.payoffs[
             (slice(None), i) + (0,) * i + (slice(None),) + (0,) * (nf.n_players - i - 1)
         ]
-        scale = flat.payoff_scale
+        # ties in the mover's own unit (never another player's range)
+        slack = tol * flat.payoff_units[:, i] if own_slack is None else own_slack[:, i]
         best = table.max(axis=-1, keepdims=True)
-        optimal = table >= best - tol * scale[:, None]
+        optimal = table >= best - slack[:, None]
         rows, plan = np.nonzero(optimal)
         strategies = [np.ones((rows.size, 1)) for _ in nf.num_actions]
         strategies[i] = np.eye(nf.num_actions[i])[plan]
@@ -255,7 +263,10 @@ def subgame_perfect(
     game : ExtensiveFormGame
         A bound game with perfect recall (any information structure).
     tol : float
-        Relative tolerance (fraction of each point's payoff range) for the subgame solvers.
+        Relative tolerance. Where one player alone chooses in a subgame, her optimal plans
+        are those within ``tol`` times her own payoff unit (``game.payoff_units``, the range
+        of her terminal payoffs) of her best; the subgames where several choose go to the
+        normal-form solvers with ``tol`` relative to the game's payoff range at each point.
     max_rows : int
         Limit on the number of (point, combination) rows held at once.
     max_profiles : int
@@ -285,6 +296,7 @@ def subgame_perfect(
     is_root = np.zeros(game.n_nodes, dtype=bool)
     is_root[roots] = True
     scale = flat.payoff_scale
+    units = flat.payoff_units  # (B, n_p): player i's ties are judged in her own unit
     methods: set[str] = set()
     complete = True
     degenerate = np.zeros(B, dtype=bool)
@@ -307,6 +319,12 @@ def subgame_perfect(
                     f"combining the equilibria of the subgames needs {total} rows, more than "
                     f"max_rows={max_rows}"
                 )
+            # per row: behaviour (twice, while rows are copied) and the truncated payoffs
+            require(
+                float(total) * 8 * (2 * game.n_infosets * width + game.n_nodes * n_p),
+                f"combining the equilibria of the subgames ({total} rows)",
+                advice="solve fewer batch points at a time",
+            )
             rep = np.repeat(np.arange(point.size), mult)
             local = np.arange(total) - np.repeat(np.cumsum(mult) - mult, mult)
             picks = [p[rep] for p in picks]
@@ -341,7 +359,11 @@ def subgame_perfect(
         # tolerance relative to the whole game's scale at each point
         rel = tol * scale[point] / nf.payoff_scale
         rows, strategies, ok, degen, method = _solve_normal_form(
-            nf, float(np.min(rel)), max_profiles, f"the subgame at node {r}"
+            nf,
+            float(np.min(rel)),
+            max_profiles,
+            f"the subgame at node {r}",
+            own_slack=tol * units[point],
         )
         methods.add(method)
         complete = complete and ok
