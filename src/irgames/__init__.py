@@ -72,6 +72,7 @@ from .solvers.repeated import (
     minmax_punishment,
     nash_reversion,
 )
+from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
 from .solvers.support_enumeration import is_degenerate, support_enumeration
@@ -104,6 +105,7 @@ __all__ = [
     "ParameterSpace",
     "RepeatedGame",
     "SignallingGame",
+    "StackelbergResult",
     "StochasticGame",
     "SweepResult",
     "TreeBuilder",
@@ -167,6 +169,7 @@ __all__ = [
     "screening_tree",
     "sign_under",
     "solve",
+    "stackelberg",
     "subgame_perfect",
     "support_enumeration",
     "sweep",
