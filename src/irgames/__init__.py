@@ -41,6 +41,7 @@ from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuild
 from .games.normal_form import GameValueError, NormalFormGame
 from .games.reduced_form import agent_form, reduced_normal_form
 from .games.regret import action_values, expected_payoffs, payoffs_and_regret, regret
+from .games.repeat import repeat
 from .games.repeated import RepeatedGame, StochasticGame
 from .games.signalling import SignallingGame, pbe_regret, screening_tree
 from .io.convert import from_nashpy, from_pygambit, to_nashpy, to_pygambit
@@ -165,6 +166,7 @@ __all__ = [
     "regime_change_cutoffs",
     "regime_map",
     "regret",
+    "repeat",
     "rubinstein",
     "screening_tree",
     "sign_under",
