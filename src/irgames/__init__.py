@@ -28,7 +28,7 @@ NormalFormGame(n_players=2, num_actions=(2, 2), batch_shape=())
 array([0., 1.])
 """
 
-from . import errors
+from . import dynamics, errors
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
 from .analysis.parameters import Constraint, Grid, Parameter, ParameterError, ParameterSpace
@@ -124,6 +124,7 @@ __all__ = [
     "check",
     "claims_report",
     "derivative",
+    "dynamics",
     "elasticity",
     "equilibrium_payoffs",
     "errors",
