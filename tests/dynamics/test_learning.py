@@ -101,3 +101,29 @@ def test_zero_counts_and_bad_input():
         dynamics.fictitious_play(MP, 3, gain=1.5)
     with pytest.raises(GameValueError, match="steps"):
         dynamics.fictitious_play(MP, 0)
+
+
+def test_stochastic_fictitious_play_ends_where_quantecons_does():
+    """QuantEcon's StochasticFictitiousPlay best-responds to payoffs perturbed by Gumbel shocks
+    of scale eta: the same choice probabilities as the logit response, so the same limit."""
+    from quantecon.game_theory import StochasticFictitiousPlay
+    from scipy.stats import gumbel_r
+
+    A = np.array([[2.0, 0.0], [0.0, 1.0]])
+    B = np.array([[0.0, 1.0], [1.0, 0.0]])
+    eta, steps = 0.5, 2000
+    qre = ig.logit_qre(ig.NormalFormGame.bimatrix(A, B), 1 / eta).strategies
+    model = StochasticFictitiousPlay(quantecon_game(A, B), gumbel_r(scale=eta))
+    runs = [
+        [
+            x[-1]
+            for x in model.time_series(steps, init_actions=([0.5, 0.5], [0.5, 0.5]), random_state=s)
+        ]
+        for s in range(4)
+    ]
+    theirs = np.mean(runs, axis=0)
+    start = (np.full((64, 2), 0.5), np.full((64, 2), 0.5))  # weight 1, as QuantEcon's
+    ours = dynamics.stochastic_fictitious_play((A, B), steps - 1, eta=eta, initial=start, seed=9)
+    for k in range(2):
+        assert np.allclose(ours.final[k].mean(axis=0), qre[k], atol=0.02)
+        assert np.allclose(theirs[k], qre[k], atol=0.04)
