@@ -130,7 +130,7 @@ class RestPoints:
     @property
     def is_nash(self) -> np.ndarray:
         """Rows that are symmetric Nash equilibria (regret within ``tol``)."""
-        return self.regret <= self.tol * 10
+        return self.regret <= self.tol
 
     def select(self, rows) -> RestPoints:
         """The rows ``rows`` (a mask or indices), counts recomputed."""
@@ -306,7 +306,7 @@ def rest_points(game, *, tol: float = 1e-9) -> RestPoints:
         r = _regret(rows_game, (points, points)).max(axis=1) / unit[index]
     else:
         r = np.zeros(0)
-    nash = r <= 10 * tol
+    nash = r <= tol
     ess = _ess(An_rows, points, support, nash, tol, np.ones(index.size))
     count = np.bincount(index, minlength=G).reshape(batch)
     return RestPoints(
