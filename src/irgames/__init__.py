@@ -29,7 +29,7 @@ NormalFormGame(n_players=2, num_actions=(2, 2), batch_shape=())
 array([0., 1.])
 """
 
-from . import errors
+from . import dynamics, errors
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
 from .analysis.parameters import (
@@ -48,6 +48,7 @@ from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuild
 from .games.normal_form import GameValueError, NormalFormGame
 from .games.reduced_form import agent_form, reduced_normal_form
 from .games.regret import action_values, expected_payoffs, payoffs_and_regret, regret
+from .games.repeat import repeat
 from .games.repeated import RepeatedGame, StochasticGame
 from .games.signalling import SignallingGame, pbe_regret, screening_tree
 from .io.convert import from_nashpy, from_pygambit, to_nashpy, to_pygambit
@@ -79,6 +80,7 @@ from .solvers.repeated import (
     minmax_punishment,
     nash_reversion,
 )
+from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
 from .solvers.support_enumeration import is_degenerate, support_enumeration
@@ -129,6 +131,7 @@ __all__ = [
     "Range",
     "RepeatedGame",
     "SignallingGame",
+    "StackelbergResult",
     "StochasticGame",
     "SweepFile",
     "SweepResult",
@@ -147,6 +150,7 @@ __all__ = [
     "check",
     "claims_report",
     "derivative",
+    "dynamics",
     "elasticity",
     "equilibrium_payoffs",
     "errors",
@@ -189,10 +193,12 @@ __all__ = [
     "regime_change_cutoffs",
     "regime_map",
     "regret",
+    "repeat",
     "rubinstein",
     "screening_tree",
     "sign_under",
     "solve",
+    "stackelberg",
     "subgame_perfect",
     "support_enumeration",
     "sweep",
