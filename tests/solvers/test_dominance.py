@@ -60,7 +60,8 @@ def sequential_reference(payoffs: np.ndarray, n: int, mixed: bool, order: list[i
     """Remove one dominated action at a time, choosing among them by ``order``."""
     actions = payoffs.shape[1:]
     alive = [list(range(a)) for a in actions]
-    spread = np.ptp(payoffs) if np.ptp(payoffs) > 0 else 1.0  # the game's payoff range
+    # each player's payoff unit: the range of that player's own payoffs in the whole game
+    spreads = [float(np.ptp(payoffs[i])) or 1.0 for i in range(n)]
     step = 0
     while True:
         found = []
@@ -74,7 +75,7 @@ def sequential_reference(payoffs: np.ndarray, n: int, mixed: bool, order: list[i
                 np.logical_and.reduce([g.reshape(-1) for g in grids]) if grids else np.ones(1, bool)
             )
             for s in alive[i]:
-                if dominated_in(u, alive[i], cols, s, mixed, spread):
+                if dominated_in(u, alive[i], cols, s, mixed, spreads[i]):
                     found.append((i, s))
         if not found:
             return alive

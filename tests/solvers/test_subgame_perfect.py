@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames import testing
-from irgames.games.extensive_form import TreeBuilder
+from irgames.games.extensive_form import ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.games.reduced_form import reduced_normal_form
 from irgames.games.tree_generators import random_tree
