@@ -309,6 +309,8 @@ def _read_game(path: Path):
         data = path.read_bytes()
     except OSError as error:
         raise CLIError(f"cannot read {path}: {error.strerror}", EXIT_NOT_FOUND) from None
+    from .errors import WorkTooLargeError
+
     if suffix == ".efg" or (suffix != ".nfg" and data.lstrip().startswith(b"EFG")):
         from .games.normal_form import GameValueError
         from .io.efg import EFGParseError, parse_efg
@@ -323,10 +325,11 @@ def _read_game(path: Path):
             raise CLIError(
                 f"{path}: {_one_line(error)} (is {path.name} a Gambit .efg file?)", EXIT_MALFORMED
             ) from None
+        except WorkTooLargeError:
+            raise
         except (GameValueError, ValueError) as error:
             raise CLIError(f"{path}: {_one_line(error)}", EXIT_MALFORMED) from None
         return "efg", game, None, None
-    from .errors import WorkTooLargeError
     from .io.nfg import NFGParseError, load_nfg
 
     try:

@@ -104,6 +104,19 @@ def test_ties_all_still_lists_a_small_tree_under_a_small_limit(tmp_path, monkeyp
     assert len(json.loads(capsys.readouterr().out)["equilibria"]) == 16
 
 
+@pytest.mark.parametrize("kind", ["efg", "nfg"])
+def test_a_file_too_large_to_read_is_refused_by_size(tmp_path, monkeypatch, capsys, kind):
+    path = tmp_path / f"big.{kind}"
+    if kind == "efg":
+        path.write_text(chain_tree(200))  # 10 KB; parsing holds about 20 bytes per byte
+    else:
+        _random_bimatrix_file(path, 60, 60)  # 7,200 payoffs in 18 KB
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "100K")
+    assert main(["solve", str(path)]) == 8
+    err = _one_line(capsys)
+    assert "needs" in err and "limit 100.0 KiB" in err, err
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
