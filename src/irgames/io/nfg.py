@@ -51,7 +51,7 @@ Large files: the payoff body (or the outcome indices) is parsed by numpy in C, n
 token, when the reader can prove that this gives the same floats (see :func:`_fast_numbers`:
 ASCII numbers separated by whitespace, one float per token, correctly rounded); anything else,
 a malformed body included, goes through the exact path, which finds the bad token's line and
-column. A 10000x1000 game (40 MB) reads in about 3 s of CPU instead of about 70 s.
+column. A 10000x1000 game (40 MB) reads in about 4 s of CPU instead of about 72 s.
 
 A ``str`` is the text of a file when it starts with ``NFG``; one line without whitespace,
 ending in ``.nfg`` or holding a path separator is a path, and a missing one raises
