@@ -5,7 +5,7 @@ Usage:
     irgames figures [--model M] [--out DIR] [--no-claims] [--json]   # the main job
     irgames claims [MODEL] [--json] [--check] [-n N] [--seed S]
     irgames sweep MODEL name=lo:hi:n ... [--out FILE.csv|FILE.nc] [--backend numpy|dask]
-    irgames solve FILE.nfg|FILE.efg [--method M] [--json]
+    irgames solve FILE.nfg|FILE.efg [--method M] [--ties all|first] [--json]
     irgames models [--json]
     irgames bench [--quick]
 
@@ -19,8 +19,12 @@ claim an error (exit 7), for scripts. ``sweep`` solves a model over a grid (``na
 axis, ``name=v1,v2,...`` explicit values, ``name=v`` held fixed) and writes CSV (to standard
 output without ``--out``) or netCDF. ``solve`` prints every equilibrium of a Gambit game file:
 a normal-form ``.nfg`` through :func:`irgames.solvers.front.solve`, an extensive-form ``.efg``
-by backward induction (perfect information; every pure subgame-perfect equilibrium) or by
-:func:`irgames.solvers.subgame_perfect.subgame_perfect` (imperfect information). ``models``
+by backward induction (perfect information; every pure subgame-perfect equilibrium, or with
+``--ties first`` one of them, the lowest-indexed best action at every tie, with the tied nodes
+counted) or by :func:`irgames.solvers.subgame_perfect.subgame_perfect` (imperfect
+information). Before solving, ``solve`` counts the bytes the method will need (for a
+normal-form game, the method's arrays; for a tree, the tied equilibria it lists) and refuses
+work that does not fit, with exit code 8. ``models``
 lists the registered models. ``bench`` runs the benchmarks of a checkout (``python -m
 benchmarks``). Models are found by :mod:`irgames.models`: every model defined in a
 module of ``irgames.models`` appears here without being listed.
@@ -37,15 +41,35 @@ for ``.nfg`` each equilibrium is ``{"strategies": [[...], ...], "payoffs", "regr
 Exit codes
 ----------
 - 0: success
-- 1: the solver failed (an unexpected error; the message says which)
-- 2: usage error (unknown subcommand, option or method)
-- 3: a file or folder does not exist or cannot be read or written (or ``bench`` outside a
-  checkout)
-- 4: the input file is malformed (the message gives line and column)
-- 5: the input is valid but not supported by this command (e.g. imperfect recall)
+- 1: the solver failed (an unexpected error, or an iterative method that did not converge:
+  :class:`~irgames.errors.ConvergenceError`; the message says which)
+- 2: usage error (unknown subcommand, option or method; an option that does not apply)
+- 3: a file or folder does not exist or cannot be read or written (any ``OSError``, e.g.
+  ``FileNotFoundError`` from a reader; or ``bench`` outside a checkout)
+- 4: the input file is malformed (:class:`~irgames.errors.ParseError`; the message gives line
+  and column)
+- 5: the input is valid but not supported by this command or method (e.g. imperfect recall;
+  :class:`~irgames.errors.SolverError`)
 - 6: an invalid value: unknown model or parameter, value outside its domain, malformed
-  ``name=lo:hi:n``
+  ``name=lo:hi:n`` (:class:`~irgames.errors.ParameterError`, and a
+  :class:`~irgames.errors.GameValueError` that no command catches itself)
 - 7: ``claims --check``: some claim fails
+- 8: refused as too large: the work needs more memory than it may use
+  (:class:`~irgames.errors.WorkTooLargeError`, raised before allocating, names the size and
+  what to do instead, e.g. ``solve --ties first`` or ``--method lemke_howson``; also a
+  ``MemoryError`` that got through). ``IRGAMES_MAX_BYTES`` sets the limit (default: half of
+  the memory available).
+- 130: interrupted by SIGINT or SIGTERM: the files being written are removed (each output is
+  written beside its target and renamed onto it only when complete, so a previous file at
+  the target is left as it was), and one line ``irgames <command>: interrupted`` is printed
+- 141: standard output was closed early (``irgames solve ... | head``): the command stops
+  quietly, as a Unix tool killed by SIGPIPE
+
+Every :class:`~irgames.errors.IrgamesError` that reaches :func:`main` is one line,
+``irgames <command>: error: <message>``, with the code of the first kind in this order that
+it is: ``WorkTooLargeError`` 8, ``ParseError`` 4, ``SolverError`` 5, ``ParameterError`` 6,
+``GameValueError`` 6, ``ConvergenceError`` 1, any other 1. Numbers are printed in full
+precision (the ``repr`` of the float: ``3e-300``, not ``0.0``).
 
 Adding a subcommand
 -------------------
@@ -65,7 +89,10 @@ them, in this module or in a module imported by :func:`_load_commands`:
     register(Command("hello", "greet", _configure_hello, _run_hello))
 
 Errors are one line on stderr, ``irgames <command>: error: <what is wrong and how to fix it>``;
-set ``IRGAMES_DEBUG=1`` to see the traceback of an unexpected error instead.
+set ``IRGAMES_DEBUG=1`` to see the traceback of an error instead. A command that writes a file
+writes it through :func:`irgames._atomic.atomic_output` (or, for a figure's PNG and CSV, a
+temporary folder beside them), and :func:`main` turns SIGTERM into ``KeyboardInterrupt`` while
+a command runs, so an interrupted command leaves no partial file.
 
 Examples
 --------
@@ -79,28 +106,37 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ._atomic import terminate_as_interrupt
+
 __all__ = [
     "COMMANDS",
+    "EXIT_BROKEN_PIPE",
     "EXIT_CLAIM_FAILS",
     "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
     "EXIT_INVALID",
     "EXIT_MALFORMED",
     "EXIT_NOT_FOUND",
     "EXIT_OK",
+    "EXIT_TOO_LARGE",
     "EXIT_UNSUPPORTED",
     "EXIT_USAGE",
     "CLIError",
@@ -118,6 +154,9 @@ EXIT_MALFORMED = 4
 EXIT_UNSUPPORTED = 5
 EXIT_INVALID = 6
 EXIT_CLAIM_FAILS = 7
+EXIT_TOO_LARGE = 8
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 class CLIError(Exception):
@@ -152,9 +191,14 @@ def register(command: Command) -> Command:
 
 # ---------------------------------------------------------------------------- helpers
 def _number(x: float) -> float:
-    """A float for output, with -0.0 and round-off below 1e-15 shown as 0."""
-    x = float(x)
-    return 0.0 if abs(x) < 1e-15 else x
+    """A float for output, in full precision (``-0.0`` shown as ``0.0``)."""
+    return float(x) + 0.0
+
+
+def _text(x: float) -> str:
+    """A number for text output: the ``repr`` of the float, the shortest text that reads
+    back to the same double (``3e-300``, ``0.1``, ``0.6000000000000001``)."""
+    return repr(_number(x))
 
 
 def _one_line(text: object) -> str:
@@ -195,6 +239,54 @@ def _models(name: str | None) -> list:
         raise CLIError(_one_line(error), EXIT_FAILURE) from None
 
 
+def _exit_code(error: BaseException) -> int:
+    """The exit code for an exception that reached :func:`main` (the module's table)."""
+    from .errors import (
+        ConvergenceError,
+        GameValueError,
+        IrgamesError,
+        ParameterError,
+        ParseError,
+        SolverError,
+        WorkTooLargeError,
+    )
+
+    table: list[tuple[type[BaseException], int]] = [
+        (WorkTooLargeError, EXIT_TOO_LARGE),
+        (MemoryError, EXIT_TOO_LARGE),
+        (ParseError, EXIT_MALFORMED),
+        (SolverError, EXIT_UNSUPPORTED),
+        (ParameterError, EXIT_INVALID),
+        (GameValueError, EXIT_INVALID),
+        (ConvergenceError, EXIT_FAILURE),
+        (IrgamesError, EXIT_FAILURE),
+        (OSError, EXIT_NOT_FOUND),
+    ]
+    for kind, code in table:
+        if isinstance(error, kind):
+            return code
+    return EXIT_FAILURE
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block (delivered after it), where POSIX allows.
+
+    For the few renames that put finished outputs in place: an interrupt then lands before or
+    after all of them, never between two.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # not POSIX, or not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 # ---------------------------------------------------------------------------- solve
 def _read_game(path: Path):
     """Read a game file.
@@ -203,15 +295,22 @@ def _read_game(path: Path):
     :mod:`irgames.io.nfg`) and ``("efg", game, None, None)`` for ``.efg`` (read by
     :func:`irgames.io.efg.read_efg`, perfect recall checked by the solver).
     """
+    from ._memory import require
+
     if not path.exists():
         raise CLIError(f"file not found: {path} (check the path)", EXIT_NOT_FOUND)
     if path.is_dir():
         raise CLIError(f"{path} is a directory; give a .nfg or .efg file", EXIT_NOT_FOUND)
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        # the bytes, their text, and the readers' work on it (the .nfg reader checks its own)
+        require(3 * size, f"reading {path} ({size:,} bytes)", advice="give a smaller file")
         data = path.read_bytes()
     except OSError as error:
         raise CLIError(f"cannot read {path}: {error.strerror}", EXIT_NOT_FOUND) from None
+    from .errors import WorkTooLargeError
+
     if suffix == ".efg" or (suffix != ".nfg" and data.lstrip().startswith(b"EFG")):
         from .games.normal_form import GameValueError
         from .io.efg import EFGParseError, parse_efg
@@ -226,6 +325,8 @@ def _read_game(path: Path):
             raise CLIError(
                 f"{path}: {_one_line(error)} (is {path.name} a Gambit .efg file?)", EXIT_MALFORMED
             ) from None
+        except WorkTooLargeError:
+            raise
         except (GameValueError, ValueError) as error:
             raise CLIError(f"{path}: {_one_line(error)}", EXIT_MALFORMED) from None
         return "efg", game, None, None
@@ -237,6 +338,8 @@ def _read_game(path: Path):
         raise CLIError(
             f"{_one_line(error)} (is {path.name} a Gambit .nfg file?)", EXIT_MALFORMED
         ) from None
+    except WorkTooLargeError:
+        raise
     except ValueError as error:  # e.g. an invalid game in a well-formed file
         raise CLIError(f"{path}: {_one_line(error)}", EXIT_MALFORMED) from None
     return "nfg", nfg.game, nfg.players, nfg.strategies
@@ -255,7 +358,70 @@ def _configure_solve(parser: argparse.ArgumentParser) -> None:
         + ", ".join(sorted(METHODS))
         + ". Trees (.efg) are solved by backward induction or subgame perfection.",
     )
+    parser.add_argument(
+        "--ties",
+        choices=["all", "first"],
+        default=None,
+        help="perfect-information trees: 'all' (the default) lists every pure subgame-perfect "
+        "equilibrium and is refused when they do not fit in memory; 'first' gives one, the "
+        "lowest-indexed best action at every tie, with the ties flagged",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _normal_form_bytes(num_actions: tuple[int, ...], games: int, method: str) -> float:
+    r"""Bytes that ``method`` allocates at once on ``games`` games of ``num_actions`` actions.
+
+    An estimate from above. Every method holds a few copies of the payoff tensor (normalised
+    payoffs, regrets). On top of that, for :math:`m \times n` games (:math:`k = m + n`):
+    Lemke-Howson pivots a tableau of :math:`k (k + 1)` floats per game, with a buffer of the
+    same size and the game's normalised payoffs; from all :math:`k` labels it runs :math:`k`
+    paths per game at once (the payoffs tiled :math:`k` times) and compares a game's
+    :math:`k` profiles pairwise (:math:`k^2 (k + 1)` floats); vertex enumeration holds
+    :func:`~irgames.solvers.vertex_enumeration.vertex_enumeration_floats` floats per game.
+
+    >>> f"{_normal_form_bytes((10000, 1000), 1, 'lemke_howson_all_labels') / 2**40:.0f} TiB"
+    '32 TiB'
+    """
+    n_players = len(num_actions)
+    payoffs = 8.0 * games * n_players * math.prod(num_actions)
+    need = 4 * payoffs
+    if n_players != 2:
+        return need
+    m, n = num_actions
+    k = m + n
+    per_path = 8.0 * (2 * k * (k + 1) + 2 * m * n)
+    if method == "lemke_howson":
+        need += games * per_path
+    elif method == "lemke_howson_all_labels":
+        need += k * (payoffs + games * per_path) + 8.0 * games * k * k * (k + 1)
+    elif method == "vertex_enumeration":
+        from .solvers.vertex_enumeration import vertex_enumeration_floats
+
+        need += 8.0 * vertex_enumeration_floats((m, n))
+    return need
+
+
+def _require_normal_form(game, method: str, path: Path) -> None:
+    """Refuse, before solving, a method whose arrays do not fit in memory."""
+    from ._memory import memory_limit, require
+    from .errors import format_bytes
+
+    limit = memory_limit()
+    games = math.prod(game.batch_shape)
+    need = _normal_form_bytes(game.num_actions, games, method)
+    if need <= limit:
+        return
+    size = "x".join(map(str, game.num_actions))
+    advice = "solve a smaller game"
+    if game.n_players == 2 and method != "lemke_howson":
+        one = _normal_form_bytes(game.num_actions, games, "lemke_howson")
+        if one <= limit:
+            advice = (
+                f"--method lemke_howson finds one equilibrium with {format_bytes(one)}, "
+                "or solve a smaller game"
+            )
+    require(need, f"{method} on the {size} game of {path}", advice=advice, limit=limit)
 
 
 def _run_solve(args: argparse.Namespace) -> int:
@@ -268,11 +434,22 @@ def _run_solve(args: argparse.Namespace) -> int:
                 EXIT_USAGE,
             )
         return _solve_tree(args, game)
-    from .games.normal_form import GameValueError
-    from .solvers.front import solve
+    if args.ties is not None:
+        raise CLIError(
+            f"--ties applies to perfect-information trees (.efg); {args.file.name} is a "
+            "normal-form game (drop --ties)",
+            EXIT_USAGE,
+        )
+    from .games.normal_form import GameValueError, payoff_units
+    from .solvers.front import choose_method, solve
 
     try:
-        eq = solve(game, method=args.method)
+        # a payoff range beyond the largest double is refused before any solver computes
+        # with it (the solvers would first warn of overflows)
+        payoff_units(game.payoffs, game.n_players)
+        method = args.method or choose_method(game)
+        _require_normal_form(game, method, args.file)
+        eq = solve(game, method=method)
     except GameValueError as error:
         raise CLIError(_one_line(error), EXIT_UNSUPPORTED) from None
     degenerate = bool(np.any(eq.degenerate))
@@ -305,15 +482,14 @@ def _run_solve(args: argparse.Namespace) -> int:
     print(f"{len(eq)} equilibri{'um' if len(eq) == 1 else 'a'}")
     for r in range(len(eq)):
         print(
-            f"equilibrium {r + 1}: regret {_number(eq.regret[r]):.3g}, "
-            f"component {int(eq.component[r])}"
+            f"equilibrium {r + 1}: regret {_text(eq.regret[r])}, component {int(eq.component[r])}"
         )
         for i, s in enumerate(eq.strategies):
             mix = ", ".join(
-                f"{name}={_number(p):.6g}" for name, p in zip(strategy_names[i], s[r], strict=True)
+                f"{name}={_text(p)}" for name, p in zip(strategy_names[i], s[r], strict=True)
             )
             name = players[i] or f"player {i + 1}"
-            print(f"  {name}: {mix}  (payoff {_number(eq.payoffs[r, i]):.6g})")
+            print(f"  {name}: {mix}  (payoff {_text(eq.payoffs[r, i])})")
     return EXIT_OK
 
 
@@ -351,26 +527,66 @@ def _pure_path(game, choice: np.ndarray, reach: np.ndarray) -> list[str]:
     return labels
 
 
+#: What a user does instead of listing every tied equilibrium of a tree.
+_TIES_ADVICE = "pass --ties first for one equilibrium with its ties flagged"
+
+
+def _spe_row_bytes(game) -> int:
+    """Bytes one listed pure SPE takes: the enumeration's arrays and the printed rows.
+
+    Per row, :func:`~irgames.solvers.backward_induction.backward_induction` holds every
+    node's continuation values (twice while a level splits rows), its choice, tie flag and
+    reach probability; the output holds one entry per information set (Python objects, about
+    400 bytes each).
+    """
+    return game.n_nodes * (16 * game.n_players + 4 + 1 + 8) + 400 * game.n_infosets
+
+
+def _perfect_information_spe(game, ties: str):
+    """Backward induction with ``--ties``: the rows to print, and whether they are all."""
+    from ._memory import memory_limit
+    from .errors import WorkTooLargeError, format_bytes
+    from .solvers.backward_induction import backward_induction
+
+    first = backward_induction(game)  # one SPE per point, ties flagged: memory O(nodes)
+    if ties == "first" or not np.any(first.ties):
+        return first, first.choice[None], first.reach[None], first.payoffs[None]
+    limit = memory_limit()
+    per_row = _spe_row_bytes(game)
+    # the solver checks the number of rows before each level's allocation; a budget in rows
+    # is the byte limit over the bytes of one row
+    max_rows = max(1, limit // per_row)
+    try:
+        result = backward_induction(game, ties="enumerate", max_equilibria=max_rows)
+    except WorkTooLargeError as error:
+        found = re.search(r"need (\d+) rows", str(error))
+        if found is None:
+            raise CLIError(f"{_one_line(error)} ({_TIES_ADVICE})", EXIT_TOO_LARGE) from None
+        rows = int(found.group(1))
+        raise CLIError(
+            f"listing every pure subgame-perfect equilibrium needs more than "
+            f"{format_bytes(rows * per_row)} ({rows:,} equilibria or more, "
+            f"{format_bytes(per_row)} each; limit {format_bytes(limit)}): {_TIES_ADVICE}; "
+            "IRGAMES_MAX_BYTES sets the limit",
+            EXIT_TOO_LARGE,
+        ) from None
+    rows = result.enumerated
+    return result, rows.choice, rows.reach, rows.payoffs
+
+
 def _solve_tree(args: argparse.Namespace, game) -> int:
     """Every pure SPE of a perfect-information tree, else every SPE (extreme points)."""
     from .games.normal_form import GameValueError
 
     width = int(game.num_children.max()) if game.n_nodes else 1
     equilibria: list[dict[str, Any]] = []
+    ties = args.ties or "all"
     try:
         if game.is_perfect_information:
-            from .solvers.backward_induction import backward_induction
-
-            result = backward_induction(game, ties="enumerate")
+            result, choices, reaches, payoffs = _perfect_information_spe(game, ties)
             method = result.method
-            if result.enumerated is not None and len(result.enumerated):
-                rows = result.enumerated
-                choices, reaches, payoffs = rows.choice, rows.reach, rows.payoffs
-            else:
-                choices, reaches = result.choice[None], result.reach[None]
-                payoffs = result.payoffs[None]
-            complete = not bool(np.any(result.ties))
             degenerate = bool(np.any(result.ties))
+            complete = not degenerate
             for choice, reach, pay in zip(choices, reaches, payoffs, strict=True):
                 behavior = np.zeros((game.n_infosets, width))
                 for h in range(game.n_infosets):
@@ -382,10 +598,24 @@ def _solve_tree(args: argparse.Namespace, game) -> int:
                         "path": _pure_path(game, choice, reach),
                     }
                 )
-            what = "every pure subgame-perfect equilibrium" + (
-                " (ties: mixtures of tied actions are equilibria too)" if degenerate else ""
-            )
+            if ties == "first" and degenerate:
+                tied = int(np.count_nonzero(result.tied))
+                what = (
+                    f"one pure subgame-perfect equilibrium: the lowest-indexed best action at "
+                    f"each of {tied} tied node{'s' if tied != 1 else ''}; --ties all lists "
+                    "every pure one, and mixtures of tied actions are equilibria too"
+                )
+            else:
+                what = "every pure subgame-perfect equilibrium" + (
+                    " (ties: mixtures of tied actions are equilibria too)" if degenerate else ""
+                )
         else:
+            if args.ties == "first":
+                raise CLIError(
+                    f"--ties applies to perfect-information trees; {args.file.name} has "
+                    "imperfect information and is solved by subgame perfection (drop --ties)",
+                    EXIT_USAGE,
+                )
             from .solvers.subgame_perfect import subgame_perfect
 
             result = subgame_perfect(game)
@@ -425,13 +655,13 @@ def _solve_tree(args: argparse.Namespace, game) -> int:
     n = len(equilibria)
     print(f"{n} subgame-perfect equilibri{'um' if n == 1 else 'a'}")
     for k, eq in enumerate(equilibria):
-        pay = ", ".join(f"{p}={u:.6g}" for p, u in zip(game.players, eq["payoffs"], strict=True))
+        pay = ", ".join(f"{p}={_text(u)}" for p, u in zip(game.players, eq["payoffs"], strict=True))
         print(f"equilibrium {k + 1}: payoffs {pay}")
         if "path" in eq:
             print(f"  path: {' -> '.join(eq['path']) or '(the root is terminal)'}")
         for row in eq["behavior"]:
             mix = ", ".join(
-                f"{a}={p:.6g}" for a, p in zip(row["actions"], row["probabilities"], strict=True)
+                f"{a}={_text(p)}" for a, p in zip(row["actions"], row["probabilities"], strict=True)
             )
             print(f"  {row['player']} at {row['infoset']}: {mix}")
     return EXIT_OK
@@ -594,6 +824,32 @@ def _default_figures_dir() -> Path:
     return Path("docs") / "figures"
 
 
+def _render_atomically(render, figure, folder: Path) -> tuple[Path, Path]:
+    """``render(figure, folder)`` with both files put in place at once, or neither.
+
+    The figure is rendered into a temporary folder beside its files (``folder/.<name>.*
+    .partial``); when both are written they are renamed onto ``<name>.png`` and
+    ``<name>.csv`` with SIGINT and SIGTERM held, so an interrupt lands before the renames
+    (the temporary folder is removed and the previous files are left as they were) or after
+    them, never between. On any error the temporary folder is removed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{figure.name}.", suffix=".partial", dir=folder))
+        written = render(figure, staging)
+        targets = tuple(folder / Path(path).name for path in written)
+        with _signals_held():
+            for path, target in zip(written, targets, strict=True):
+                os.replace(path, target)
+            shutil.rmtree(staging, ignore_errors=True)
+        return targets
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def _run_figures(args: argparse.Namespace) -> int:
     from .plot import render_figure
 
@@ -608,7 +864,7 @@ def _run_figures(args: argparse.Namespace) -> int:
     for model, figure in _progress(figures, total=len(figures), desc="figures", enabled=progress):
         start = time.perf_counter()
         try:
-            png, csv = render_figure(figure, out / model.name)
+            png, csv = _render_atomically(render_figure, figure, out / model.name)
         except OSError as error:
             raise CLIError(
                 f"cannot write into {out / model.name}: {error.strerror} (choose another --out)",
@@ -824,7 +1080,8 @@ class _Parser(argparse.ArgumentParser):
 _EPILOG = (
     "exit codes: 0 success, 1 failure, 2 usage, 3 file not found, 4 malformed file, "
     "5 unsupported input, 6 invalid value (model, parameter, domain), 7 a claim fails "
-    "(claims --check)"
+    "(claims --check), 8 refused as too large for memory, 130 interrupted (SIGINT, SIGTERM), "
+    "141 standard output closed"
 )
 
 
@@ -845,31 +1102,82 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of
+    what a closed pipe never took raises nothing at exit."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is no file (e.g. captured)
+        pass
+
+
+def _report(command: str, message: str) -> None:
+    """Print one error line on stderr (silently, if stderr is gone too)."""
+    try:
+        print(f"irgames {command}: {message}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``irgames`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
-    parser = build_parser()
+    """Run ``irgames`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code.
+
+    Every error ends as one line on stderr and the exit code of its kind (the module's
+    table); SIGINT and SIGTERM end the command with exit code 130 after the outputs being
+    written are removed; a closed standard output (``irgames solve ... | head``) ends it
+    quietly with exit code 141, as a Unix tool killed by SIGPIPE.
+    """
+    name = "irgames"
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    command: Command = args._command
-    try:
-        return int(command.run(args))
+        with terminate_as_interrupt():
+            parser = build_parser()
+            try:
+                args = parser.parse_args(list(argv) if argv is not None else None)
+            except SystemExit as exit_:
+                return int(exit_.code or 0)
+            command: Command = args._command
+            name = command.name
+            code = int(command.run(args))
+            sys.stdout.flush()  # a closed pipe fails here, inside the handlers below
+            return code
     except CLIError as error:
-        print(f"irgames {command.name}: error: {_one_line(error)}", file=sys.stderr)
+        _report(name, f"error: {_one_line(error)}")
         return error.code
     except KeyboardInterrupt:
-        print(f"irgames {command.name}: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:  # a bug or a solver failure: one line, not a traceback
+        _report(name, "interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as error:
         if os.environ.get("IRGAMES_DEBUG"):
             raise
+        from .errors import IrgamesError
+
+        code = _exit_code(error)
+        if isinstance(error, IrgamesError | MemoryError | OSError):
+            # raised on purpose (or the operating system's answer): the message says it all
+            if isinstance(error, OSError) and error.filename is not None:
+                message = f"{error.strerror or error}: {error.filename}"
+            elif type(error) is MemoryError:
+                message = (
+                    f"out of memory ({_one_line(error) or 'no details'}); give the command "
+                    "smaller work or set IRGAMES_MAX_BYTES to be refused before allocating"
+                )
+            else:
+                message = _one_line(error)
+            _report(name, f"error: {message}")
+            return code
+        # a bug or an unexpected solver failure: one line, not a traceback
         message = _one_line(f"{type(error).__name__}: {error}")
-        print(
-            f"irgames {command.name}: error: {message} (IRGAMES_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
+        _report(name, f"error: {message} (IRGAMES_DEBUG=1 shows the traceback)")
+        return code
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ def test_refuses_imperfect_information_and_unbound():
 def test_enumeration_limit_is_a_clear_error():
     game = random_tree(0, max_depth=3, batch_shape=(2,))
     game = game.with_payoffs(np.zeros_like(game.payoffs))
-    with pytest.raises(GameValueError, match="max_equilibria"):
+    with pytest.raises(WorkTooLargeError, match="max_equilibria"):
         backward_induction(game, ties="enumerate", max_equilibria=2)
 
 

@@ -58,6 +58,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._atomic import atomic_output
+from .._memory import require
 from ..errors import EFGParseError, GameValueError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 
@@ -186,9 +188,17 @@ def parse_efg(text: str, *, check_recall: bool = True) -> ExtensiveFormGame:
     ------
     EFGParseError
         With the line of the first problem.
+    WorkTooLargeError
+        If the text is too large to parse in the memory available.
     """
     if not isinstance(text, str):
         raise EFGParseError(f"expected text, got {type(text).__name__}", 1)
+    # the token list and the tree's Python objects: about 20 bytes per byte of text
+    require(
+        20 * len(text),
+        f"reading a .efg text of {len(text):,} characters",
+        advice="read a smaller tree",
+    )
     last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
     stream = _Stream(_tokens(text), last_line)
     _, v, line = stream.next("the header 'EFG 2 R'")
@@ -400,7 +410,10 @@ def parse_efg(text: str, *, check_recall: bool = True) -> ExtensiveFormGame:
 
 
 def read_efg(path: str | PathLike, *, check_recall: bool = True) -> ExtensiveFormGame:
-    """Read a ``.efg`` file (see :func:`parse_efg`)."""
+    """Read a ``.efg`` file (see :func:`parse_efg`).
+
+    A missing file raises :class:`FileNotFoundError` with the path.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="strict")
@@ -488,7 +501,8 @@ def write_efg(game: ExtensiveFormGame, path: str | PathLike | None = None, *, in
         stack.extend(int(c) for c in children[v, :k][::-1])
     text = "\n".join(lines) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        with atomic_output(path) as partial:  # complete at ``path``, or not there at all
+            partial.write_text(text, encoding="utf-8")
     return text
 
 

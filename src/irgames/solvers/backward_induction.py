@@ -65,6 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._memory import require
+from ..errors import WorkTooLargeError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError
 
@@ -295,7 +296,7 @@ def _induct(game, plan, payoffs, probs, tol_abs, enumerate_rows=None, max_rows=0
             mult = count.prod(axis=0, dtype=np.int64)  # (B,)
             total = int(mult.sum())
             if total > max_rows:
-                raise GameValueError(
+                raise WorkTooLargeError(
                     f"enumerating tied choices would need {total} rows of equilibria, more "
                     f"than max_equilibria={max_rows}; use ties='flag' or raise the limit"
                 )
