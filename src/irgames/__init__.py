@@ -72,6 +72,7 @@ from .solvers.repeated import (
     minmax_punishment,
     nash_reversion,
 )
+from .solvers.sequence_form import sequence_form_lcp, sequence_form_lp
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
 from .solvers.support_enumeration import is_degenerate, support_enumeration
@@ -165,6 +166,8 @@ __all__ = [
     "regret",
     "rubinstein",
     "screening_tree",
+    "sequence_form_lcp",
+    "sequence_form_lp",
     "sign_under",
     "solve",
     "subgame_perfect",
