@@ -747,7 +747,7 @@ def _lcp_data(sf: SequenceForm):
     N = n1 + n2 + 2 * r1 + 2 * r2
     pay = np.asarray(game.payoffs).reshape(-1, game.terminals.size, 2)
     G = pay.shape[0]
-    require(8.0 * G * N * (2 * N + 2) * 3, "the Lemke tableaux of the sequence-form LCP")
+    require(8.0 * G * N * N * 2, "the matrices M of the sequence-form LCP")
     units = _player_units(game)
     neg = (pay - pay.max(axis=1, keepdims=True)) / units[:, None, :] - 1.0  # in [-2, -1]
     flat = game.flatten() if game.batch_shape else game
@@ -782,19 +782,21 @@ def _lcp_data(sf: SequenceForm):
     return M, q, N
 
 
-def _lex_leaving(T, col, N, active, eps):
+def _lex_leaving(rhs, Binv, col, active, eps):
     """Row that leaves, per game: lexicographic minimum ratio over rows with ``col > eps``.
 
-    ``T[:, :, :N]`` is the basis inverse and ``T[:, :, -1]`` the right-hand side. Returns the
-    row (``-1`` where no entry of the column is positive: a ray).
+    Rows of ``[rhs | Binv]`` divided by ``col`` are compared entry by entry (``rhs`` first),
+    each tie kept within a relative ``1e-11``. Returns the row per game (``-1`` where no entry
+    of the column is positive, a ray, and for inactive games).
     """
     cand = (col > eps) & active[:, None]
     safe = np.where(cand, col, 1.0)
-    for k in [2 * N + 1, *range(N)]:
+    for k in range(-1, Binv.shape[2]):
         many = cand.sum(axis=1) > 1
         if not np.any(many):
             break
-        ratio = np.where(cand, T[:, :, k] / safe, np.inf)
+        values = rhs if k < 0 else Binv[:, :, k]
+        ratio = np.where(cand, values / safe, np.inf)
         best = ratio.min(axis=1, keepdims=True)
         tie = 1e-11 * np.maximum(1.0, np.abs(np.where(np.isfinite(best), best, 0.0)))
         cand = np.where(many[:, None], cand & (ratio <= best + tie), cand)
@@ -803,17 +805,36 @@ def _lex_leaving(T, col, N, active, eps):
     return rows
 
 
-def _pivot(T, basis, g, r, c):
-    """Pivot the tableaux of games ``g`` on rows ``r``, columns ``c`` (in place)."""
-    if g.size == 0:
-        return
-    Tg = T[g]
-    prow = Tg[np.arange(g.size), r, :] / Tg[np.arange(g.size), r, c][:, None]
-    colv = Tg[np.arange(g.size), :, c]
-    Tg -= colv[:, :, None] * prow[:, None, :]
-    Tg[np.arange(g.size), r, :] = prow
-    T[g] = Tg
-    basis[g, r] = c
+def _original_columns(M, var):
+    """Columns of ``[I, -M, -d]`` (``d`` = ones) for variable ``var[g]`` of each game."""
+    G, N, _ = M.shape
+    g = np.arange(G)
+    out = np.zeros((G, N))
+    w = var < N
+    out[g[w], var[w]] = 1.0
+    z = (var >= N) & (var < 2 * N)
+    out[z] = -M[g[z], :, var[z] - N]
+    out[var == 2 * N] = -1.0
+    return out
+
+
+def _pivot(rhs, Binv, basis, col, rows, var, active):
+    """Pivot the active games on ``rows`` with entering column ``col`` (in place).
+
+    The new inverse is ``Binv - c prow^T`` with ``prow`` the pivot row of ``Binv`` divided by
+    the pivot and ``c`` the column with its pivot entry lowered by one (which turns the pivot
+    row into ``prow``); inactive games get ``c = 0``.
+    """
+    ar = np.arange(rows.size)
+    rr = np.where(active, rows, 0)
+    piv = np.where(active, col[ar, rr], 1.0)
+    prow = Binv[ar, rr, :] / piv[:, None]
+    prhs = rhs[ar, rr] / piv
+    c = np.where(active[:, None], col, 0.0)
+    c[ar, rr] -= active
+    Binv -= c[:, :, None] * prow[:, None, :]
+    rhs -= c * prhs[:, None]
+    basis[ar[active], rr[active]] = var[active]
 
 
 def sequence_form_lcp(
@@ -869,30 +890,28 @@ def sequence_form_lcp(
     G = M.shape[0]
     n1, n2 = sf.n_sequences
     cap = 50 * N if max_pivots is None else int(max_pivots)
-    # tableau columns: w (0..N-1), z (N..2N-1), z0 (2N), rhs (2N+1); w - M z - d z0 = q
-    T = np.zeros((G, N, 2 * N + 2))
-    T[:, :, :N] = np.eye(N)
-    T[:, :, N : 2 * N] = -M
-    T[:, :, 2 * N] = -1.0
-    T[:, :, 2 * N + 1] = q
+    # revised form: the basis inverse of w - M z - d z0 = q (variables w 0..N-1, z N..2N-1,
+    # z0 2N) and the basic solution; the basis starts as the w's
+    require(8.0 * G * N * N * 3, "the basis inverses of Lemke's algorithm")
+    Binv = np.broadcast_to(np.eye(N), (G, N, N)).copy()
+    rhs = np.broadcast_to(q, (G, N)).copy()
     basis = np.broadcast_to(np.arange(N), (G, N)).copy()
     eps = 1e-11  # pivot entries below eps times the column's largest are taken as zero
     active = np.ones(G, dtype=bool)
     pivots = np.zeros(G, dtype=np.int64)
     # first pivot: z0 enters at the lexicographic minimum of [q, I] / d
-    r = _lex_leaving(T, np.ones((G, N)), N, active, 0.0)
-    leaving = basis[np.arange(G), r].copy()
-    _pivot(T, basis, np.arange(G), r, np.full(G, 2 * N))
+    col = -np.ones((G, N))
+    rows = _lex_leaving(rhs, Binv, -col, active, 0.0)
+    leaving = basis[np.arange(G), rows].copy()
+    _pivot(rhs, Binv, basis, col, rows, np.full(G, 2 * N), active)
     pivots += 1
     entering = np.where(leaving < N, leaving + N, leaving - N)
     for _ in range(cap):
         if not np.any(active):
             break
-        g = np.flatnonzero(active)
-        col = np.zeros((G, N))
-        col[g] = T[g, :, entering[g]]
+        col = np.matmul(Binv, _original_columns(M, entering)[:, :, None])[:, :, 0]
         big = np.abs(col).max(axis=1, keepdims=True)
-        rows = _lex_leaving(T, col, N, active, eps * np.maximum(big, 1.0))
+        rows = _lex_leaving(rhs, Binv, col, active, eps * np.maximum(big, 1.0))
         ray = active & (rows < 0)
         if np.any(ray):
             b = int(np.flatnonzero(ray)[0])
@@ -900,13 +919,14 @@ def sequence_form_lcp(
                 f"Lemke's algorithm ended on a ray for game {b} of the batch; the sequence-form "
                 "LCP should not allow that (please report the tree)"
             )
+        g = np.flatnonzero(active)
         leave = basis[g, rows[g]].copy()
-        _pivot(T, basis, g, rows[g], entering[g])
+        _pivot(rhs, Binv, basis, col, rows, entering, active)
         pivots[g] += 1
         # z0 has left, or stays basic at level zero: either way w = q + M z, z >= 0 is
         # complementary, a solution
         at = basis[g] == 2 * N
-        level = np.where(at, T[g, :, 2 * N + 1], np.inf).min(axis=1)
+        level = np.where(at, rhs[g], np.inf).min(axis=1)
         done = (leave == 2 * N) | (level <= 1e-13)
         active[g[done]] = False
         nxt = np.where(leave < N, leave + N, leave - N)
@@ -923,7 +943,7 @@ def sequence_form_lcp(
     try:
         vals = np.linalg.solve(Bmat, np.broadcast_to(q, (G, N))[..., None])[..., 0]
     except np.linalg.LinAlgError:
-        vals = T[:, :, 2 * N + 1]
+        vals = rhs
     z = np.zeros((G, 2 * N + 1))
     np.put_along_axis(z, basis, vals, axis=1)
     zz = z[:, N : 2 * N]
