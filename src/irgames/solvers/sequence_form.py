@@ -789,18 +789,43 @@ def _lex_leaving(rhs, Binv, col, active, eps):
     each tie kept within a relative ``1e-11``. Returns the row per game (``-1`` where no entry
     of the column is positive, a ray, and for inactive games).
     """
+
+    def keep_min(cand, ratio):
+        ratio = np.where(cand, ratio, np.inf)
+        best = ratio.min(axis=-1, keepdims=True)
+        tie = 1e-11 * np.maximum(1.0, np.abs(np.where(np.isfinite(best), best, 0.0)))
+        return cand & (ratio <= best + tie)
+
     cand = (col > eps) & active[:, None]
     safe = np.where(cand, col, 1.0)
-    for k in range(-1, Binv.shape[2]):
-        many = cand.sum(axis=1) > 1
-        if not np.any(many):
-            break
-        values = rhs if k < 0 else Binv[:, :, k]
-        ratio = np.where(cand, values / safe, np.inf)
-        best = ratio.min(axis=1, keepdims=True)
-        tie = 1e-11 * np.maximum(1.0, np.abs(np.where(np.isfinite(best), best, 0.0)))
-        cand = np.where(many[:, None], cand & (ratio <= best + tie), cand)
-    rows = np.where(cand.any(axis=1), np.argmax(cand, axis=1), -1)
+    cand = keep_min(cand, rhs / safe)
+    counts = cand.sum(axis=1)
+    if np.any(counts > 1):
+        # break the remaining ties on the candidate rows only: (G, c) rows of Binv / col
+        width = int(counts.max())
+        order = np.argsort(~cand, axis=1, kind="stable")[:, :width]
+        live = np.take_along_axis(cand, order, axis=1)
+        rows_g = np.arange(rhs.shape[0])[:, None]
+        sub = Binv[rows_g, order, :] / np.take_along_axis(safe, order, axis=1)[:, :, None]
+        ar = np.arange(rhs.shape[0])
+        while True:  # each round drops at least one candidate of every game it touches
+            multi = live.sum(axis=1) > 1
+            if not np.any(multi):
+                break
+            mask = live[:, :, None]
+            hi = np.where(mask, sub, -np.inf).max(axis=1)
+            lo = np.where(mask, sub, np.inf).min(axis=1)
+            differ = (hi - lo) > 1e-11 * np.maximum(1.0, np.abs(lo))
+            go = multi & differ.any(axis=1)
+            if not np.any(go):
+                break  # rows equal up to rounding: take the first
+            k = np.argmax(differ, axis=1)  # the first entry where the candidates differ
+            live = np.where(go[:, None], keep_min(live, sub[ar, :, k]), live)
+        pick = np.argmax(live, axis=1)
+        chosen = order[np.arange(rhs.shape[0]), pick]
+        rows = np.where(counts > 0, chosen, -1)
+    else:
+        rows = np.where(counts > 0, np.argmax(cand, axis=1), -1)
     rows[~active] = -1
     return rows
 
