@@ -815,20 +815,18 @@ def _lex_leaving(rhs, Binv, col, active, eps):
         live = np.take_along_axis(cand, order, axis=1)
         rows_g = np.arange(rhs.shape[0])[:, None]
         sub = Binv[rows_g, order, :] / np.take_along_axis(safe, order, axis=1)[:, :, None]
-        ar = np.arange(rhs.shape[0])
-        while True:  # each round drops at least one candidate of every game it touches
-            multi = live.sum(axis=1) > 1
-            if not np.any(multi):
-                break
-            mask = live[:, :, None]
-            hi = np.where(mask, sub, -np.inf).max(axis=1)
-            lo = np.where(mask, sub, np.inf).min(axis=1)
+        todo = np.flatnonzero(live.sum(axis=1) > 1)
+        while todo.size:  # each round drops at least one candidate of every game in it
+            sl, ss = live[todo], sub[todo]
+            mask = sl[:, :, None]
+            hi = np.where(mask, ss, -np.inf).max(axis=1)
+            lo = np.where(mask, ss, np.inf).min(axis=1)
             differ = (hi - lo) > 1e-11 * np.maximum(1.0, np.abs(lo))
-            go = multi & differ.any(axis=1)
-            if not np.any(go):
-                break  # rows equal up to rounding: take the first
+            go = differ.any(axis=1)  # where none: rows equal up to rounding, take the first
+            todo, sl, ss, differ = todo[go], sl[go], ss[go], differ[go]
             k = np.argmax(differ, axis=1)  # the first entry where the candidates differ
-            live = np.where(go[:, None], keep_min(live, sub[ar, :, k]), live)
+            live[todo] = keep_min(sl, ss[np.arange(todo.size), :, k])
+            todo = todo[live[todo].sum(axis=1) > 1]
         pick = np.argmax(live, axis=1)
         chosen = order[np.arange(rhs.shape[0]), pick]
         rows = np.where(counts > 0, chosen, -1)
@@ -939,15 +937,26 @@ def sequence_form_lcp(
     _pivot(rhs, Binv, basis, col, rows, np.full(G, 2 * N), active)
     pivots += 1
     entering = np.where(leaving < N, leaving + N, leaving - N)
+    ids = np.arange(G)  # working slot -> game; finished games are compacted away
+    final_basis = basis.copy()
+    final_rhs = rhs.copy()
+    Mw = M
     for _ in range(cap):
         if not np.any(active):
             break
-        col = np.matmul(Binv, _original_columns(M, entering)[:, :, None])[:, :, 0]
+        if active.sum() <= active.size // 2:
+            fin = ~active
+            final_basis[ids[fin]] = basis[fin]
+            final_rhs[ids[fin]] = rhs[fin]
+            ids, Binv, rhs, basis = ids[active], Binv[active], rhs[active], basis[active]
+            Mw, entering = Mw[active], entering[active]
+            active = active[active]
+        col = np.matmul(Binv, _original_columns(Mw, entering)[:, :, None])[:, :, 0]
         big = np.abs(col).max(axis=1, keepdims=True)
         rows = _lex_leaving(rhs, Binv, col, active, eps * np.maximum(big, 1.0))
         ray = active & (rows < 0)
         if np.any(ray):
-            b = int(np.flatnonzero(ray)[0])
+            b = int(ids[np.flatnonzero(ray)[0]])
             raise SolverError(
                 f"Lemke's algorithm ended on a ray for game {b} of the batch; the sequence-form "
                 "LCP should not allow that (please report the tree)"
@@ -955,7 +964,7 @@ def sequence_form_lcp(
         g = np.flatnonzero(active)
         leave = basis[g, rows[g]].copy()
         _pivot(rhs, Binv, basis, col, rows, entering, active)
-        pivots[g] += 1
+        pivots[ids[g]] += 1
         # z0 has left, or stays basic at level zero: either way w = q + M z, z >= 0 is
         # complementary, a solution
         at = basis[g] == 2 * N
@@ -970,9 +979,13 @@ def sequence_form_lcp(
                 f"Lemke's algorithm did not finish within {cap} pivots for "
                 f"{int(active.sum())} game(s); pass a larger max_pivots"
             )
+    final_basis[ids] = basis
+    final_rhs[ids] = rhs
+    basis, rhs = final_basis, final_rhs
     # recompute the basic solution from the original data: [I, -M, -d] on the basis
-    C = np.concatenate([np.broadcast_to(np.eye(N), (G, N, N)), -M, -np.ones((G, N, 1))], axis=2)
-    Bmat = np.take_along_axis(C, basis[:, None, :], axis=2)
+    Bmat = np.empty((G, N, N))
+    for j in range(N):  # structure: one column of the basis matrices at a time
+        Bmat[:, :, j] = _original_columns(M, basis[:, j])
     try:
         vals = np.linalg.solve(Bmat, np.broadcast_to(q, (G, N))[..., None])[..., 0]
     except np.linalg.LinAlgError:
