@@ -402,7 +402,7 @@ def test_lcp_on_every_two_player_tree_of_the_corpus(gambit_corpus):
     games = _corpus_two_player_trees(gambit_corpus)
     assert len(games) >= 10
     failures = []
-    disagreements = 0
+    disagreements = compared = 0
     for name, game in games:
         eq = sequence_form_lcp(game)
         if eq.relative_regret.max() > 1e-9:
@@ -414,4 +414,9 @@ def test_lcp_on_every_two_player_tree_of_the_corpus(gambit_corpus):
             if not (same or theirs_ok):
                 failures.append(f"{name}: different payoffs and gambit's profile not verified")
             disagreements += not same
+            compared += 1
     assert not failures, failures
+    # pygambit reads all but trees whose labels it refuses (one, caro2.efg, in the catalog
+    # today); where both find an equilibrium they find the same payoffs on almost all
+    assert compared >= 0.9 * len(games)
+    assert disagreements <= 0.1 * compared
