@@ -342,6 +342,16 @@ def test_lcp_handles_degenerate_trees():
     assert eq.relative_regret.max() <= 1e-9
 
 
+def test_lcp_on_a_highly_degenerate_tree_ends_at_an_equilibrium():
+    # found by hypothesis: the lexicographic ratio test cycled (a pivot on a rounding-error
+    # entry) until pivot entries were compared with the column's scale and z0 at level zero
+    # was taken as the end of the path
+    tree = random_tree(1564, n_players=2, max_depth=4, p_merge=0.6, batch_shape=(4,))
+    eq = sequence_form_lcp(tree)
+    assert eq.relative_regret.max() <= 1e-9
+    _check_against_reduced_form(tree, eq)
+
+
 def _gambit_behavior(tree, profile, nodes):
     beh = np.full((1, tree.n_infosets, tree.children.shape[1]), np.nan)
     for h in range(tree.n_infosets):
