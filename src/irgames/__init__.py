@@ -80,6 +80,7 @@ from .solvers.repeated import (
     minmax_punishment,
     nash_reversion,
 )
+from .solvers.sequence_form import sequence_form_lcp, sequence_form_lp
 from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
@@ -196,6 +197,8 @@ __all__ = [
     "repeat",
     "rubinstein",
     "screening_tree",
+    "sequence_form_lcp",
+    "sequence_form_lp",
     "sign_under",
     "solve",
     "stackelberg",
