@@ -33,8 +33,9 @@ Figures of both models share :func:`region_axes`, :func:`region_panel` and
 :func:`region_legend` (regimes over the domestic threat and the value of office).
 
 Sources: David, S. R. (1991), "Explaining Third World Alignment", *World Politics* 43(2),
-233-256; seed ``000_07c32c0179fb5827.txt`` (Drezner, "Trump, Russia and omnibalancing",
-Washington Post, 2017).
+233-256;
+Drezner, D. W. (2017), "Trump, Russia and omnibalancing", *The Washington Post*
+(Spoiler Alerts), June 2017.
 
 Examples
 --------
@@ -51,6 +52,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from irgames.models._sources import OMNIBALANCING
 from scipy.special import ndtr
 
 from irgames.analysis.parameters import Range
@@ -71,7 +73,7 @@ __all__ = [
     "threat_game",
 ]
 
-SEED = "seed 000 (Drezner, Washington Post, quoting David 1991)"
+SEED = OMNIBALANCING
 DAVID = "David 1991, World Politics 43(2)"
 
 

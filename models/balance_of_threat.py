@@ -6,7 +6,7 @@ perceived intentions. A benign hegemon attracts allies (it "looked powerful, but
 rather than threatening"); a predatory one is balanced against. But balancing is costly and a
 collective-action problem, so a predatory hegemon is accommodated for a while, until its demands
 reveal its type ("the penny has dropped"), and even then each middle power waits for others to
-pay. The hardest balancing, the military sort, comes last (seed 003, quoting Walt).
+pay. The hardest balancing, the military sort, comes last (Kluth 2026, quoting Walt).
 
 The game. :math:`N` middle powers face a hegemon :math:`H` that is predatory with probability
 :math:`\mu` (*intentions*). If :math:`H` is predatory and not contained, each middle power
@@ -61,8 +61,10 @@ strength is below :math:`\theta^* = 1 - c_{\text{eff}}/(\mu h)`.
 Sources: Walt, S. (1987), *The Origins of Alliances*, Cornell University Press; Walt (1985),
 "Alliance formation and the balance of world power", *International Security* 9(4); Diekmann
 (1985) on the volunteer's dilemma; Bliss and Nalebuff (1984); Morris and Shin (1998, 2003);
-the seeds ``003_0196c28347a3c628.txt`` (Kluth, Bloomberg, quoting Walt) and
-``004_021ccc247fb96882.txt``.
+Kluth, A. (2026), his column on Walt's balance of threat and the middle powers,
+*Bloomberg Opinion*, January 2026 and
+"How Should Russia Leverage the Shift from Balance of Power to Balance of Threat",
+*Toutiao*, August 2025 (unsigned).
 
 Examples
 --------
@@ -78,6 +80,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from irgames.models._sources import KLUTH, TOUTIAO
 from scipy.special import expit
 from scipy.stats import binom
 
@@ -95,8 +98,8 @@ __all__ = ["MODEL", "ROUNDS", "harm", "solve", "stage_game"]
 #: Rounds of demands followed on the learning paths.
 ROUNDS = 200
 
-SEED_003 = "seed 003 (Kluth, Bloomberg, quoting Walt)"
-SEED_004 = "seed 004"
+SEED_003 = KLUTH
+SEED_004 = TOUTIAO
 
 space = ParameterSpace(
     [
@@ -125,7 +128,7 @@ space = ParameterSpace(
             1,
             default=0.3,
             meaning="prior probability that the hegemon is predatory (aggressive intentions)",
-            source="Walt 1987; seed 003",
+            source=f"Walt 1987; {KLUTH}",
         ),
         Parameter(
             "stakes",
@@ -143,7 +146,7 @@ space = ParameterSpace(
             default=0.3,
             meaning="cost of balancing (higher for military balancing)",
             unit="payoff",
-            source="seed 003: 'reacting against the US as a threat is costly'",
+            source=f"{KLUTH}: 'reacting against the US as a threat is costly'",
         ),
         Parameter(
             "bandwagon_gain",
@@ -161,7 +164,7 @@ space = ParameterSpace(
             default=0.6,
             meaning="later loss from bandwagoning with a predatory hegemon",
             unit="payoff",
-            source="seed 003: 'no such thing as a lasting deal with a predatory hegemon'",
+            source=f"{KLUTH}: 'no such thing as a lasting deal with a predatory hegemon'",
         ),
         Parameter(
             "n_states",
@@ -170,7 +173,7 @@ space = ParameterSpace(
             default=8,
             integer=True,
             meaning="number of middle powers that could balance",
-            source="seed 003: 'numerous enough to pose a collective-action problem'",
+            source=f"{KLUTH}: 'numerous enough to pose a collective-action problem'",
         ),
         Parameter(
             "threshold",
@@ -702,5 +705,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="Walt 1987; Morris and Shin 1998; Bliss and Nalebuff 1984; seeds 003 and 004",
+    source=f"Walt 1987; Morris and Shin 1998; Bliss and Nalebuff 1984; {KLUTH}; {TOUTIAO}",
 )

@@ -1,6 +1,6 @@
 r"""Fleeting relationships: informal deals under turnover and the public endorsement screen.
 
-The theory (seed 002). A patron who cannot enforce its agreements in court has two ways to make
+The theory (Babitsky 2017). A patron who cannot enforce its agreements in court has two ways to make
 them hold: violence, or partners bound to it by strong personal ties ("When you cannot enforce
 your agreements by legal means, you can either use violence or only choose your partners from
 your inner circle."). Abroad it deals with politicians who lose office from time to time, who,
@@ -63,9 +63,9 @@ Three connected games make each step precise.
 
 Sources: McGillivray, F. and Smith, A. (2000), "Trust and cooperation through agent-specific
 punishments", *International Organization* 54(4); McGillivray, F. and Smith, A. (2008),
-*Punishing the Prince*; Abreu (1988) on simple penal codes; the seed
-``002_3c243af3dc800484.txt`` (Babitsky, "Trump, Le Pen and Other Fleeting Relationships",
-The Moscow Times, 30 March 2017).
+*Punishing the Prince*; Abreu (1988) on simple penal codes; the op-ed by
+Babitsky, A. (2017), "Trump, Le Pen and Other Fleeting Relationships: Is the Russian
+Scare Real?", *The Moscow Times*, 30 March 2017.
 
 Examples
 --------
@@ -78,6 +78,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from irgames.models._sources import FLEETING
 from scipy.stats import beta as beta_distribution
 
 from irgames.analysis.claims import Claim
@@ -108,7 +109,7 @@ __all__ = [
     "type_grid",
 ]
 
-SEED = "seed 002 (Babitsky 2017)"
+SEED = FLEETING
 MS = "McGillivray and Smith 2000"
 
 #: Player indices of the stage game.
@@ -740,5 +741,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="McGillivray and Smith 2000; seed 002",
+    source=f"McGillivray and Smith 2000; {FLEETING}",
 )

@@ -1,11 +1,11 @@
 r"""Issue linkage: tariffs for defence spending, cooperative and coercive.
 
-The theory (seed 001). The seed asks whether the United States can use "America’s large market
+The theory (Drezner 2018). The op-ed asks whether the United States can use "America’s large market
 and disproportionate defense contributions" to get more defence spending from its allies,
 linking two issues, trade and security. Two mechanisms are at work. *Cooperative* linkage
 (Bernheim and Whinston 1990): when two relationships are played together and cheating in
 either ends cooperation in both, the incentive constraints pool, so slack in one issue can
-sustain cooperation in the other. *Coercive* linkage (the seed's tariff threat): the sender
+sustain cooperation in the other. *Coercive* linkage (the op-ed's tariff threat): the sender
 threatens the trade relationship unless the target concedes on defence; this is Drezner's
 coercion game (:mod:`models.sanctions_paradox`) in which the target's cost of sanctions is the
 trade it stands to lose.
@@ -51,7 +51,8 @@ and the conflict expectations :math:`B_s, B_t`, solved by
 
 Sources: Bernheim, B. D. and Whinston, M. D. (1990), "Multimarket contact and collusive
 behavior", *RAND Journal of Economics* 21(1); Drezner (1999), *The Sanctions Paradox*; the
-seed ``001_119921a2a00547a1.txt``.
+Drezner, D. W. (2018), his column on coercing allies and tactical issue linkage, *The
+Washington Post* (Spoiler Alerts), mid-2018 (undated; dated by the tariffs it discusses).
 
 Examples
 --------
@@ -67,6 +68,7 @@ from __future__ import annotations
 
 import numpy as np
 from irgames.models import sanctions_paradox
+from irgames.models._sources import COERCING_ALLIES
 from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
@@ -78,7 +80,7 @@ from irgames.solvers.repeated import IncentiveThresholds, grim_trigger, linked, 
 
 __all__ = ["MODEL", "issue_thresholds", "prisoners_dilemma", "solve"]
 
-SEED = "seed 001 (Drezner)"
+SEED = COERCING_ALLIES
 
 space = ParameterSpace(
     [
@@ -148,7 +150,7 @@ space = ParameterSpace(
             default=0.05,
             closed=(False, True),
             meaning="share of the trade gains the sender loses when the deal ends",
-            source="seed 001 (America's large market)",
+            source=f"{COERCING_ALLIES} (America's large market)",
         ),
         Parameter(
             "exposure_T",
@@ -414,5 +416,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="Bernheim and Whinston 1990; Drezner 1999; seed 001",
+    source=f"Bernheim and Whinston 1990; Drezner 1999; {COERCING_ALLIES}",
 )

@@ -7,7 +7,7 @@ secondary (foreign) threats in order to counter the primary (domestic) one, and 
 appeases the foreign allies of its domestic opponents, to "split the alignment against them".
 What looks like bandwagoning is then balancing against the prime threat; and since the leader's
 dominant goal is to stay in power, it will sometimes protect itself at the expense of the
-state. Seed 000 (Drezner, on Trump, Russia and the special counsel) applies the theory to a
+state. Drezner's 2017 column (on Trump, Russia and the special counsel) applies the theory to a
 leader in legal jeopardy, for whom losing office costs more than office is worth as such. No
 formal model of omnibalancing exists in the literature; this one is ours.
 
@@ -54,8 +54,9 @@ The game is the two-threat case of the K-threat leader game of :mod:`irgames.mod
 (shared with :mod:`irgames.models.omnibalancing_threats`, its three-threat case).
 
 Sources: David, S. R. (1991), "Explaining Third World Alignment", *World Politics* 43(2),
-233-256; seed ``000_07c32c0179fb5827.txt`` (Drezner, "Trump, Russia and omnibalancing",
-Washington Post, 2017).
+233-256;
+Drezner, D. W. (2017), "Trump, Russia and omnibalancing", *The Washington Post*
+(Spoiler Alerts), June 2017.
 
 Examples
 --------
@@ -71,6 +72,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from irgames.models._sources import OMNIBALANCING
 from irgames.models._threats import (
     BETTER,
     DAVID,
@@ -508,5 +510,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="David 1991; seed 000",
+    source=f"David 1991; {OMNIBALANCING}",
 )

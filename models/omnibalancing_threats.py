@@ -10,8 +10,9 @@ the threats left (the survival index of :mod:`irgames.models._threats`). Subgame
 equilibrium by batched backward induction; the regime is the set appeased on the path.
 
 Sources: David, S. R. (1991), "Explaining Third World Alignment", *World Politics* 43(2),
-233-256; seed ``000_07c32c0179fb5827.txt`` (Drezner, "Trump, Russia and omnibalancing",
-Washington Post, 2017).
+233-256;
+Drezner, D. W. (2017), "Trump, Russia and omnibalancing", *The Washington Post*
+(Spoiler Alerts), June 2017.
 
 Examples
 --------
@@ -24,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from irgames.models._sources import OMNIBALANCING
 from irgames.models._threats import (
     ALLIES,
     DOMESTIC,
@@ -258,5 +260,5 @@ MODEL = Model(
         "foreign ally F (who, unless appeased, decides whether to back D) and an unaligned "
         "foreign rival X. Survival is a normal CDF of resources net of the threats left."
     ),
-    source="David 1991; seed 000",
+    source=f"David 1991; {OMNIBALANCING}",
 )

@@ -1,6 +1,6 @@
 r"""Repeated coercion of an ally: concessions erode as conflict expectations rise.
 
-The theory (seed 001). Coercion pays against allies because allies do not expect conflict
+The theory (Drezner 2018). Coercion pays against allies because allies do not expect conflict
 with each other; but "coercing allies only works if those expectations of future conflict
 remain low". Each round of pressure teaches the target to expect more conflict ("they are
 going to be expecting a lot more conflict down the road. This reduces their incentive to
@@ -39,7 +39,9 @@ repeated quiet and repeated loud coercion.
 
 Sources: Drezner, D. W. (1999), *The Sanctions Paradox*, ch. 2-3 (conflict expectations
 that respond to coercion); Maskin, E. and Tirole, J. (2001), "Markov perfect equilibrium",
-*JET* 100; Howard (1960) for policy iteration; the seed ``001_119921a2a00547a1.txt``.
+*JET* 100; Howard (1960) for policy iteration;
+Drezner, D. W. (2018), his column on coercing allies and tactical issue linkage, *The
+Washington Post* (Spoiler Alerts), mid-2018 (undated; dated by the tariffs it discusses).
 
 Examples
 --------
@@ -53,6 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 from irgames.models import sanctions_paradox
+from irgames.models._sources import COERCING_ALLIES
 from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
@@ -69,7 +72,7 @@ from irgames.solvers.stochastic import (
 
 __all__ = ["ACTIONS", "GRID", "HORIZON", "MODEL", "coercion_markov_game", "solve", "stage_outcomes"]
 
-SEED = "seed 001 (Drezner)"
+SEED = COERCING_ALLIES
 
 #: The grid of the target's weight on absolute gains.
 GRID = np.linspace(0.0, 1.0, 21)
@@ -108,7 +111,7 @@ space = ParameterSpace(
             5,
             default=1.0,
             meaning="sender's audience cost of backing down, when loud",
-            source="Fearon 1994; seed 001",
+            source=f"Fearon 1994; {COERCING_ALLIES}",
         ),
         Parameter(
             "a_T",
@@ -116,7 +119,7 @@ space = ParameterSpace(
             5,
             default=1.0,
             meaning="target's audience cost of conceding, when loud",
-            source="seed 001",
+            source=COERCING_ALLIES,
         ),
         Parameter(
             "w_T",
@@ -124,7 +127,7 @@ space = ParameterSpace(
             0,
             default=-20.0,
             meaning="target's raw payoff from realigning with a rival",
-            source="seed 001 (Cuba)",
+            source=f"{COERCING_ALLIES} (Cuba)",
         ),
         Parameter(
             "erosion_quiet",
@@ -133,7 +136,7 @@ space = ParameterSpace(
             default=1,
             integer=True,
             meaning="fall of B_t after a quiet threat, in grid steps of 0.05",
-            source="seed 001 (conflict expectations rise)",
+            source=f"{COERCING_ALLIES} (conflict expectations rise)",
         ),
         Parameter(
             "erosion_loud",
@@ -142,7 +145,7 @@ space = ParameterSpace(
             default=3,
             integer=True,
             meaning="fall of B_t after a loud threat, in grid steps of 0.05",
-            source="seed 001 (loud pressure)",
+            source=f"{COERCING_ALLIES} (loud pressure)",
         ),
         Parameter(
             "recovery",
@@ -534,5 +537,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="Drezner 1999; seed 001",
+    source=f"Drezner 1999; {COERCING_ALLIES}",
 )

@@ -1,12 +1,12 @@
 r"""The sanctions paradox: coercion between allies and adversaries.
 
-The theory (seed 001; Drezner 1998, 1999). Economic coercion "can yield far greater
+The theory (Drezner 2018; Drezner 1998, 1999). Economic coercion "can yield far greater
 concessions from allies than adversaries", because allies do not expect frequent conflict
 with one another, so a concession today costs them little in relative position tomorrow. Yet
 states rarely threaten their allies: the sender, too, weighs relative gains less against an
 ally, so its threat to impose costly sanctions is credible only when the target's dependence
 far exceeds its own. Threats go mostly to adversaries, the largest concessions come from
-allies: that is the paradox. The seed adds three twists, each a parameter of the same game:
+allies: that is the paradox. The op-ed adds three twists, each a parameter of the same game:
 loud (public) coercion carries audience costs and "will be more likely to generate
 resistance"; a target that stops seeing the sender as an ally can realign with a rival
 (Cuba in the 1960s); and coercion can link issues (tariffs for defence spending, see
@@ -77,8 +77,9 @@ That follows from the relative-gains utility; it is not an extra assumption.
 Sources: Drezner, D. W. (1998), "Conflict expectations and the paradox of economic
 coercion", *International Studies Quarterly* 42(4); Drezner, D. W. (1999), *The Sanctions
 Paradox*, Cambridge University Press; Fearon, J. (1994), "Domestic political audiences and
-the escalation of international disputes", *APSR* 88(3) (audience costs); the seed
-``001_119921a2a00547a1.txt`` (Drezner, on coercing allies, Cuba and issue linkage).
+the escalation of international disputes", *APSR* 88(3) (audience costs); the op-ed by
+Drezner, D. W. (2018), his column on coercing allies and tactical issue linkage, *The
+Washington Post* (Spoiler Alerts), mid-2018 (undated; dated by the tariffs it discusses).
 
 Examples
 --------
@@ -93,9 +94,9 @@ Examples
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
+from irgames.models._sources import COERCING_ALLIES
 from numpy.typing import ArrayLike
 
 from irgames.analysis.claims import Claim
@@ -114,8 +115,7 @@ __all__ = [
     "solve_at_demand",
 ]
 
-SEED = "seed 001 (Drezner)"
-SEED_FILE = "001_119921a2a00547a1.txt"
+SEED = COERCING_ALLIES
 
 #: Equilibrium regimes (on the path of play).
 REGIMES = ("status quo", "acquiescence", "deadlock", "back down", "realignment")
@@ -168,7 +168,7 @@ space = ParameterSpace(
             default=0.0,
             meaning="sender's audience cost of backing down from a public threat (0: quiet)",
             unit="payoff",
-            source="Fearon 1994; seed 001 (loud coercion)",
+            source=f"Fearon 1994; {COERCING_ALLIES} (loud coercion)",
         ),
         Parameter(
             "a_T",
@@ -177,7 +177,7 @@ space = ParameterSpace(
             default=0.0,
             meaning="target's audience cost of conceding in public (0: quiet)",
             unit="payoff",
-            source="seed 001 (loud pressure generates resistance)",
+            source=f"{COERCING_ALLIES} (loud pressure generates resistance)",
         ),
         Parameter(
             "w_T",
@@ -187,7 +187,7 @@ space = ParameterSpace(
             meaning="target's raw payoff from realigning with a rival (its outside option; "
             "-20 is below any deadlock, i.e. no real option)",
             unit="payoff",
-            source="seed 001 (Cuba)",
+            source=f"{COERCING_ALLIES} (Cuba)",
         ),
         Parameter(
             "D_max",
@@ -775,10 +775,6 @@ figures = [
     ),
 ]
 
-#: Where the seed lives (tests check that every quote is in it): the project's shared files,
-#: beside the checkout (``../shared/seeds``).
-SEED_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / SEED_FILE
-
 
 MODEL = Model(
     "sanctions_paradox",
@@ -788,5 +784,5 @@ MODEL = Model(
     claims=claims,
     figures=figures,
     description=__doc__.split("\n\n")[1],
-    source="Drezner 1998 (ISQ), Drezner 1999; seed 001",
+    source=f"Drezner 1998 (ISQ), Drezner 1999; {COERCING_ALLIES}",
 )

@@ -29,6 +29,9 @@ settings.load_profile(
 )
 
 REPO = Path(__file__).resolve().parents[1]
+#: The op-eds the theories come from (the project's shared files, not part of the repository).
+OP_EDS = Path(os.environ.get("IRGAMES_OP_EDS", REPO.parent / "shared" / "seeds"))
+
 GAMBIT = Path(
     os.environ.get("IRGAMES_GAMBIT_CORPUS", REPO.parent / "shared" / "validation" / "gambit")
 )
@@ -52,3 +55,18 @@ def gambit_corpus() -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return GAMBIT
+
+
+@pytest.fixture(scope="session")
+def op_eds() -> Path:
+    """The folder of the five op-eds, as ``gambit_corpus`` treats Gambit's catalog."""
+    if not OP_EDS.is_dir():
+        reason = (
+            f"the op-eds the theories quote were not found at {OP_EDS}; set IRGAMES_OP_EDS to "
+            "the folder 'seeds' of the project's shared files (default: ../shared/seeds beside "
+            "the checkout)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return OP_EDS

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from irgames.models.issue_linkage import MODEL, QUOTES
-from irgames.models.sanctions_paradox import SEED_PATH
+from irgames.models.issue_linkage import MODEL
 
 from irgames.analysis.parameters import ParameterError
 from irgames.testing import assert_claim
@@ -96,16 +95,6 @@ def test_coercive_linkage_is_drezners_game_with_trade_costs(seed):
 @pytest.mark.parametrize("claim", model.claims, ids=lambda c: c.name)
 def test_claim_holds_over_its_domain(claim):
     assert_claim(model, claim, n=300, seed=5, segments=20, use_hypothesis=False)
-
-
-def test_quotes_are_from_the_seed():
-    if not SEED_PATH.exists():
-        pytest.skip("seed file not available")
-    text = SEED_PATH.read_text(encoding="utf-8")
-    for claim in model.claims:
-        assert claim.quote in text, claim.name
-    for quote in QUOTES.values():
-        assert quote in text
 
 
 def test_linkage_figure_shows_the_band_of_theories_md():

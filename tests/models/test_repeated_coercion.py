@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from irgames.models.repeated_coercion import GRID, HORIZON, MODEL, QUOTES, coercion_markov_game
-from irgames.models.sanctions_paradox import SEED_PATH
+from irgames.models.repeated_coercion import GRID, HORIZON, MODEL, coercion_markov_game
 
 from irgames.analysis.parameters import ParameterError
 from irgames.solvers.stochastic import policy_iteration, value_iteration
@@ -116,16 +115,6 @@ def test_a_target_with_an_outside_option_realigns_under_loud_coercion():
 @pytest.mark.parametrize("claim", model.claims, ids=lambda c: c.name)
 def test_claim_holds_over_its_domain(claim):
     assert_claim(model, claim, n=200, seed=7, segments=15, use_hypothesis=False)
-
-
-def test_quotes_are_from_the_seed():
-    if not SEED_PATH.exists():
-        pytest.skip("seed file not available")
-    text = SEED_PATH.read_text(encoding="utf-8")
-    for claim in model.claims:
-        assert claim.quote in text, claim.name
-    for quote in QUOTES.values():
-        assert quote in text
 
 
 def test_sweeps_on_numpy_and_dask_agree():

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from irgames.models.sanctions_paradox import MODEL, QUOTES, SEED_PATH, solve_at_demand
+from irgames.models.sanctions_paradox import MODEL, solve_at_demand
 
 from irgames.analysis.parameters import ParameterError
 from irgames.testing import assert_claim, assert_closed_form
@@ -149,16 +149,6 @@ def test_deadlock_and_realignment_occur():
 @pytest.mark.parametrize("claim", model.claims, ids=lambda c: c.name)
 def test_claim_holds_over_its_domain(claim):
     assert_claim(model, claim, n=400, seed=3, segments=25, use_hypothesis=False)
-
-
-def test_quotes_are_from_the_seed():
-    if not SEED_PATH.exists():
-        pytest.skip("seed file not available")
-    text = SEED_PATH.read_text(encoding="utf-8")
-    for claim in model.claims:
-        assert claim.quote in text, claim.name
-    for quote in QUOTES.values():
-        assert quote in text
 
 
 def test_sweeps_on_numpy_and_dask_agree():
