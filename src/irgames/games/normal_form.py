@@ -171,26 +171,31 @@ def payoff_units(payoffs: np.ndarray, n_players: int, *, batch_last: bool = Fals
         table = payoffs.reshape(n_players, cells, *batch)
         with np.errstate(over="ignore"):
             ranges = table.max(axis=1) - table.min(axis=1)
-        return _unit(ranges)
+        return _unit(ranges, player_axis=0)
     lead = payoffs.shape[: payoffs.ndim - n_players]  # (*batch, n_players)
     cells = int(np.prod(payoffs.shape[payoffs.ndim - n_players :], dtype=np.int64))
     table = payoffs.reshape(*lead, cells)  # explicit: an empty batch has no -1 to infer
     with np.errstate(over="ignore"):
         ranges = table.max(axis=-1) - table.min(axis=-1)
-    return _unit(ranges)
+    return _unit(ranges, player_axis=-1)
 
 
-def _unit(spread: np.ndarray) -> np.ndarray:
+def _unit(spread: np.ndarray, *, player_axis: int | None = None) -> np.ndarray:
     r"""Payoff ranges as units: 1 where a range is zero; an error where it overflows.
 
     A range beyond the largest double (payoffs near :math:`\pm 10^{308}`) would make every
     relative tolerance infinite, so that any profile passed for an equilibrium.
+    ``player_axis`` names the axis of ``spread`` that indexes players (per-player units), so
+    that the message names the player and the game apart.
     """
     if not np.all(np.isfinite(spread)):
-        bad = np.argwhere(~np.isfinite(spread))[0] if np.ndim(spread) else ()
+        bad = [int(x) for x in np.argwhere(~np.isfinite(spread))[0]] if np.ndim(spread) else []
+        who = "a player's"
+        if player_axis is not None:
+            who = f"player {bad.pop(player_axis % np.ndim(spread))}'s"
+        where = f" in the game at batch index {tuple(bad)}" if bad else ""
         raise GameValueError(
-            "a player's payoff range overflows double precision in the game at batch index "
-            f"{tuple(int(x) for x in bad)}; rescale the payoffs"
+            f"{who} payoff range overflows double precision{where}; rescale the payoffs"
         )
     return np.where(spread > 0, spread, 1.0)
 
