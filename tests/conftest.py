@@ -29,44 +29,37 @@ settings.load_profile(
 )
 
 REPO = Path(__file__).resolve().parents[1]
-#: The op-eds the theories come from (the project's shared files, not part of the repository).
-OP_EDS = Path(os.environ.get("IRGAMES_OP_EDS", REPO.parent / "shared" / "seeds"))
-
-GAMBIT = Path(
-    os.environ.get("IRGAMES_GAMBIT_CORPUS", REPO.parent / "shared" / "validation" / "gambit")
-)
+#: The project's shared files (not part of the repository: several are GPL), laid beside the
+#: checkout as ``../shared`` for the developers and for CI.
+SHARED = REPO.parent / "shared"
 
 
-@pytest.fixture(scope="session")
-def gambit_corpus() -> Path:
-    """Root of Gambit's catalog of games.
+def shared_folder(variable: str, relative: str, what: str) -> Path:
+    """A folder of the shared files, ``$variable`` or ``../shared/<relative>``.
 
     Absent, the test is skipped with a reason that says how to point at it; in CI (the
     environment variable ``CI`` set) its absence is a failure, since CI lays ``shared/`` beside
     the checkout.
     """
-    if not GAMBIT.is_dir():
+    folder = Path(os.environ.get(variable, SHARED / relative))
+    if not folder.is_dir():
         reason = (
-            f"Gambit's game catalog not found at {GAMBIT}; set IRGAMES_GAMBIT_CORPUS to the "
-            "folder 'validation/gambit' of the project's shared files (default: "
-            "../shared/validation/gambit beside the checkout)"
+            f"{what} not found at {folder}; set {variable} to the folder '{relative}' of the "
+            f"project's shared files (default: ../shared/{relative} beside the checkout)"
         )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    return GAMBIT
+    return folder
+
+
+@pytest.fixture(scope="session")
+def gambit_corpus() -> Path:
+    """Root of Gambit's catalog of games."""
+    return shared_folder("IRGAMES_GAMBIT_CORPUS", "validation/gambit", "Gambit's game catalog")
 
 
 @pytest.fixture(scope="session")
 def op_eds() -> Path:
-    """The folder of the five op-eds, as ``gambit_corpus`` treats Gambit's catalog."""
-    if not OP_EDS.is_dir():
-        reason = (
-            f"the op-eds the theories quote were not found at {OP_EDS}; set IRGAMES_OP_EDS to "
-            "the folder 'seeds' of the project's shared files (default: ../shared/seeds beside "
-            "the checkout)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return OP_EDS
+    """The folder of the five op-eds the theories quote."""
+    return shared_folder("IRGAMES_OP_EDS", "seeds", "the op-eds the theories quote")
