@@ -36,6 +36,7 @@ from .analysis.registry import all_models, get_model
 from .analysis.selection import follow_branches, regime_map
 from .analysis.statics import derivative, elasticity, monotone, sign_under
 from .analysis.sweep import SweepResult, sweep
+from .estimation import estimate, simulate
 from .games.anonymous import AnonymousBinaryGame
 from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from .games.normal_form import GameValueError, NormalFormGame
@@ -124,6 +125,7 @@ __all__ = [
     "elasticity",
     "equilibrium_payoffs",
     "errors",
+    "estimate",
     "exact_equilibria",
     "exact_regret",
     "expected_payoffs",
@@ -166,6 +168,7 @@ __all__ = [
     "rubinstein",
     "screening_tree",
     "sign_under",
+    "simulate",
     "solve",
     "subgame_perfect",
     "support_enumeration",

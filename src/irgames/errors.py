@@ -14,7 +14,8 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     ├── ParameterError (ValueError)          a parameter value outside its space
     ├── SolverError (ValueError)             a method that does not apply to this game
     │   └── WorkTooLargeError (MemoryError)  work refused before allocation, with its size
-    └── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
+    ├── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
+    └── IdentificationWarning (UserWarning)  a fitted model may not be identified (a warning)
 
 Examples
 --------
@@ -32,6 +33,7 @@ __all__ = [
     "ConvergenceError",
     "EFGParseError",
     "GameValueError",
+    "IdentificationWarning",
     "IrgamesError",
     "NFGParseError",
     "ParameterError",
@@ -127,3 +129,8 @@ def format_bytes(n: float) -> str:
             return f"{int(n)} B" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     raise AssertionError("unreachable")
+
+
+class IdentificationWarning(IrgamesError, UserWarning):
+    """A fitted statistical model may not be identified: a Hessian that is not negative
+    definite, perfect separation, or an outcome never observed (``irgames.estimate``)."""
