@@ -52,3 +52,27 @@ def gambit_corpus() -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return GAMBIT
+
+
+ESTIMATION = Path(
+    os.environ.get("IRGAMES_ESTIMATION_DATA", REPO.parent / "shared" / "validation" / "estimation")
+)
+
+
+@pytest.fixture(scope="session")
+def estimation_data() -> Path:
+    """Folder of the R package games' data sets (CSV) for the estimation tests.
+
+    Absent, the test is skipped with a reason that says how to point at it; in CI its absence
+    is a failure, as for :func:`gambit_corpus`.
+    """
+    if not ESTIMATION.is_dir():
+        reason = (
+            f"estimation data not found at {ESTIMATION}; set IRGAMES_ESTIMATION_DATA to the "
+            "folder 'validation/estimation' of the project's shared files (default: "
+            "../shared/validation/estimation beside the checkout)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return ESTIMATION

@@ -176,6 +176,7 @@ class Pass:
     reach: np.ndarray  # (n, T): outcome probabilities
     grad: np.ndarray | None  # (n, F + S): d loglik_n / d (free utilities, log-scale groups)
     clamped: np.ndarray  # (n,) bool: an observed move's probability hit a clamp
+    weights: dict  # decision node -> w_v (n, T), reach after R minus reach after L
 
 
 def forward(
@@ -226,6 +227,7 @@ def forward(
     clamped = np.zeros(n, dtype=bool)
     gll = np.zeros((n, K)) if grad else None
     eye = np.eye(T)
+    wdict: dict[int, np.ndarray] = {}
     for v in range(tree.parent.size - 1, -1, -1):
         kind = tree.mover[v]
         if kind == TERMINAL:
@@ -256,6 +258,7 @@ def forward(
         c0, c1 = int(kids[0]), int(kids[1])
         r0, r1 = rho[c0], rho[c1]
         w = r1 - r0  # (n, T)
+        wdict[v] = w
         um = u[:, :, m]
         delta = np.einsum("nt,nt->n", w, um)
         if errors == "private":
@@ -328,4 +331,4 @@ def forward(
                 sign = np.where(take_R, 1.0, -1.0)
                 gll += (sign * ratio)[:, None] * dz
         del rho[c0], rho[c1], drho[c0], drho[c1]
-    return Pass(loglik=loglik, reach=np.asarray(rho[0]), grad=gll, clamped=clamped)
+    return Pass(loglik=loglik, reach=np.asarray(rho[0]), grad=gll, clamped=clamped, weights=wdict)

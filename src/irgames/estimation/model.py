@@ -138,7 +138,7 @@ class StrategicModel:
         self.errors = errors
         self.utilities = self._parse_utilities(utilities)
         self.scales = self._parse_scale(scale)
-        self._check_identification()
+        self._check_formulas()
 
     # ---- parsing
     def _player_index(self, player) -> int:
@@ -239,22 +239,22 @@ class StrategicModel:
             "shock) or a mapping {player: formula} (one per player)"
         )
 
-    def _check_identification(self) -> None:
-        """Lewis and Schultz (2003): no term in all utilities a mover can reach."""
+    def _check_formulas(self) -> None:
         formulaic = _formulaic()
-        tree = self.tree
-        terms = {}
-        for ut in self.utilities:
+        for item in [*self.utilities, *self.scales]:
             try:
-                f = formulaic.Formula(ut.formula)
+                formulaic.Formula(item.formula)
             except Exception as error:
                 raise ParameterError(
-                    f"cannot read the formula {ut.formula!r} of player "
-                    f"{tree.players[ut.player]} at terminal {tree.terminal_labels[ut.terminal]}:"
-                    f" {error}"
+                    f"{self._describe(item)} cannot read the formula {item.formula!r}: "
+                    f"{str(error).splitlines()[0]}"
                 ) from None
-            names = {str(term) for term in f.rhs} if hasattr(f, "rhs") else {str(x) for x in f}
-            terms[(ut.player, ut.terminal)] = names
+
+    def check_identification(self) -> None:
+        """Lewis and Schultz (2003): no column of the design (the constant included) may enter
+        every utility of a mover at the terminals that can follow her move."""
+        tree = self.tree
+        terms = {(ut.player, ut.terminal): set(ut.terms) for ut in self.utilities}
         for v in tree.decision_nodes:
             m = int(tree.mover[v])
             below = tree.subtree_terminals(int(v))
@@ -269,6 +269,14 @@ class StrategicModel:
                     f"({[tree.terminal_labels[int(t)] for t in below]}); remove them from one "
                     "of those utilities (or fix one at 0)"
                 )
+
+    def utilities_spec(self) -> dict[tuple[str, str], str]:
+        """The utilities as ``{(player, terminal): formula}`` (those fixed at 0 left out)."""
+        tree = self.tree
+        return {
+            (tree.players[u.player], tree.terminal_labels[u.terminal]): u.formula
+            for u in self.utilities
+        }
 
     # ---- data
     def required_columns(self) -> list[str]:
@@ -332,6 +340,8 @@ class StrategicModel:
                     "it at 0"
                 )
             out.append(X)
+        if fit:
+            self.check_identification()
         return Xs, Zs
 
     def index(self) -> pd.MultiIndex:
@@ -797,17 +807,20 @@ def estimate(
     else:
         vcov = np.full((k, k), np.nan)
         bse = np.full(k, np.nan)
-        separated = _separated_nodes(model, theta, Xs, Zs, y)
-        why = (
-            f"; perfect separation at node(s) {separated}: every observed move there is "
-            "predicted with probability 1, so the MLE does not exist (drop or combine the "
-            "separating regressors)"
-            if separated
-            else "; a term may have no variation or be collinear with others"
-        )
         warnings.warn(
             "the Hessian of the log-likelihood is not negative definite at the estimate: the "
-            f"model is not locally identified, standard errors are NaN{why}",
+            "model is not locally identified and its standard errors are NaN (a term may have "
+            "no variation among the observations where it matters, or be collinear with others)",
+            IdentificationWarning,
+            stacklevel=2,
+        )
+    separated = _separation(model, theta, Xs, Zs, y)
+    if separated:
+        warnings.warn(
+            f"perfect separation of the observed moves of {'; '.join(separated)}: the "
+            "likelihood grows without bound along these coefficients, so the MLE does not exist"
+            " and the estimates and standard errors are meaningless; drop or combine the "
+            "separating regressors",
             IdentificationWarning,
             stacklevel=2,
         )
@@ -819,7 +832,7 @@ def estimate(
         loglik=float(ll_obs.sum()),
         loglik_obs=ll_obs,
         nobs=int(y.size),
-        converged=converged and local_id,
+        converged=converged and local_id and not separated,
         local_id=local_id,
         hessian=H,
         model=model,
@@ -833,29 +846,60 @@ def estimate(
     )
 
 
-def _separated_nodes(model, theta, Xs, Zs, y) -> list[int]:
-    """Decision nodes where every observed move has fitted probability above 1 - 1e-6.
+def _separation(model, theta, Xs, Zs, y) -> list[str]:
+    r"""Players whose observed moves are (quasi-)separated by a direction of their parameters.
 
-    The probability of R at node ``v`` is the reach of the terminals after R over the reach
-    of the terminals after ``v`` (both from the root).
+    With the reach weights :math:`w_v` held at the estimate, player :math:`m`'s index at her
+    node :math:`v` is linear in her coefficients, :math:`\Delta_{n,v} = D_{n,v}\beta_m`. The
+    moves are separated when some direction :math:`d` satisfies :math:`s_{n}D_{n,v} d \ge 0`
+    for every observed move (:math:`s = +1` for R, :math:`-1` for L) with a positive sum: then
+    the likelihood grows without bound along :math:`d` and the MLE does not exist. One linear
+    programme per player finds such a :math:`d` (exact for last movers, whose weights are
+    constant).
     """
     tree = model.tree
-    reach = model.evaluate(theta, Xs, Zs)[0].reach
-    out = []
-    for v in tree.decision_nodes:  # loop over the tree's nodes, vectorised over observations
-        a_obs = tree.path_action[v, y]
-        on = a_obs >= 0
-        if not on.any():
+    res, _ = model.evaluate(theta, Xs, Zs, y)
+    found = []
+    for m in range(tree.n_players):
+        cols = [j for j, ut in enumerate(model.utilities) if ut.player == m]
+        if not cols:
             continue
-        after_v = tree.path_action[v] >= 0
-        taken = tree.path_action[v][None, :] == a_obs[on][:, None]
-        num = np.where(taken, reach[on], 0.0).sum(axis=1)
-        den = reach[on][:, after_v].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            p_taken = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-        if np.all(p_taken > 1.0 - 1e-6):
-            out.append(int(v))
-    return out
+        blocks = []
+        for v in tree.decision_nodes:
+            if tree.mover[v] != m:
+                continue
+            a_obs = tree.path_action[v, y]
+            on = a_obs >= 0
+            if not on.any():
+                continue
+            w = res.weights[int(v)][on]
+            D = np.column_stack([w[:, model.utilities[j].terminal, None] * Xs[j][on] for j in cols])
+            blocks.append(np.where(a_obs[on] == 1, 1.0, -1.0)[:, None] * D)
+        if not blocks:
+            continue
+        A = np.vstack(blocks)
+        k = A.shape[1]
+        lp = optimize.linprog(
+            np.zeros(k),
+            A_ub=-A,
+            b_ub=np.zeros(A.shape[0]),
+            A_eq=A.sum(axis=0, keepdims=True),
+            b_eq=[1.0],
+            bounds=[(None, None)] * k,
+            method="highs",
+        )
+        if lp.status == 0:
+            d = lp.x
+            names = [
+                f"u{tree.players[m]}{tree.terminal_labels[model.utilities[j].terminal]}:{term}"
+                for j in cols
+                for term in model.utilities[j].terms
+            ]
+            big = np.abs(d) > 1e-6 * np.abs(d).max()
+            found.append(
+                f"player {tree.players[m]} ({[n for n, b in zip(names, big, strict=True) if b]})"
+            )
+    return found
 
 
 # ---------------------------------------------------------------------------- simulation
