@@ -119,7 +119,7 @@ def direct_loglik(tree, params, row, y, link, errors, s=(1.0, 1.0, 1.0)):
 
 
 def loglik_and_grad(model, data, outcome, theta):
-    frame, y, Xs, Zs, w, _ = _prepare(model, data, outcome, None)
+    _, y, Xs, Zs, _, _ = _prepare(model, data, outcome, None)
     res, g = model.evaluate(np.asarray(theta, float), Xs, Zs, y, grad=True)
     return res, g, (Xs, Zs, y)
 
@@ -233,7 +233,7 @@ def test_prebuilt_trees_match_treebuilder_and_efg():
         )
     )
     via_efg = parse_efg(write_efg(egame12()))
-    make, utilities, labels = SPECS["egame12"]
+    make, utilities, _ = SPECS["egame12"]
     data = covariates(200, seed=7)
     truth = random_params(StrategicModel(make(), utilities), data, seed=1)
     data["y"] = simulate(make(), data, truth, seed=2, utilities=utilities)
@@ -373,7 +373,7 @@ def small():
 
 def test_missing_outcome_column(small):
     data, utilities = small
-    with pytest.raises(ParameterError, match="outcome column.*'war'.*not in the data"):
+    with pytest.raises(ParameterError, match=r"outcome column.*'war'.*not in the data"):
         estimate(egame12(), data, outcome="war", utilities=utilities)
 
 
@@ -502,13 +502,18 @@ def test_result_object(small):
 def test_simulate_is_seeded_and_follows_the_probabilities():
     data = covariates(20000, seed=1)
     make, utilities, _ = SPECS["egame122"]
-    truth = random_params(StrategicModel(make(), utilities), data, seed=3)
+    model = StrategicModel(make(), utilities)
+    truth = random_params(model, data, seed=3)
     a = simulate(make(), data, truth, seed=5, utilities=utilities)
     b = simulate(make(), data, truth, seed=5, utilities=utilities)
-    assert a.equals(b)
-    fit_probs = estimate(make(), data.assign(y=a), outcome="y", utilities=utilities).predict(data)
-    freq = a.value_counts(normalize=True).reindex(fit_probs.columns)
-    np.testing.assert_allclose(freq, fit_probs.mean(), atol=0.01)
+    c = simulate(make(), data, truth, seed=6, utilities=utilities)
+    assert a.equals(b) and not a.equals(c)
+    res, _, _ = loglik_and_grad(model, data.assign(y=a), "y", truth.to_numpy())
+    probs = res.reach  # the model's outcome probabilities per row, at the truth
+    freq = a.value_counts(normalize=True).reindex(model.tree.terminal_labels).to_numpy()
+    # the frequencies match the mean probabilities within 4 binomial standard errors
+    mean = probs.mean(axis=0)
+    assert np.all(np.abs(freq - mean) < 4 * np.sqrt(mean * (1 - mean) / len(data)))
     # a Series of plain terms simulates without the formulas
     plain = simulate(
         egame12(),
