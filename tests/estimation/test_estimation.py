@@ -643,3 +643,26 @@ def test_leblang_2003_fit(estimation_data):
     assert fit.converged and fit.local_id
     # the market attacks less when reserves are high and more when overvalued (Leblang 2003)
     assert fit.params[("1", "1", "lreserves")] > 0 > fit.params[("1", "1", "overval")]
+
+
+@pytest.mark.parametrize("errors", ["agent", "private"])
+def test_batched_bootstrap_equals_refitting_each_resample(errors):
+    """Each replicate of the batched bootstrap is the fit on its resample (as frequency
+    weights), and the bootstrap spread is close to the Hessian's standard errors."""
+    make, utilities, _ = SPECS["egame12"]
+    data = covariates(500, seed=1)
+    truth = random_params(StrategicModel(make(), utilities), data, seed=2, size=1.0)
+    data["y"] = simulate(make(), data, truth, seed=3, utilities=utilities, errors=errors)
+    fit = estimate(make(), data, outcome="y", utilities=utilities, errors=errors)
+    boot = fit.bootstrap(40, seed=1)
+    assert boot.converged.all()
+    assert (boot.counts.sum(axis=1) == len(data)).all()
+    for b in (0, 17):
+        ref = estimate(
+            make(), data, outcome="y", utilities=utilities, errors=errors, weights=boot.counts[b]
+        )
+        np.testing.assert_allclose(boot.params.iloc[b], ref.params, atol=1e-6)
+    ratio = boot.bse / fit.bse
+    assert np.all((ratio > 0.6) & (ratio < 1.6)), ratio
+    again = fit.bootstrap(40, seed=1)
+    assert again.params.equals(boot.params)

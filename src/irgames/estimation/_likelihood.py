@@ -177,6 +177,7 @@ class Pass:
     grad: np.ndarray | None  # (n, F + S): d loglik_n / d (free utilities, log-scale groups)
     clamped: np.ndarray  # (n,) bool: an observed move's probability hit a clamp
     weights: dict  # decision node -> w_v (n, T), reach after R minus reach after L
+    dreach: np.ndarray | None = None  # (n, T, F + S): Jacobian of ``reach`` (with grad)
 
 
 def forward(
@@ -331,4 +332,14 @@ def forward(
                 sign = np.where(take_R, 1.0, -1.0)
                 gll += (sign * ratio)[:, None] * dz
         del rho[c0], rho[c1], drho[c0], drho[c1]
-    return Pass(loglik=loglik, reach=np.asarray(rho[0]), grad=gll, clamped=clamped, weights=wdict)
+    dreach = drho.get(0) if grad else None
+    if grad and dreach is None:
+        dreach = np.zeros((n, T, K))
+    return Pass(
+        loglik=loglik,
+        reach=np.asarray(rho[0]),
+        grad=gll,
+        clamped=clamped,
+        weights=wdict,
+        dreach=dreach,
+    )

@@ -578,6 +578,13 @@ class EstimationResult:
         """
         return _predict(self.model, self.params.to_numpy(), data if data is not None else self.data)
 
+    def bootstrap(self, n: int = 1000, seed=None, **options):
+        """Refit on ``n`` resamples of the observations, all in one batched likelihood per
+        step; see :func:`irgames.estimation.bootstrap.bootstrap`."""
+        from .bootstrap import bootstrap
+
+        return bootstrap(self, n, seed, **options)
+
     def vuong(self, other: EstimationResult) -> tuple[float, float]:
         r"""Vuong's non-nested test of this fit against ``other`` (same observations).
 
