@@ -46,6 +46,7 @@ FAMILIES = {
     "backward_induction": "benchmarks.bench_backward_induction",
     "sweep": "benchmarks.bench_sweep",
     "repeated": "benchmarks.bench_repeated",
+    "estimation": "benchmarks.bench_estimation",
 }
 
 

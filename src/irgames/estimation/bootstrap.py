@@ -14,7 +14,10 @@ outcome probability, so that
     \mathcal I_b = \sum_i c_{bi} \sum_t \frac{J_{it} J_{it}^\top}{P_{it}}, \qquad
     \theta_b \leftarrow \theta_b + \mathcal I_b^{-1} g_b,
 
-with the step halved for the replicates whose likelihood would fall. The bootstrap standard
+with the step halved for the replicates whose likelihood would fall. Replicates that still move
+after a few steps (Fisher scoring converges only linearly) switch to Newton steps on the
+observed information, central differences of the batched scores, computed once and reused
+for the following steps. The bootstrap standard
 error is the standard deviation of the converged replicates' estimates. Replicates are taken in
 chunks sized to the memory limit (:func:`irgames._memory.require`).
 """
@@ -107,7 +110,25 @@ def _rows(model, thetas, Xs, Zs, y, counts, *, grad: bool):
     return ll, score, info
 
 
-def bootstrap(fit, n: int = 1000, seed=None, *, maxiter: int = 30, tol: float = 1e-8):
+def _observed_information(model, thetas, Xs, Zs, y, counts) -> np.ndarray:
+    """Minus the Hessian of each replicate's log-likelihood: central differences of the
+    batched scores (one pair of passes per coefficient), symmetrised."""
+    b, k = thetas.shape
+    H = np.empty((b, k, k))
+    for j in range(k):  # loop over coefficients, each a batched pass over all replicates
+        h = 1e-5 * np.maximum(1.0, np.abs(thetas[:, j]))
+        up, down = thetas.copy(), thetas.copy()
+        up[:, j] += h
+        down[:, j] -= h
+        s_up = _rows(model, up, Xs, Zs, y, counts, grad=True)[1]
+        s_down = _rows(model, down, Xs, Zs, y, counts, grad=True)[1]
+        H[:, :, j] = (s_up - s_down) / (2.0 * h[:, None])
+    return -0.5 * (H + np.swapaxes(H, 1, 2))
+
+
+def bootstrap(
+    fit, n: int = 1000, seed=None, *, maxiter: int = 40, tol: float = 1e-8, newton_after: int = 6
+):
     """Refit ``fit`` on ``n`` resamples of its observations, batched (see the module).
 
     Parameters
@@ -120,6 +141,10 @@ def bootstrap(fit, n: int = 1000, seed=None, *, maxiter: int = 30, tol: float = 
         Fisher-scoring iterations at most.
     tol : float
         A replicate has converged when its step is below ``tol * max(1, |theta|)``.
+    newton_after : int
+        Replicates still moving after this many Fisher-scoring steps switch to steps on the
+        observed information (central differences of the batched scores, refreshed every 5
+        steps).
 
     Returns
     -------
@@ -154,12 +179,22 @@ def bootstrap(fit, n: int = 1000, seed=None, *, maxiter: int = 30, tol: float = 
         counts = drawn * base
         thetas = np.tile(theta0, (b, 1))
         active = np.ones(b, dtype=bool)
+        use_observed = np.zeros(b, dtype=bool)
+        fixed_info = np.zeros((b, k, k))
         with np.errstate(over="ignore", under="ignore"):
             ll, score, info = _rows(model, thetas, Xs, Zs, y, counts, grad=True)
-            for _ in range(maxiter):
+            for it in range(maxiter):
                 idx = np.flatnonzero(active)
                 if idx.size == 0:
                     break
+                if it >= newton_after and (it - newton_after) % 5 == 0:
+                    # the few slow replicates: the observed information, computed once and
+                    # kept for the next steps (refreshed every 5)
+                    observed = _observed_information(model, thetas[idx], Xs, Zs, y, counts[idx])
+                    posdef = np.all(np.linalg.eigvalsh(observed) > 0, axis=1)
+                    use_observed[idx[posdef]] = True
+                    fixed_info[idx[posdef]] = observed[posdef]
+                info[use_observed] = fixed_info[use_observed]
                 try:
                     step = np.linalg.solve(info[idx], score[idx][..., None])[..., 0]
                 except np.linalg.LinAlgError:
