@@ -24,7 +24,7 @@ Candidates:
 Agreement, before any rate: the two likelihoods are equal at the truth (relative ``1e-10``);
 the two fits reach the same maximum (log-likelihoods within ``1e-4``, coefficients within 2%
 of a standard error); two bootstrap replicates equal the weighted refits of their resamples
-(``1e-6``).
+(``1e-5``, the bootstrap stopping at steps of ``1e-6``).
 
 Examples
 --------
@@ -274,7 +274,7 @@ def run(config: Config) -> Family:
                 REFIT,
                 n,
                 1,
-                diff <= 1e-6,
+                diff <= 1e-5,
                 f"replicate {b}: largest coefficient difference {diff:.1e}",
             )
         )

@@ -661,7 +661,7 @@ def test_batched_bootstrap_equals_refitting_each_resample(errors):
         ref = estimate(
             make(), data, outcome="y", utilities=utilities, errors=errors, weights=boot.counts[b]
         )
-        np.testing.assert_allclose(boot.params.iloc[b], ref.params, atol=1e-6)
+        np.testing.assert_allclose(boot.params.iloc[b], ref.params, atol=1e-5)
     ratio = boot.bse / fit.bse
     assert np.all((ratio > 0.6) & (ratio < 1.6)), ratio
     again = fit.bootstrap(40, seed=1)
