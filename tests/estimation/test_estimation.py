@@ -349,7 +349,7 @@ def test_parameter_recovery_within_three_standard_errors():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("tree", "link", "errors"), [RECOVERY[0], RECOVERY[1]])
+@pytest.mark.parametrize(("tree", "link", "errors"), RECOVERY)
 def test_standard_errors_match_sampling_spread(tree, link, errors):
     """Over 60 replications of 5,000 observations, the mean standard error of every
     coefficient is within 20% of the standard deviation of its estimates, and 95% of the

@@ -553,10 +553,7 @@ class EstimationResult:
             f"Converged: {self.converged}   Locally identified (Hessian negative definite): "
             f"{self.local_id}",
         ]
-        names = [
-            f"u{p}{t}:{term}" if not t.startswith("log(") else f"{t}:{term}"
-            for p, t, term in self.params.index
-        ]
+        names = [_coef_name(p, t, term) for p, t, term in self.params.index]
         width = max(12, *(len(s) for s in names))
         header = f"{'':<{width}} {'coef':>10} {'std err':>10} {'z':>8} {'P>|z|':>8}"
         rule = "=" * len(header)
@@ -613,6 +610,16 @@ class EstimationResult:
                 "on the same rows"
             )
         return self.loglik_obs - other.loglik_obs, self.nobs
+
+
+def _coef_name(player: str, terminal: str, term: str) -> str:
+    """``u13:x`` for R games' one-character labels, ``u_A(war):x`` otherwise; scale terms
+    ``log(sigma):z`` (one scale) or ``log(sigma)[A]:z`` (by player)."""
+    if terminal.startswith("log("):
+        return f"{terminal}:{term}" if player == "all" else f"{terminal}[{player}]:{term}"
+    if len(player) == 1 and len(terminal) == 1:
+        return f"u{player}{terminal}:{term}"
+    return f"u_{player}({terminal}):{term}"
 
 
 def _predict(model: StrategicModel, theta: np.ndarray, data: pd.DataFrame) -> pd.DataFrame:
@@ -898,7 +905,7 @@ def _separation(model, theta, Xs, Zs, y) -> list[str]:
         if lp.status == 0:
             d = lp.x
             names = [
-                f"u{tree.players[m]}{tree.terminal_labels[model.utilities[j].terminal]}:{term}"
+                _coef_name(tree.players[m], tree.terminal_labels[model.utilities[j].terminal], term)
                 for j in cols
                 for term in model.utilities[j].terms
             ]
