@@ -47,6 +47,7 @@ FAMILIES = {
     "sweep": "benchmarks.bench_sweep",
     "repeated": "benchmarks.bench_repeated",
     "nfg_reader": "benchmarks.bench_nfg_reader",
+    "estimation": "benchmarks.bench_estimation",
 }
 
 

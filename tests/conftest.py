@@ -63,3 +63,9 @@ def gambit_corpus() -> Path:
 def op_eds() -> Path:
     """The folder of the five op-eds the theories quote."""
     return shared_folder("IRGAMES_OP_EDS", "seeds", "the op-eds the theories quote")
+
+
+@pytest.fixture(scope="session")
+def estimation_data() -> Path:
+    """Folder of the R package games' data sets (CSV) for the estimation tests."""
+    return shared_folder("IRGAMES_ESTIMATION_DATA", "validation/estimation", "estimation data")

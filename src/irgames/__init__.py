@@ -43,6 +43,7 @@ from .analysis.parameters import (
 from .analysis.selection import follow_branches, regime_map
 from .analysis.statics import derivative, elasticity, monotone, sign_under
 from .analysis.sweep import SweepFile, SweepResult, sweep
+from .estimation import estimate, simulate
 from .games.anonymous import AnonymousBinaryGame
 from .games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from .games.normal_form import GameValueError, NormalFormGame
@@ -155,6 +156,7 @@ __all__ = [
     "elasticity",
     "equilibrium_payoffs",
     "errors",
+    "estimate",
     "exact_equilibria",
     "exact_regret",
     "expected_payoffs",
@@ -200,6 +202,7 @@ __all__ = [
     "sequence_form_lcp",
     "sequence_form_lp",
     "sign_under",
+    "simulate",
     "solve",
     "stackelberg",
     "subgame_perfect",

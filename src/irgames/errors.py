@@ -18,6 +18,9 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     ├── UnknownModelError (LookupError, ValueError)  no registered model of that name
     └── RegistryError (ImportError)          a model module failed to import, or names collide
 
+    IrgamesWarning (UserWarning)
+    └── IdentificationWarning                a fitted model may not be identified
+
 Examples
 --------
 >>> import irgames as ig
@@ -34,7 +37,9 @@ __all__ = [
     "ConvergenceError",
     "EFGParseError",
     "GameValueError",
+    "IdentificationWarning",
     "IrgamesError",
+    "IrgamesWarning",
     "NFGParseError",
     "ParameterError",
     "ParseError",
@@ -143,3 +148,13 @@ def format_bytes(n: float) -> str:
             return f"{int(n)} B" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     raise AssertionError("unreachable")
+
+
+class IrgamesWarning(UserWarning):
+    """The base of the warnings irgames issues (a warning is not an error: it has its own base,
+    so that ``warnings.filterwarnings("error", category=IrgamesWarning)`` selects them all)."""
+
+
+class IdentificationWarning(IrgamesWarning):
+    """A fitted statistical model may not be identified: a Hessian that is not negative
+    definite, perfect separation, or an outcome never observed (``irgames.estimate``)."""
