@@ -241,8 +241,10 @@ def _solve_normal_form(
             "of the tree"
         )
     # squeeze the players without a choice out of the game
+    # (two steps: the list of players and the integer indices together would be advanced
+    # indices apart from each other, which numpy moves to the front of the result)
     index = tuple(slice(None) if a > 1 else 0 for a in nf.num_actions)
-    payoffs = flat.payoffs[(slice(None), active, *index)]
+    payoffs = flat.payoffs[:, active][(slice(None), slice(None), *index)]
     sub = NormalFormGame(payoffs, n_players=len(active))
     if len(active) == 2:
         from .vertex_enumeration import vertex_enumeration
