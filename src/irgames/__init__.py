@@ -7,7 +7,10 @@ batch in one call. ``import irgames as ig`` gives the public names of every laye
   :class:`SignallingGame`, :class:`RepeatedGame`, :class:`StochasticGame`,
   :class:`AnonymousBinaryGame`, and :func:`regret`, the definition of equilibrium every solver's
   output is checked against;
-- solvers: :func:`solve` (chooses a method), the normal-form solvers (:func:`pure_equilibria`,
+- solvers: :func:`solve` (the front door for every game type: it dispatches on the game's
+  type and chooses a method; :mod:`irgames.solvers` catalogues every algorithm and result
+  type by family, and every result shares :class:`Result`), the normal-form solvers
+  (:func:`pure_equilibria`,
   :func:`two_by_two`, :func:`zero_sum`, :func:`support_enumeration`,
   :func:`vertex_enumeration`, :func:`lemke_howson`, :func:`exact_equilibria`, ...), trees
   (:func:`backward_induction`, :func:`subgame_perfect`, :func:`symbolic_backward_induction`,
@@ -15,7 +18,11 @@ batch in one call. ``import irgames as ig`` gives the public names of every laye
   bargaining, collective action, global games, wars of attrition and persuasion;
 - analysis: :class:`ParameterSpace`, :class:`Model`, :class:`Claim`, :class:`Figure`,
   :func:`sweep`, :func:`check` and the comparative statics;
-- io: Gambit's ``.nfg`` and ``.efg`` formats and converters to nashpy and pygambit.
+- io: Gambit's ``.nfg`` and ``.efg`` formats and converters to nashpy and pygambit;
+- :mod:`irgames.errors` (the package's exceptions) and :mod:`irgames.testing` (hypothesis
+  strategies and regret-based assertions; imported on first use, it needs hypothesis).
+
+The algorithm names at the top level are aliases of the functions in :mod:`irgames.solvers`.
 
 The submodules (``irgames.solvers.vertex_enumeration`` and so on) hold the mathematics in their
 docstrings; the theories live in ``irgames.models``, whose registry :func:`all_models` and
@@ -29,7 +36,7 @@ NormalFormGame(n_players=2, num_actions=(2, 2), batch_shape=())
 array([0., 1.])
 """
 
-from . import dynamics, errors
+from . import dynamics, errors, io, solvers
 from .analysis.claims import Claim, ClaimsReport, check, claims_report
 from .analysis.model import Figure, Model, Outcome
 from .analysis.parameters import (
@@ -62,7 +69,7 @@ from .solvers.bargaining import bargaining_range, rubinstein
 from .solvers.dominance import iterated_dominance
 from .solvers.equilibria import Equilibria
 from .solvers.exact import certify, exact_equilibria, exact_regret
-from .solvers.front import solve
+from .solvers.front import OptionWarning, solve
 from .solvers.global_games import regime_change_cutoffs
 from .solvers.lemke_howson import lemke_howson, lemke_howson_all_labels
 from .solvers.minmax import minmax_values
@@ -81,6 +88,7 @@ from .solvers.repeated import (
     minmax_punishment,
     nash_reversion,
 )
+from .solvers.result import Result
 from .solvers.sequence_form import sequence_form_lcp, sequence_form_lp
 from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
@@ -98,16 +106,21 @@ _REGISTRY = ("all_models", "get_model")
 
 
 def __getattr__(name: str):
-    """``all_models`` and ``get_model`` from :mod:`irgames.models`, imported on first use."""
+    """``all_models`` and ``get_model`` from :mod:`irgames.models`, and :mod:`irgames.testing`
+    (which imports hypothesis), imported on first use."""
     if name in _REGISTRY:
         from . import models
 
         return getattr(models, name)
+    if name == "testing":
+        import importlib
+
+        return importlib.import_module(".testing", __name__)
     raise AttributeError(f"module 'irgames' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_REGISTRY})
+    return sorted({*globals(), *_REGISTRY, "testing"})
 
 
 __all__ = [
@@ -126,12 +139,14 @@ __all__ = [
     "Model",
     "NFGParseError",
     "NormalFormGame",
+    "OptionWarning",
     "Outcome",
     "Parameter",
     "ParameterError",
     "ParameterSpace",
     "Range",
     "RepeatedGame",
+    "Result",
     "SignallingGame",
     "StackelbergResult",
     "StochasticGame",
@@ -167,6 +182,7 @@ __all__ = [
     "from_pygambit",
     "get_model",
     "grim_trigger",
+    "io",
     "is_degenerate",
     "iterated_dominance",
     "lemke_howson",
@@ -204,12 +220,14 @@ __all__ = [
     "sign_under",
     "simulate",
     "solve",
+    "solvers",
     "stackelberg",
     "subgame_perfect",
     "support_enumeration",
     "sweep",
     "symbolic_backward_induction",
     "symmetric_equilibria",
+    "testing",
     "threshold_attrition",
     "to_nashpy",
     "to_pygambit",

@@ -546,9 +546,9 @@ def _perfect_information_spe(game, ties: str):
     """Backward induction with ``--ties``: the rows to print, and whether they are all."""
     from ._memory import memory_limit
     from .errors import WorkTooLargeError, format_bytes
-    from .solvers.backward_induction import backward_induction
+    from .solvers.front import solve
 
-    first = backward_induction(game)  # one SPE per point, ties flagged: memory O(nodes)
+    first = solve(game)  # backward induction: one SPE per point, ties flagged, memory O(nodes)
     if ties == "first" or not np.any(first.ties):
         return first, first.choice[None], first.reach[None], first.payoffs[None]
     limit = memory_limit()
@@ -557,7 +557,7 @@ def _perfect_information_spe(game, ties: str):
     # is the byte limit over the bytes of one row
     max_rows = max(1, limit // per_row)
     try:
-        result = backward_induction(game, ties="enumerate", max_equilibria=max_rows)
+        result = solve(game, ties="enumerate", max_equilibria=max_rows)
     except WorkTooLargeError as error:
         found = re.search(r"need (\d+) rows", str(error))
         if found is None:
@@ -616,9 +616,9 @@ def _solve_tree(args: argparse.Namespace, game) -> int:
                     "imperfect information and is solved by subgame perfection (drop --ties)",
                     EXIT_USAGE,
                 )
-            from .solvers.subgame_perfect import subgame_perfect
+            from .solvers.front import solve
 
-            result = subgame_perfect(game)
+            result = solve(game)  # subgame perfection (imperfect information)
             method = result.method
             complete = bool(result.complete)
             degenerate = bool(np.any(result.degenerate))

@@ -174,7 +174,7 @@ def test_rows_reject_what_is_not_a_profile():
             row_payoffs_and_regret(game, index, (good, bad))
         with pytest.raises(ig.GameValueError, match=message):
             ig.Equilibria.from_profiles(
-                game, index, (bad, good), method="t", tolerance=1e-9, complete=False
+                game, index, (bad, good), method="t", tol=1e-9, complete=False
             )
     big = ig.NormalFormGame.bimatrix(np.ones((9, 9)), np.ones((9, 9)))  # 81 cells
     with pytest.raises(ig.GameValueError, match="sum to one"):

@@ -77,7 +77,7 @@ def test_policy_iteration_and_value_iteration_agree():
     names = ("c_s", "c_t", "B_s", "a_S", "a_T", "w_T", "erosion_quiet", "erosion_loud")
     game = coercion_markov_game(*(p[k] for k in names), p["recovery"], p["delta"])
     by_policy = policy_iteration(game.payoffs[..., 0, :], game.transitions, game.delta)
-    by_values = value_iteration(game, tolerance=1e-12)
+    by_values = value_iteration(game, tol=1e-12)
     assert bool(by_values.converged.all())
     scale = game.payoff_scale[..., None]
     assert np.all(np.abs(by_values.values[..., 0] - by_policy.values) <= 1e-7 * scale)

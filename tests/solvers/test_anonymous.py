@@ -225,7 +225,7 @@ def test_degenerate_game_is_flagged():
 def test_bad_options_raise():
     game = AnonymousBinaryGame.volunteers_dilemma(4, 1.0, 0.5)
     with pytest.raises(ValueError, match="tolerance"):
-        symmetric_equilibria(game, tolerance=0)
+        symmetric_equilibria(game, tol=0)
     with pytest.raises(ValueError, match="grid"):
         symmetric_equilibria(game, grid=2)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):

@@ -122,7 +122,7 @@ def test_iteration_budgets_that_are_not_positive_integers_are_refused(budget):
 @pytest.mark.parametrize("tolerance", [0.0, -1e-9, np.nan])
 def test_value_iteration_needs_a_positive_tolerance(tolerance):
     with pytest.raises(GameValueError, match="tolerance"):
-        value_iteration(StochasticGame(STAGE, MOVES, 0.9), tolerance=tolerance)
+        value_iteration(StochasticGame(STAGE, MOVES, 0.9), tol=tolerance)
 
 
 def test_policy_iteration_stopped_early_is_flagged():

@@ -19,7 +19,7 @@ def test_regret_is_computed_not_trusted():
         [0, 1],
         ([[1.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]),
         method="test",
-        tolerance=1e-9,
+        tol=1e-9,
         complete=False,
     )
     assert eq.regret[0] == pytest.approx(0.0)
@@ -40,7 +40,7 @@ def test_counts_selection_and_components():
             [[1, 0], [0, 1], [1, 0], [0, 1], mixed1],
         ),
         method="test",
-        tolerance=1e-9,
+        tol=1e-9,
         complete=True,
     )
     assert eq.count.tolist() == [2, 3]
@@ -57,7 +57,7 @@ def test_concatenate_chunks():
     game = coordination_batch()
     parts = [
         ig.Equilibria.from_profiles(
-            game[i : i + 1], [0], ([[1, 0]], [[1, 0]]), method="t", tolerance=0, complete=False
+            game[i : i + 1], [0], ([[1, 0]], [[1, 0]]), method="t", tol=0, complete=False
         )
         for i in range(2)
     ]
@@ -69,6 +69,6 @@ def test_concatenate_chunks():
 def test_empty_result():
     game = coordination_batch()
     eq = ig.Equilibria.from_profiles(
-        game, [], (np.zeros((0, 2)), np.zeros((0, 2))), method="t", tolerance=0, complete=False
+        game, [], (np.zeros((0, 2)), np.zeros((0, 2))), method="t", tol=0, complete=False
     )
     assert len(eq) == 0 and eq.count.tolist() == [0, 0] and eq.max_relative_regret == 0.0

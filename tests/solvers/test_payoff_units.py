@@ -98,7 +98,7 @@ def test_relative_regret_is_judged_in_each_players_own_unit():
     game = ISSUE_GAMES["huge row payoffs"]
     profile = ([1.0, 0.0], [0.0, 1.0])
     eq = ig.Equilibria.from_profiles(
-        game, [0], ([profile[0]], [profile[1]]), method="by hand", tolerance=0.0, complete=False
+        game, [0], ([profile[0]], [profile[1]]), method="by hand", tol=0.0, complete=False
     )
     assert eq.relative_regret.tolist() == [pytest.approx(0.6)]
     assert float(relative_regret(game, profile)) == pytest.approx(0.6)

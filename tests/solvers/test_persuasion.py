@@ -210,7 +210,7 @@ def test_public_persuasion_of_a_coordinating_group(n, t, mu_bar, mu0):
             (1 - mu) * benign.payoff_act + mu * hostile.payoff_act,
             (1 - mu) * benign.payoff_not + mu * hostile.payoff_not,
         )
-        counts = pure_equilibria_counts(game, tolerance=1e-7).actors()
+        counts = pure_equilibria_counts(game, tol=1e-7).actors()
         assert m in counts
         assert w[m] == max(w[c] for c in counts)
 

@@ -232,7 +232,7 @@ def test_feasible_and_individually_rational_set_of_the_prisoners_dilemma():
     assert not F.contains([0.5, 3.0])  # feasible, not individually rational
     full = feasible_payoffs(game, individually_rational=False)
     assert full.contains([0.5, 3.0]) and full.contains([0.0, 5.0])
-    corners = F.extreme_points(tolerance=1e-6)
+    corners = F.extreme_points(tol=1e-6)
     # vertices: (1, 1), (13/3, 1), (3, 3), (1, 13/3): the IR lines cut the edges to (5, 0)
     # and (0, 5)
     expected = np.array([[1, 1], [13 / 3, 1], [3, 3], [1, 13 / 3]])
@@ -276,11 +276,11 @@ QE_VERTICES = np.array([[3.0, 3.0], [9.75, 3.0], [9.0, 9.0], [3.0, 9.75]])
 def check_against_vertices(result, vertices, scale):
     assert result.converged
     # outer approximation: the published vertices lie inside ours ...
-    assert np.all(result.contains(vertices, tolerance=1e-9))
+    assert np.all(result.contains(vertices, tol=1e-9))
     # ... and the two sets have the same support function up to the approximation error
     support = (result.directions @ vertices.T).max(axis=1)
     assert np.max(np.abs(result.levels - support)) < 1e-3 * scale
-    ours = result.extreme_points(tolerance=1e-6)
+    ours = result.extreme_points(tol=1e-6)
     assert len(ours) == len(vertices)
     for v in vertices:
         assert np.min(np.abs(ours - v).max(axis=1)) < 1e-3 * scale
@@ -315,7 +315,7 @@ def test_equilibrium_payoffs_batch_and_collapse_below_the_threshold():
     assert np.allclose(result.levels[0], single.levels, atol=1e-9)
     assert result.contains([[9.0, 9.0], [3.0, 3.0]]).tolist() == [True, True]
     assert result.contains([[9.0, 9.0], [9.0, 9.0]]).tolist() == [True, False]
-    assert np.allclose(result.extreme_points(1, tolerance=1e-6), [[3.0, 3.0]], atol=1e-6)
+    assert np.allclose(result.extreme_points(1, tol=1e-6), [[3.0, 3.0]], atol=1e-6)
 
 
 def test_equilibrium_payoffs_flags_non_convergence_and_empty_sets():
@@ -382,7 +382,7 @@ def test_spe_payoff_set_contains_mutual_cooperation_iff_grim_trigger_sustains_it
     threshold = grim_trigger(game, (0, 0), nash_reversion(game, (1, 1))).threshold
     result = equilibrium_payoffs(RepeatedGame(game, delta), directions=64)
     assert result.converged.all()
-    inside = result.contains(np.stack([R, R], axis=-1), tolerance=1e-7)
+    inside = result.contains(np.stack([R, R], axis=-1), tol=1e-7)
     clear = np.abs(delta - threshold) > 0.02
     assert clear.sum() > 30
     assert np.array_equal(inside[clear], (delta >= threshold)[clear])

@@ -347,3 +347,15 @@ def test_combining_the_subgames_counts_bytes(monkeypatch):
         subgame_perfect(game)
     monkeypatch.setenv("IRGAMES_MAX_BYTES", "64M")
     assert np.all(subgame_perfect(game).count == 3)
+
+
+def test_three_player_tree_with_a_two_player_subgame_is_solved():
+    """A subgame where one of three players has a single plan is a two-player game: the
+    squeezed payoffs had the players' axis first (numpy moved the separated advanced indices
+    to the front), so this tree raised GameValueError ('payoffs axis -3 must hold the 2
+    players') before the fix."""
+    game = random_tree(7, n_players=3, p_merge=0.5, max_depth=3)
+    assert not game.is_perfect_information
+    result = subgame_perfect(game)
+    assert len(result) >= 1
+    testing.assert_subgame_perfect(game, result)

@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame, payoff_units
+from ..solvers.result import Result
 
 __all__ = ["Trajectory"]
 
 
 @dataclass(frozen=True, eq=False)
-class Trajectory:
+class Trajectory(Result):
     """The path of a dynamic over time, for a batch of games or initial states.
 
     Attributes

@@ -55,6 +55,7 @@ import numpy as np
 
 from .._memory import require
 from ..errors import GameValueError
+from ..solvers.result import Result
 from ._common import symmetric_matrix
 
 __all__ = ["MoranResult", "fixation_probabilities", "moran_process"]
@@ -124,7 +125,7 @@ def fixation_probabilities(game, N: int, *, intensity: float = 1.0, initial: int
 
 
 @dataclass(frozen=True, eq=False)
-class MoranResult:
+class MoranResult(Result):
     """Simulated runs of the Moran process until fixation.
 
     Attributes
@@ -147,6 +148,10 @@ class MoranResult:
     trajectory: np.ndarray
     method: str
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.fixed))
 
     @property
     def final(self) -> np.ndarray:

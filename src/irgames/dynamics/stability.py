@@ -76,6 +76,7 @@ from .._memory import require
 from ..errors import GameValueError
 from ..games.normal_form import NormalFormGame
 from ..games.regret import regret as _regret
+from ..solvers.result import Result
 from ._common import symmetric_matrix
 
 __all__ = ["RestPoints", "evolutionarily_stable_strategies", "rest_points"]
@@ -85,7 +86,7 @@ MAX_STRATEGIES = 16
 
 
 @dataclass(frozen=True, eq=False)
-class RestPoints:
+class RestPoints(Result):
     """Rest points of the replicator dynamics of a batch of symmetric games (ragged rows).
 
     Attributes
@@ -123,6 +124,8 @@ class RestPoints:
     tol: float
     method: str = "rest_points"
     options: dict[str, Any] = field(default_factory=dict)
+
+    layout = "per_equilibrium"
 
     def __len__(self) -> int:
         return int(self.game_index.size)

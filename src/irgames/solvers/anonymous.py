@@ -54,6 +54,7 @@ from scipy.special import gammaln
 
 from .._memory import require
 from ..games.anonymous import AnonymousBinaryGame, binomial_weights
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = [
     "PureCounts",
@@ -65,7 +66,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class PureCounts:
+class PureCounts(Result):
     """Pure equilibria of a batch of anonymous binary games, by number of actors.
 
     Attributes
@@ -77,7 +78,7 @@ class PureCounts:
         :meth:`AnonymousBinaryGame.profile_regret` (independent of the solver's test).
     scale : ndarray, shape batch
         Payoff range of each game.
-    tolerance : float
+    tol : float
         Relative tolerance used.
     method : str
     """
@@ -85,8 +86,15 @@ class PureCounts:
     is_equilibrium: np.ndarray
     regret: np.ndarray
     scale: np.ndarray
-    tolerance: float
+    tol: float
     method: str = "pure counts"
+
+    tolerance = tolerance_property()
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.is_equilibrium.shape[:-1])
 
     @property
     def count(self) -> np.ndarray:
@@ -115,7 +123,7 @@ class PureCounts:
 
 
 @dataclass(frozen=True, eq=False)
-class SymmetricEquilibria:
+class SymmetricEquilibria(Result):
     r"""Symmetric mixed equilibria :math:`p \in (0, 1)` of a batch, one row per equilibrium.
 
     Attributes
@@ -140,7 +148,7 @@ class SymmetricEquilibria:
     degenerate : ndarray of bool, shape batch_shape
         True where :math:`d \equiv 0` (within tolerance): every :math:`p` is an equilibrium
         and no row is reported.
-    tolerance : float
+    tol : float
     method : str
     options : dict
     """
@@ -155,9 +163,12 @@ class SymmetricEquilibria:
     sign_changes: np.ndarray
     complete: np.ndarray
     degenerate: np.ndarray
-    tolerance: float
+    tol: float
     method: str = "symmetric mixed: grid in arcsin(sqrt p) + Chandrupatla"
     options: dict[str, Any] = field(default_factory=dict)
+
+    layout = "per_equilibrium"
+    tolerance = tolerance_property()
 
     def __len__(self) -> int:
         return int(self.game_index.size)
@@ -192,11 +203,12 @@ class SymmetricEquilibria:
         return out.reshape(self.batch_shape)
 
 
-def pure_equilibria_counts(game: AnonymousBinaryGame, *, tolerance: float = 1e-9) -> PureCounts:
+@accepts_tolerance
+def pure_equilibria_counts(game: AnonymousBinaryGame, *, tol: float = 1e-9) -> PureCounts:
     r"""All pure equilibria of an anonymous binary game, as numbers of actors :math:`m`.
 
     :math:`m` is an equilibrium count iff :math:`d_{m-1} \ge -\epsilon` (when :math:`m \ge 1`)
-    and :math:`d_m \le \epsilon` (when :math:`m < N`), with :math:`\epsilon` = ``tolerance``
+    and :math:`d_m \le \epsilon` (when :math:`m < N`), with :math:`\epsilon` = ``tol``
     times the game's payoff range. Vectorised over the batch; cost :math:`O(N)` per game.
 
     >>> from irgames.games.anonymous import AnonymousBinaryGame
@@ -204,16 +216,16 @@ def pure_equilibria_counts(game: AnonymousBinaryGame, *, tolerance: float = 1e-9
     >>> pure_equilibria_counts(g).actors(0)
     [0, 3]
     """
-    _check_tolerance(tolerance)
+    _check_tolerance(tol)
     d = game.gain
     scale = game.payoff_scale
-    eps = tolerance * scale[..., None]
+    eps = tol * scale[..., None]
     ones = np.ones((*game.batch_shape, 1), dtype=bool)
     actors_stay = np.concatenate([ones, d >= -eps], axis=-1)  # index m: d_{m-1} >= 0
     others_out = np.concatenate([d <= eps, ones], axis=-1)  # index m: d_m <= 0
     is_eq = actors_stay & others_out
     reg = _counts_regret(game)
-    return PureCounts(is_equilibrium=is_eq, regret=reg, scale=scale, tolerance=float(tolerance))
+    return PureCounts(is_equilibrium=is_eq, regret=reg, scale=scale, tol=float(tol))
 
 
 def _counts_regret(game: AnonymousBinaryGame) -> np.ndarray:
@@ -245,10 +257,11 @@ def indifference(game: AnonymousBinaryGame, p) -> np.ndarray:
     return (w * game.gain[..., None, :]).sum(-1)
 
 
+@accepts_tolerance
 def symmetric_equilibria(
     game: AnonymousBinaryGame,
     *,
-    tolerance: float = 1e-9,
+    tol: float = 1e-9,
     grid: int | None = None,
 ) -> SymmetricEquilibria:
     r"""All symmetric mixed equilibria :math:`p \in (0, 1)` of a batch of anonymous games.
@@ -256,8 +269,8 @@ def symmetric_equilibria(
     Parameters
     ----------
     game : AnonymousBinaryGame
-    tolerance : float
-        Relative tolerance: gains within ``tolerance`` times the payoff range count as zero
+    tol : float
+        Relative tolerance: gains within ``tol`` times the payoff range count as zero
         (for the degenerate test), and roots are polished to machine precision.
     grid : int, optional
         Number of grid points in :math:`\arcsin\sqrt{p}`; default
@@ -269,13 +282,13 @@ def symmetric_equilibria(
         Every root of :math:`f` that the grid brackets, with its independently computed
         regret; ``complete`` tells where the count meets the Descartes bound.
     """
-    _check_tolerance(tolerance)
+    _check_tolerance(tol)
     n = game.n_players
     flat = game.flatten()
     d = flat.gain  # (B, N)
     B = flat.batch_size
     scale = flat.payoff_scale
-    eps = tolerance * scale
+    eps = tol * scale
     zero = np.abs(d) <= eps[:, None]
     degenerate = zero.all(-1)
     sign_changes = _sign_changes(d)
@@ -327,7 +340,7 @@ def symmetric_equilibria(
         sign_changes=sign_changes.reshape(game.batch_shape),
         complete=((count == sign_changes) | degenerate).reshape(game.batch_shape),
         degenerate=degenerate.reshape(game.batch_shape),
-        tolerance=float(tolerance),
+        tol=float(tol),
         options={"grid": int(ps.size)},
     )
 

@@ -64,6 +64,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..games.normal_form import GameValueError, _as_finite_array
+from .result import Result
 
 __all__ = [
     "AttritionEquilibrium",
@@ -76,7 +77,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class AttritionEquilibrium:
+class AttritionEquilibrium(Result):
     r"""Symmetric stationary equilibria of a batch of wars of attrition.
 
     Attributes
@@ -96,6 +97,9 @@ class AttritionEquilibrium:
     discount_rate: np.ndarray
     exists: np.ndarray
     hazard: np.ndarray
+
+    method = "attrition_equilibrium"
+    complete = True
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -216,7 +220,7 @@ def classic_attrition(prize, flow_cost, *, n_players=2, discount_rate=0.0):
 
 
 @dataclass(frozen=True, eq=False)
-class ThresholdAttrition:
+class ThresholdAttrition(Result):
     r"""Stationary symmetric equilibria of the threshold war of attrition (batch).
 
     Attributes
@@ -244,6 +248,13 @@ class ThresholdAttrition:
     stage_delay: np.ndarray
     exists: np.ndarray
     payoff: np.ndarray
+
+    method = "threshold_attrition"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.threshold))
 
     @property
     def first_delay(self) -> np.ndarray:

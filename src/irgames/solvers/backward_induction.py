@@ -61,6 +61,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -68,6 +69,7 @@ from .._memory import require
 from ..errors import WorkTooLargeError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = ["EnumeratedSPE", "SubgamePerfect", "backward_induction"]
 
@@ -76,7 +78,7 @@ _TILE_BYTES = 256 * 2**10
 
 
 @dataclass(frozen=True, eq=False)
-class EnumeratedSPE:
+class EnumeratedSPE(Result):
     """Every pure subgame-perfect equilibrium at the points that have ties (ragged rows).
 
     Attributes
@@ -93,6 +95,15 @@ class EnumeratedSPE:
         Equilibrium payoffs of each row.
     count : ndarray of int, shape batch_shape
         Number of pure SPE at every point (1 at points without ties).
+    game : ExtensiveFormGame or None
+        The solved (bound) game.
+    tol : float or None
+        The tolerance of the ties.
+    regret : ndarray, shape (k, n_players)
+        Each player's gain from her best deviation from the row's profile in the whole tree,
+        computed from the tree by :func:`~irgames.solvers.sequence_form.tree_regret`
+        (independent of backward induction; 0 up to rounding at an SPE, which is a Nash
+        equilibrium of every subgame, the whole tree included). Computed on first access.
     """
 
     game_index: np.ndarray
@@ -101,13 +112,23 @@ class EnumeratedSPE:
     reach: np.ndarray
     payoffs: np.ndarray
     count: np.ndarray
+    game: ExtensiveFormGame | None = None
+    tol: float | None = None
+
+    layout = "per_equilibrium"
+    method = "backward_induction"
+    complete = True
 
     def __len__(self) -> int:
         return int(self.game_index.size)
 
+    @cached_property
+    def regret(self) -> np.ndarray:
+        return _pure_regret(self.game, self.choice, self.game_index)
+
 
 @dataclass(frozen=True, eq=False)
-class SubgamePerfect:
+class SubgamePerfect(Result):
     """A pure subgame-perfect equilibrium at every point of a batch, with ties reported.
 
     Attributes
@@ -128,9 +149,14 @@ class SubgamePerfect:
         Decision nodes whose mover has more than one best action within the tolerance.
     ties : ndarray of bool, shape batch_shape
         Whether the point has any tied node (then the SPE is not unique).
-    tolerance : float
-        Relative tolerance: at a node of player ``i``, actions within ``tolerance *
+    tol : float
+        Relative tolerance: at a node of player ``i``, actions within ``tol *
         payoff_units[..., i]`` of the best are ties.
+    regret : ndarray, shape (*batch, n_players)
+        Each player's gain from her best deviation from the profile in the whole tree,
+        computed from the tree by :func:`~irgames.solvers.sequence_form.tree_regret`
+        (independent of backward induction; 0 up to rounding, since an SPE is a Nash
+        equilibrium of the tree). Computed on first access.
     enumerated : EnumeratedSPE or None
         With ``ties="enumerate"``: every pure SPE at the points with ties.
     method : str
@@ -144,9 +170,24 @@ class SubgamePerfect:
     payoffs: np.ndarray
     tied: np.ndarray
     ties: np.ndarray
-    tolerance: float
+    tol: float
     enumerated: EnumeratedSPE | None = None
     method: str = "backward_induction"
+
+    tolerance = tolerance_property()
+
+    @property
+    def complete(self) -> np.ndarray:
+        """Per point, whether the one SPE shown is every pure SPE (no ties)."""
+        return ~self.ties
+
+    @cached_property
+    def regret(self) -> np.ndarray:
+        batch = self.batch_shape
+        size = int(np.prod(batch, dtype=np.int64))
+        choice = self.choice.reshape(size, -1)
+        reg = _pure_regret(self.game, choice, np.arange(size))
+        return reg.reshape((*batch, self.game.n_players))
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -197,6 +238,22 @@ class SubgamePerfect:
             int(v): self.game.action_labels[v][int(choice[v])]
             for v in np.flatnonzero(self.game.mover >= 0)
         }
+
+
+def _pure_regret(game: ExtensiveFormGame, choice: np.ndarray, game_index) -> np.ndarray:
+    """Each player's regret of pure profiles ``choice`` (rows, n_nodes) in the whole tree."""
+    from .sequence_form import tree_regret
+
+    rows = choice.shape[0]
+    width = max(int(game.num_children.max()) if game.n_nodes else 1, 1)
+    n_h = max(game.n_infosets, 1)
+    require(rows * n_h * width * 8 * 4, "the behaviour profiles to check backward induction")
+    behavior = np.zeros((rows, n_h, width))
+    dec = np.flatnonzero(game.mover >= 0)
+    if dec.size:
+        picked = np.maximum(choice[:, dec], 0)
+        behavior[np.arange(rows)[:, None], game.infoset[dec][None, :], picked] = 1.0
+    return tree_regret(game, behavior, np.asarray(game_index, dtype=np.int64))[1]
 
 
 def _as_slice(index: np.ndarray) -> slice | None:
@@ -488,6 +545,7 @@ def _reach_fast(game, plan, choice, probs):
     return reach
 
 
+@accepts_tolerance
 def backward_induction(
     game: ExtensiveFormGame,
     *,
@@ -607,6 +665,8 @@ def backward_induction(
             reach=np.ascontiguousarray(er.T),
             payoffs=np.ascontiguousarray(ev[0].T),
             count=count.reshape(batch),
+            game=game,
+            tol=float(tol),
         )
     return SubgamePerfect(
         game=game,
@@ -616,6 +676,6 @@ def backward_induction(
         payoffs=np.ascontiguousarray(V[:, 0].T).reshape((*batch, n_p)),
         tied=np.moveaxis(tied, -1, 0).reshape((*batch, n)),
         ties=any_tie.reshape(batch),
-        tolerance=float(tol),
+        tol=float(tol),
         enumerated=enumerated,
     )

@@ -57,12 +57,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..games.normal_form import GameValueError, _as_finite_array
+from .result import Result
 
 __all__ = ["BargainingRange", "RubinsteinSolution", "bargaining_range", "rubinstein"]
 
 
 @dataclass(frozen=True, eq=False)
-class RubinsteinSolution:
+class RubinsteinSolution(Result):
     """The subgame-perfect split of the alternating-offers game, for a batch of parameters.
 
     Attributes
@@ -82,6 +83,13 @@ class RubinsteinSolution:
     responder_share: np.ndarray
     second_proposer_share: np.ndarray
     outside_option_binds: np.ndarray
+
+    method = "rubinstein"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.proposer_share))
 
 
 def rubinstein(
@@ -181,7 +189,7 @@ def rubinstein(
 
 
 @dataclass(frozen=True, eq=False)
-class BargainingRange:
+class BargainingRange(Result):
     """Fearon's bargaining range for a batch of disputes.
 
     Attributes
@@ -198,6 +206,12 @@ class BargainingRange:
     upper: np.ndarray
     war_value_a: np.ndarray
     war_value_b: np.ndarray
+
+    method = "bargaining_range"
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.lower))
 
     @property
     def width(self) -> np.ndarray:

@@ -59,12 +59,13 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from ..games.normal_form import GameValueError, NormalFormGame
+from .result import Result
 
 __all__ = ["DominanceResult", "iterated_dominance"]
 
 
 @dataclass(frozen=True, eq=False)
-class DominanceResult:
+class DominanceResult(Result):
     """What survives iterated elimination of strictly dominated strategies.
 
     Attributes
@@ -91,6 +92,13 @@ class DominanceResult:
     surviving: tuple[np.ndarray, ...] | None
     mixed: bool
     tol: float
+
+    method = "iterated_dominance"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.rounds))
 
 
 def _player_view(payoffs: np.ndarray, i: int, n: int) -> np.ndarray:

@@ -27,7 +27,7 @@ Examples
 >>> game = ig.NormalFormGame.bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
 >>> eq = ig.Equilibria.from_profiles(
 ...     game, [0, 0], ([[1.0, 0.0], [0.5, 0.5]], [[1.0, 0.0], [0.5, 0.5]]),
-...     method="by hand", tolerance=1e-9, complete=False)
+...     method="by hand", tol=1e-9, complete=False)
 >>> len(eq), eq.count.tolist(), float(eq.regret.max())
 (2, 2, 0.0)
 """
@@ -42,6 +42,7 @@ import numpy as np
 
 from ..games.normal_form import NormalFormGame
 from ..games.regret import row_payoffs_and_regret
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = ["DEFAULT_TOL", "Equilibria"]
 
@@ -59,7 +60,7 @@ DEFAULT_TOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
-class Equilibria:
+class Equilibria(Result):
     r"""Equilibria of a batch of normal-form games, one row per equilibrium.
 
     Attributes
@@ -93,7 +94,7 @@ class Equilibria:
         of their own).
     method : str
         Name of the algorithm.
-    tolerance : float
+    tol : float
         Relative tolerance the solver used: on player :math:`i`'s payoffs, a fraction of
         :math:`s_i`.
     complete : bool
@@ -117,13 +118,17 @@ class Equilibria:
     degenerate: np.ndarray
     component: np.ndarray
     method: str
-    tolerance: float
+    tol: float
     complete: bool
     exact: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
+    layout = "per_equilibrium"
+    tolerance = tolerance_property()
+
     # ------------------------------------------------------------------ construction
     @classmethod
+    @accepts_tolerance
     def from_profiles(
         cls,
         game: NormalFormGame,
@@ -131,7 +136,7 @@ class Equilibria:
         strategies: Sequence,
         *,
         method: str,
-        tolerance: float,
+        tol: float,
         complete: bool,
         degenerate=None,
         component=None,
@@ -186,7 +191,7 @@ class Equilibria:
             degenerate=degenerate,
             component=component,
             method=method,
-            tolerance=float(tolerance),
+            tol=float(tol),
             complete=bool(complete),
             exact=bool(exact),
             options=dict(options or {}),

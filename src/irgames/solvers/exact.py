@@ -285,7 +285,7 @@ def exact_equilibria(game, *, max_denominator: int | None = None) -> Equilibria:
         np.array(index, dtype=np.int64),
         (np.array(xs, dtype=float).reshape(-1, m), np.array(ys, dtype=float).reshape(-1, n)),
         method="exact_vertex_enumeration",
-        tolerance=0.0,
+        tol=0.0,
         complete=True,
         degenerate=degenerate.reshape(nfg.batch_shape),
         component=np.array(comps, dtype=np.int64),

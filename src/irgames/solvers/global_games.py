@@ -72,6 +72,7 @@ from scipy.optimize import elementwise
 from scipy.special import ndtr, ndtri
 
 from ..games.normal_form import GameValueError, _as_finite_array
+from .result import Result
 
 __all__ = [
     "CutoffEquilibria",
@@ -84,7 +85,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class CutoffEquilibria:
+class CutoffEquilibria(Result):
     r"""Monotone (cutoff) equilibria of a batch of regime-change games, one row each.
 
     Attributes
@@ -120,6 +121,8 @@ class CutoffEquilibria:
     prior_mean: np.ndarray
     prior_precision: np.ndarray
     method: str = "regime change: monotone pieces of H(z) + Chandrupatla"
+
+    layout = "per_equilibrium"
 
     def __len__(self) -> int:
         return int(self.game_index.size)

@@ -378,7 +378,7 @@ def lemke_howson(
         game_index,
         (x, y),
         method="lemke_howson",
-        tolerance=tol,
+        tol=tol,
         complete=False,
         degenerate=degenerate.reshape(game.batch_shape),
         options={
@@ -433,7 +433,7 @@ def lemke_howson_all_labels(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -
         gi,
         (chosen[:, :m], chosen[:, m:]),
         method="lemke_howson_all_labels",
-        tolerance=tol,
+        tol=tol,
         complete=False,
         degenerate=runs.degenerate.reshape(k, G).any(axis=0).reshape(game.batch_shape),
         options={

@@ -47,12 +47,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
+from .result import Result, accepts_tolerance
 
 __all__ = ["MinmaxValues", "minmax_values", "zero_sum_value"]
 
 
 @dataclass(frozen=True, eq=False)
-class MinmaxValues:
+class MinmaxValues(Result):
     """Minmax values of every player, for a batch of games.
 
     Attributes
@@ -72,14 +73,22 @@ class MinmaxValues:
     punishments: tuple[np.ndarray, ...]
     mixed: bool
 
+    method = "minmax_values"
+    complete = True
 
-def zero_sum_value(A, *, tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape[:-1])
+
+
+@accepts_tolerance
+def zero_sum_value(A, *, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Value and optimal strategies of zero-sum matrix games (row maximises ``A``).
 
     Parameters
     ----------
     A : array_like, shape (*batch, m, n)
-    tolerance : float
+    tol : float
         Relative to each game's payoff range.
 
     Returns
@@ -134,7 +143,7 @@ def zero_sum_value(A, *, tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarra
                 x = np.zeros((*batch, m))
                 y[..., list(cols)] = y_k
                 x[..., list(rows)] = x_k
-                eps = tolerance
+                eps = tol
                 good = ok & ~done
                 good &= np.all(y_k >= -eps, axis=-1) & np.all(x_k >= -eps, axis=-1)
                 good &= np.all(np.einsum("...ij,...j->...i", B, y) <= v[..., None] + eps, -1)

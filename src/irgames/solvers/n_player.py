@@ -415,7 +415,7 @@ def polynomial_support_enumeration(
         game_index,
         tuple(strategies),
         method="polynomial_support_enumeration",
-        tolerance=tol,
+        tol=tol,
         complete=not non_isolated and not skipped,
         degenerate=degenerate.reshape(game.batch_shape),
         exact=False,
@@ -618,7 +618,7 @@ def logit_homotopy(
         np.arange(G),
         tuple(chosen),
         method="logit_homotopy",
-        tolerance=tol,
+        tol=tol,
         complete=False,
         options={
             "converged": converged.reshape(game.batch_shape),

@@ -69,6 +69,7 @@ import numpy as np
 
 from ..games.normal_form import GameValueError
 from ..games.signalling import SignallingGame, pbe_regret
+from .result import Result, tolerance_property
 
 __all__ = [
     "PerfectBayesian",
@@ -80,7 +81,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class PerfectBayesian:
+class PerfectBayesian(Result):
     r"""Perfect Bayesian equilibria of a batch of signalling games, one row per equilibrium.
 
     Attributes
@@ -123,12 +124,14 @@ class PerfectBayesian:
     degenerate : ndarray of bool, shape batch_shape
         Games with ties that the method resolved only partly (see the solver).
     method : str
-    tolerance : float
+    tol : float
         Relative tolerance (fraction of each player's own payoff range).
     options : dict
     units : ndarray, shape (k, 2)
         Each row's payoff units, sender's and receiver's
         (:attr:`~irgames.games.signalling.SignallingGame.payoff_units`).
+    regret : ndarray, shape (k, 2)
+        ``sender_regret`` and ``receiver_regret`` side by side (the contract's name).
     """
 
     game: SignallingGame
@@ -151,12 +154,20 @@ class PerfectBayesian:
     count: np.ndarray
     degenerate: np.ndarray
     method: str
-    tolerance: float
+    tol: float
     options: dict[str, Any] = field(default_factory=dict)
     units: np.ndarray | None = None
 
+    layout = "per_equilibrium"
+    tolerance = tolerance_property()
+
     def __len__(self) -> int:
         return int(self.game_index.size)
+
+    @property
+    def regret(self) -> np.ndarray:
+        """Each row's sender and receiver regret, shape ``(k, 2)`` (from ``pbe_regret``)."""
+        return np.stack([self.sender_regret, self.receiver_regret], axis=-1)
 
     @property
     def relative_regret(self) -> np.ndarray:
@@ -631,7 +642,7 @@ def _assemble(
         count=np.bincount(b, minlength=size).reshape(game.batch_shape),
         degenerate=np.asarray(degenerate, dtype=bool).reshape(game.batch_shape),
         method=method,
-        tolerance=float(tol),
+        tol=float(tol),
         options=dict(options),
     )
 

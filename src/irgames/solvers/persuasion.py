@@ -80,6 +80,7 @@ from scipy.optimize import linprog
 from ..games.anonymous import AnonymousBinaryGame
 from ..games.normal_form import GameValueError, _as_finite_array
 from ..games.normal_form import _unit as _payoff_unit
+from .result import Result, accepts_tolerance
 
 __all__ = [
     "BinarySignal",
@@ -94,7 +95,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class BinarySignal:
+class BinarySignal(Result):
     r"""Sender-optimal signals for a batch of binary-state persuasion problems.
 
     Attributes
@@ -120,6 +121,14 @@ class BinarySignal:
     actions: np.ndarray
     value: np.ndarray
     no_information: np.ndarray
+    tol: float | None = None
+
+    method = "persuade_binary"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
 
     @property
     def value_of_persuasion(self) -> np.ndarray:
@@ -132,7 +141,7 @@ class BinarySignal:
 
 
 @dataclass(frozen=True, eq=False)
-class Signal:
+class Signal(Result):
     r"""Sender-optimal recommendation signals for a batch of finite persuasion problems.
 
     Attributes
@@ -148,6 +157,14 @@ class Signal:
     joint: np.ndarray
     value: np.ndarray
     no_information: np.ndarray
+    tol: float | None = None
+
+    method = "persuade"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
 
     @property
     def action_probability(self) -> np.ndarray:
@@ -176,7 +193,7 @@ class Signal:
 
 
 @dataclass(frozen=True, eq=False)
-class PublicSignal:
+class PublicSignal(Result):
     r"""Sender-optimal public signals to :math:`N` receivers who play an anonymous game.
 
     Attributes
@@ -195,6 +212,14 @@ class PublicSignal:
     actors: np.ndarray
     value: np.ndarray
     no_information: np.ndarray
+    tol: float | None = None
+
+    method = "persuade_public"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
 
     @property
     def value_of_persuasion(self) -> np.ndarray:
@@ -263,14 +288,15 @@ def concave_envelope(points, values, prior) -> tuple[np.ndarray, np.ndarray, np.
     return value, support, weights
 
 
+@accepts_tolerance
 def receiver_best_response(
-    receiver_utility, sender_utility, belief, *, tolerance: float = 1e-9
+    receiver_utility, sender_utility, belief, *, tol: float = 1e-9
 ) -> np.ndarray:
     r"""The receiver's best response to ``belief``, ties broken in the sender's favour.
 
     ``receiver_utility`` and ``sender_utility`` have shape ``(*batch, n_actions, n_states)``
     and ``belief`` ``(*batch, n_states)`` (or broadcastable). An action is a best response if
-    its expected utility is within ``tolerance`` times the receiver's payoff range of the best.
+    its expected utility is within ``tol`` times the receiver's payoff range of the best.
     Returns the action index, shape ``batch``.
     """
     u_r = np.asarray(receiver_utility, dtype=float)
@@ -280,13 +306,12 @@ def receiver_best_response(
     es = (u_s * belief).sum(-1)
     scale = _scale(u_r)
     best = er.max(-1, keepdims=True)
-    ok = er >= best - tolerance * scale[..., None]
+    ok = er >= best - tol * scale[..., None]
     return np.argmax(np.where(ok, es, -np.inf), axis=-1)
 
 
-def persuade_binary(
-    receiver_utility, sender_utility, prior, *, tolerance: float = 1e-9
-) -> BinarySignal:
+@accepts_tolerance
+def persuade_binary(receiver_utility, sender_utility, prior, *, tol: float = 1e-9) -> BinarySignal:
     r"""Sender-optimal signal for a binary state by concavification, vectorised over the batch.
 
     Parameters
@@ -331,9 +356,7 @@ def persuade_binary(
         [np.zeros((*shape, 1)), np.ones((*shape, 1)), mu0[..., None], cross], axis=-1
     )
     beliefs = np.stack([1 - points, points], axis=-1)  # (*batch, P, 2)
-    actions = receiver_best_response(
-        u_r[..., None, :, :], u_s[..., None, :, :], beliefs, tolerance=tolerance
-    )
+    actions = receiver_best_response(u_r[..., None, :, :], u_s[..., None, :, :], beliefs, tol=tol)
     values = (
         np.take_along_axis(u_s[..., None, :, :], actions[..., None, None], -2)[..., 0, :] * beliefs
     ).sum(-1)
@@ -347,10 +370,12 @@ def persuade_binary(
         actions=acts,
         value=value,
         no_information=values[..., 2],
+        tol=float(tol),
     )
 
 
-def persuade(receiver_utility, sender_utility, prior, *, tolerance: float = 1e-9) -> Signal:
+@accepts_tolerance
+def persuade(receiver_utility, sender_utility, prior, *, tol: float = 1e-9) -> Signal:
     r"""Sender-optimal signal for finite states and actions by the obedience LP.
 
     Parameters
@@ -453,23 +478,25 @@ def persuade(receiver_utility, sender_utility, prior, *, tolerance: float = 1e-9
         g, s = np.nonzero(lost)
         q[g, u_r[g, :, s].argmax(axis=1), s] = mu[g, s]
     value = (q * u_s).sum((-1, -2))
-    a0 = receiver_best_response(u_r, u_s, mu, tolerance=tolerance)
+    a0 = receiver_best_response(u_r, u_s, mu, tol=tol)
     no_info = (np.take_along_axis(u_s, a0[:, None, None], 1)[:, 0, :] * mu).sum(-1)
     return Signal(
         prior=mu.reshape((*shape, n_s)).copy(),
         joint=q.reshape((*shape, n_a, n_s)),
         value=value.reshape(shape),
         no_information=no_info.reshape(shape),
+        tol=float(tol),
     )
 
 
+@accepts_tolerance
 def persuade_public(
     game_benign: AnonymousBinaryGame,
     game_hostile: AnonymousBinaryGame,
     sender_payoff,
     prior,
     *,
-    tolerance: float = 1e-9,
+    tol: float = 1e-9,
 ) -> PublicSignal:
     r"""Sender-optimal public signal to :math:`N` receivers who then play an anonymous game.
 
@@ -539,7 +566,7 @@ def persuade_public(
     m = np.arange(n + 1)
     reg = mixed.profile_regret(m.reshape((n + 1,) + (1,) * len(mixed.batch_shape)))
     reg = np.moveaxis(reg, 0, -1)  # (*batch, P, N + 1)
-    is_eq = reg <= tolerance * scale[..., None, None]
+    is_eq = reg <= tol * scale[..., None, None]
     pay = np.where(is_eq, w[..., None, :], -np.inf)
     actors = np.argmax(pay, axis=-1)  # sender-preferred; an equilibrium always exists
     values = np.take_along_axis(pay, actors[..., None], -1)[..., 0]
@@ -551,6 +578,7 @@ def persuade_public(
         actors=np.take_along_axis(actors, support, -1),
         value=value,
         no_information=values[..., 2],
+        tol=float(tol),
     )
 
 

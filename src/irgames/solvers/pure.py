@@ -124,7 +124,7 @@ def pure_equilibria(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equili
         game_index,
         strategies,
         method="pure_equilibria",
-        tolerance=tol,
+        tol=tol,
         complete=False,
         degenerate=ties.reshape(game.batch_shape),
         options={"tol": tol, "all_pure": True, "profiles": profiles},

@@ -70,12 +70,14 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import action_values, regret
+from .result import Result
 
 if TYPE_CHECKING:
     from ..games.extensive_form import ExtensiveFormGame
@@ -93,7 +95,7 @@ __all__ = [
 
 # ====================================================================== results
 @dataclass(frozen=True, eq=False)
-class LogitQRE:
+class LogitQRE(Result):
     r"""Logit QRE of a batch of normal-form games at one precision per game.
 
     Attributes
@@ -106,13 +108,17 @@ class LogitQRE:
         :math:`\max_{i,s} |\sigma_i(s) - \mathrm{logit}_\lambda(v_i(\sigma_{-i}))(s)|`, computed
         with :func:`irgames.games.regret.action_values`.
     regret : ndarray, shape batch_shape
-        Largest gain from a unilateral deviation (:func:`irgames.games.regret.regret`).
+        Largest gain from a unilateral deviation (:func:`irgames.games.regret.regret`): the
+        *Nash* regret of the QRE profile, which is not zero (a QRE is a Nash equilibrium only
+        in the limit :math:`\lambda \to \infty`); it measures how far the QRE is from one.
     scale : ndarray, shape batch_shape
         Payoff range of each game.
     converged : ndarray of bool, shape batch_shape
         Whether the continuation reached ``lam`` on the principal branch.
     method : str
     options : dict
+    tol : float
+        The Newton tolerance (``options["tol"]``).
     """
 
     lam: np.ndarray
@@ -124,9 +130,17 @@ class LogitQRE:
     method: str = "logit_qre"
     options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def tol(self) -> float | None:
+        return self.options.get("tol")
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.lam))
+
 
 @dataclass(frozen=True, eq=False)
-class LogitQREPath:
+class LogitQREPath(Result):
     r"""Points of the principal logit QRE branch at the requested precisions.
 
     Attributes
@@ -135,7 +149,8 @@ class LogitQREPath:
     strategies : tuple of ndarray
         ``strategies[i]`` has shape ``(L, *batch, a_i)``.
     residual, regret, converged : ndarray, shape ``(L, *batch)``
-        As in :class:`LogitQRE`.
+        As in :class:`LogitQRE` (``regret`` is the Nash regret of each QRE, not zero). The
+        layout is per point with a leading axis of precisions.
     scale : ndarray, shape batch_shape
     steps : ndarray of int, shape batch_shape
         Continuation steps taken per game.
@@ -154,6 +169,20 @@ class LogitQREPath:
     turning_points: np.ndarray
     method: str = "logit_qre_path"
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tol(self) -> float | None:
+        return self.options.get("tol")
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.scale))
+
+    def to_pandas(self):
+        """One row per (precision, game point): ``lam``, ``game_index`` and the QRE's columns."""
+        import pandas as pd
+
+        return pd.concat([self.at(k).to_pandas() for k in range(len(self))], ignore_index=True)
 
     def __len__(self) -> int:
         return int(self.lambdas.size)
@@ -564,7 +593,7 @@ def logit_qre(
 
 # ====================================================================== trees: agent QRE
 @dataclass(frozen=True, eq=False)
-class AgentQRE:
+class AgentQRE(Result):
     r"""Agent logit QRE of a batch of game trees.
 
     Attributes
@@ -583,6 +612,12 @@ class AgentQRE:
     converged : ndarray of bool, shape batch_shape
     method : str
         ``"backward recursion"`` (perfect information) or ``"fixed point"``.
+    regret : ndarray, shape ``(*batch, n_players)``
+        Each player's *Nash* regret of the QRE behaviour profile in the whole tree, computed
+        from the tree by :func:`~irgames.solvers.sequence_form.tree_regret` (independent of
+        the QRE solver). Not zero: a QRE is a Nash equilibrium only as
+        :math:`\lambda \to \infty`. ``nan`` for trees without perfect recall. Computed on
+        first access.
     """
 
     game: Any
@@ -594,6 +629,25 @@ class AgentQRE:
     converged: np.ndarray
     method: str
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tol(self) -> float | None:
+        return self.options.get("tol")
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.lam))
+
+    @cached_property
+    def regret(self) -> np.ndarray:
+        from .sequence_form import tree_regret
+
+        batch, n = self.batch_shape, self.game.n_players
+        if self.game.recall_violation() is not None:
+            return np.full((*batch, n), np.nan)
+        size = int(np.prod(batch, dtype=np.int64))
+        behaviour = self.behaviour.reshape(size, *self.behaviour.shape[len(batch) :])
+        return tree_regret(self.game, behaviour, np.arange(size))[1].reshape((*batch, n))
 
 
 class _Tree:

@@ -89,6 +89,7 @@ from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import action_values, expected_payoffs, regret
 from ..games.repeated import RepeatedGame, check_discount
 from .minmax import minmax_values
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = [
     "EquilibriumPayoffSet",
@@ -123,12 +124,12 @@ def _as_profile(game: NormalFormGame, profile: Sequence) -> tuple[np.ndarray, ..
     return tuple(out)
 
 
-def _check_stage_equilibrium(game: NormalFormGame, profile, tolerance: float, what: str):
+def _check_stage_equilibrium(game: NormalFormGame, profile, tol: float, what: str):
     # each player's regret in her own payoff unit (NormalFormGame.payoff_units)
     r = regret(game, profile)  # (*batch, n)
     units = game.payoff_units
     relative = (r / np.broadcast_to(units, np.broadcast_shapes(r.shape, units.shape))).max(-1)
-    if np.any(relative > tolerance):
+    if np.any(relative > tol):
         worst = float(relative.max())
         raise GameValueError(
             f"{what} is not a Nash equilibrium of the stage game (relative regret {worst:.3g}): "
@@ -136,20 +137,22 @@ def _check_stage_equilibrium(game: NormalFormGame, profile, tolerance: float, wh
         )
 
 
-def nash_reversion(game: NormalFormGame, profile: Sequence, *, tolerance: float = 1e-9):
+@accepts_tolerance
+def nash_reversion(game: NormalFormGame, profile: Sequence, *, tol: float = 1e-9):
     r"""Punishment values :math:`P_i = u_i(\sigma^N)` of reverting to a stage equilibrium.
 
     ``profile`` is a stage Nash equilibrium (pure actions as ints, or mixed strategies); a
     :class:`GameValueError` is raised if it is not one (some player's regret above
-    ``tolerance`` times her own payoff range). Returns shape ``(*batch, n)``.
+    ``tol`` times her own payoff range). Returns shape ``(*batch, n)``.
     """
     profile = _as_profile(game, profile)
-    _check_stage_equilibrium(game, profile, tolerance, "the punishment profile")
+    _check_stage_equilibrium(game, profile, tol, "the punishment profile")
     return expected_payoffs(game, profile)
 
 
+@accepts_tolerance
 def agent_specific_punishment(
-    game: NormalFormGame, profiles: Sequence[Sequence], *, tolerance: float = 1e-9
+    game: NormalFormGame, profiles: Sequence[Sequence], *, tol: float = 1e-9
 ):
     r"""Punishment values :math:`P_i = u_i(\sigma^{(i)})`: a stage equilibrium per deviator.
 
@@ -161,7 +164,7 @@ def agent_specific_punishment(
     values = []
     for i, profile in enumerate(profiles):
         profile = _as_profile(game, profile)
-        _check_stage_equilibrium(game, profile, tolerance, f"the punishment of player {i}")
+        _check_stage_equilibrium(game, profile, tol, f"the punishment of player {i}")
         values.append(expected_payoffs(game, profile)[..., i])
     return np.stack(np.broadcast_arrays(*values), axis=-1)
 
@@ -177,7 +180,7 @@ def minmax_punishment(game: NormalFormGame, *, mixed: bool = True) -> np.ndarray
 
 # ---------------------------------------------------------------------------- thresholds
 @dataclass(frozen=True, eq=False)
-class IncentiveThresholds:
+class IncentiveThresholds(Result):
     r"""Per-player incentive data of a simple strategy profile, for a batch of games.
 
     Attributes
@@ -198,6 +201,17 @@ class IncentiveThresholds:
     player_threshold: np.ndarray
     rule: str = "grim trigger"
     options: dict = field(default_factory=dict)
+
+    complete = True
+
+    @property
+    def method(self) -> str:
+        """The strategy profile's rule (closed form: no tolerance, no equilibrium rows)."""
+        return self.rule
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.player_threshold.shape[:-1])
 
     @property
     def threshold(self) -> np.ndarray:
@@ -392,7 +406,7 @@ def _vertices(H: np.ndarray, levels: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class PayoffPolygon:
+class PayoffPolygon(Result):
     r"""A batch of convex polygons of payoff vectors :math:`\{w : h_k \cdot w \le c_k\}`.
 
     Attributes
@@ -407,6 +421,12 @@ class PayoffPolygon:
     directions: np.ndarray
     levels: np.ndarray
 
+    method = "feasible_payoffs"
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.levels.shape[:-1])
+
     @property
     def empty(self) -> np.ndarray:
         return np.isnan(self.levels).any(axis=-1)
@@ -416,7 +436,8 @@ class PayoffPolygon:
         """Shape ``(*batch, D, 2)``: vertex ``k`` joins faces ``k`` and ``k + 1`` (may repeat)."""
         return _vertices(self.directions, self.levels)
 
-    def contains(self, points, *, tolerance: float = 1e-9) -> np.ndarray:
+    @accepts_tolerance
+    def contains(self, points, *, tol: float = 1e-9) -> np.ndarray:
         """Whether ``points`` (shape ``(*batch, ..., 2)`` broadcasting) lie in the polygons."""
         points = np.asarray(points, dtype=float)
         slack = np.einsum("kj,...j->...k", self.directions, points)
@@ -425,9 +446,10 @@ class PayoffPolygon:
         lev = lev.reshape(lev.shape[:-1] + (1,) * max(extra, 0) + lev.shape[-1:])
         scale = np.nanmax(np.abs(self.levels), axis=-1, keepdims=True)
         scale = scale.reshape(scale.shape[:-1] + (1,) * max(extra, 0) + (1,))
-        return np.all(slack <= lev + tolerance * np.maximum(scale, 1.0), axis=-1)
+        return np.all(slack <= lev + tol * np.maximum(scale, 1.0), axis=-1)
 
-    def extreme_points(self, index=(), *, tolerance: float = 1e-9) -> np.ndarray:
+    @accepts_tolerance
+    def extreme_points(self, index=(), *, tol: float = 1e-9) -> np.ndarray:
         """The distinct vertices of one polygon (``index`` into the batch), shape ``(m, 2)``."""
         V = self.vertices[index]
         if np.isnan(V).any():
@@ -435,16 +457,16 @@ class PayoffPolygon:
         scale = max(1.0, float(np.abs(V).max()))
         keep = [0]
         for k in range(1, len(V)):
-            if np.abs(V[k] - V[keep[-1]]).max() > tolerance * scale * 1e3:
+            if np.abs(V[k] - V[keep[-1]]).max() > tol * scale * 1e3:
                 keep.append(k)
-        if len(keep) > 1 and np.abs(V[keep[-1]] - V[keep[0]]).max() <= tolerance * scale * 1e3:
+        if len(keep) > 1 and np.abs(V[keep[-1]] - V[keep[0]]).max() <= tol * scale * 1e3:
             keep.pop()
         # drop vertices on a straight edge between their neighbours
         pts = V[keep]
         if len(pts) > 2:
             prev, nxt = np.roll(pts, 1, axis=0), np.roll(pts, -1, axis=0)
             cross = (pts - prev)[:, 0] * (nxt - pts)[:, 1] - (pts - prev)[:, 1] * (nxt - pts)[:, 0]
-            pts = pts[np.abs(cross) > tolerance * scale**2 * 1e3]
+            pts = pts[np.abs(cross) > tol * scale**2 * 1e3]
         return pts
 
 
@@ -585,28 +607,31 @@ class EquilibriumPayoffSet(PayoffPolygon):
     Attributes (besides :class:`PayoffPolygon`'s)
     ----------
     converged : ndarray of bool, shape batch
-        Whether the levels moved less than ``tolerance`` times the payoff range in the last
+        Whether the levels moved less than ``tol`` times the payoff range in the last
         iteration. A game that did not converge is flagged, never silently returned as done.
     iterations : ndarray of int, shape batch
     worst_payoffs : ndarray, shape (*batch, 2)
         :math:`\min_{w \in V} w_i`: each player's worst equilibrium payoff (the optimal
         penal code's punishment).
-    method, tolerance, options : provenance.
+    method, tol, options : provenance.
     """
 
     converged: np.ndarray = None
     iterations: np.ndarray = None
     worst_payoffs: np.ndarray = None
     method: str = "outer approximation (Judd, Yeltekin and Conklin 2003)"
-    tolerance: float = 1e-9
+    tol: float = 1e-9
     options: dict = field(default_factory=dict)
 
+    tolerance = tolerance_property()
 
+
+@accepts_tolerance
 def equilibrium_payoffs(
     game: RepeatedGame,
     *,
     directions=128,
-    tolerance: float = 1e-10,
+    tol: float = 1e-10,
     max_iter: int = 2000,
     chunk_size: int | None = None,
 ) -> EquilibriumPayoffSet:
@@ -618,8 +643,8 @@ def equilibrium_payoffs(
         Two-player stage game(s) with the (effective) discount factor(s).
     directions : int or array_like of shape (D, 2)
         Normals of the approximating polygon; an int ``D`` spaces them evenly.
-    tolerance : float
-        Stop when no level moves by more than ``tolerance`` times the payoff range.
+    tol : float
+        Stop when no level moves by more than ``tol`` times the payoff range.
     max_iter : int
         Games still moving after this many iterations are flagged ``converged=False``.
     chunk_size : int, optional
@@ -676,7 +701,7 @@ def equilibrium_payoffs(
             now_empty = ~np.all(np.isfinite(new), axis=-1)
             new = np.where(now_empty[:, None], np.nan, np.minimum(new, ca))
             moved = np.nanmax(np.abs(new - ca), axis=-1, initial=0.0)
-            done = now_empty | (moved <= tolerance * sa)
+            done = now_empty | (moved <= tol * sa)
             c[idx] = new
             iters[idx] += 1
             empty[idx] |= now_empty
@@ -693,6 +718,6 @@ def equilibrium_payoffs(
         converged=conv_out.reshape(batch),
         iterations=iters_out.reshape(batch),
         worst_payoffs=worst,
-        tolerance=float(tolerance),
+        tol=float(tol),
         options={"directions": D, "max_iter": int(max_iter)},
     )

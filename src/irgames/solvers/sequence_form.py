@@ -170,6 +170,7 @@ from .._memory import require
 from ..errors import ConvergenceError, GameValueError, SolverError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import _unit
+from .result import Result
 
 __all__ = [
     "SequenceForm",
@@ -189,7 +190,7 @@ _LP_CHUNK_NNZ = 200_000
 
 # ====================================================================== the sequence form
 @dataclass(frozen=True, eq=False)
-class SequenceForm:
+class SequenceForm(Result):
     """The sequence form of a batch of two-player trees sharing one tree.
 
     Attributes
@@ -228,6 +229,8 @@ class SequenceForm:
     terminal_pair: np.ndarray
     A_entries: np.ndarray
     B_entries: np.ndarray
+
+    method = "sequence_form"
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -515,7 +518,7 @@ def _player_units(game: ExtensiveFormGame) -> np.ndarray:
 
 # ====================================================================== results
 @dataclass(frozen=True, eq=False)
-class SequenceFormSolution:
+class SequenceFormSolution(Result):
     """What :func:`sequence_form_lp` and :func:`sequence_form_lcp` return: one row per game.
 
     Attributes
@@ -564,7 +567,8 @@ class SequenceFormSolution:
     converged: bool = True
     options: dict[str, Any] = field(default_factory=dict)
 
-    layout = "per_game"
+    #: one row per solved game (an equilibrium each), with ``game_index``
+    layout = "per_equilibrium"
 
     def __len__(self) -> int:
         return int(self.game_index.size)

@@ -89,6 +89,7 @@ from scipy.optimize import linprog
 from ..errors import SolverError
 from ..games.normal_form import GameValueError, NormalFormGame, payoff_units
 from ..games.regret import regret as _regret
+from .result import Result
 
 __all__ = ["DEFAULT_TOL", "StackelbergResult", "stackelberg"]
 
@@ -99,7 +100,7 @@ _HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1
 
 
 @dataclass(frozen=True, eq=False)
-class StackelbergResult:
+class StackelbergResult(Result):
     """Stackelberg equilibrium of every game in a batch (one row per game).
 
     Attributes
@@ -143,6 +144,14 @@ class StackelbergResult:
     method: str
     tol: float
     options: dict[str, Any] = field(default_factory=dict)
+
+    layout = "per_equilibrium"
+
+    @property
+    def regret(self) -> np.ndarray:
+        """The follower's regret (``follower_regret``): the leader commits, so the follower's
+        best reply is the equilibrium condition."""
+        return self.follower_regret
 
     def to_pandas(self):
         """One row per game: the values, the follower's action and the leader's strategy."""

@@ -34,14 +34,14 @@ Best responses and ties are judged in each player's own payoff unit :math:`s_i`
 (:attr:`~irgames.games.repeated.StochasticGame.payoff_units`, the range of her stage payoffs):
 :math:`a_i` is a best response in state :math:`s` when :math:`W_i(s, a_i, a_{-i}) \ge
 \max_b W_i(s, b, a_{-i}) - 10^{-9} s_i`, and iteration stops when no player's values move by
-more than ``tolerance`` :math:`\cdot s_i`, so scaling or shifting one player's payoffs changes
+more than ``tol`` :math:`\cdot s_i`, so scaling or shifting one player's payoffs changes
 neither the equilibria of the stage games nor when iteration stops. The selection rules
 ``"utilitarian"`` and ``"maxmin"`` compare players' payoffs with each other and so depend on
 their scales by their nature; ``"first"`` and ``"last"`` do not. Ties of a selection score
 (within the tolerance) go to the first in the solver's order. For one player the stage
 "game" is a decision and value iteration is Bellman's. With several players the operator is not
 a contraction when the selected equilibrium switches, so iteration may cycle: a game whose
-values still move by more than ``tolerance`` (relative to the payoff range) after ``max_iter``
+values still move by more than ``tol`` (relative to the payoff range) after ``max_iter``
 steps is flagged ``converged=False``, a state whose stage game has no equilibrium of the kind
 sought is flagged ``found=False``, and every returned profile carries its regret, computed by
 :func:`markov_regret` from the payoffs and transitions alone. :func:`markov_perfect_equilibria`
@@ -83,6 +83,7 @@ from ..errors import ConvergenceError
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.regret import regret as stage_regret
 from ..games.repeated import StochasticGame
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = [
     "ConvergenceError",
@@ -207,7 +208,7 @@ def markov_regret(game: StochasticGame, strategies: Sequence) -> tuple[np.ndarra
 
 # ---------------------------------------------------------------------------- results
 @dataclass(frozen=True, eq=False)
-class MarkovPerfectEquilibrium:
+class MarkovPerfectEquilibrium(Result):
     r"""One Markov profile per game of a batch, from an iterative solver, with its checks.
 
     Attributes
@@ -222,13 +223,13 @@ class MarkovPerfectEquilibrium:
     scale : ndarray, shape batch
         The largest payoff range of one player (for reporting).
     converged : ndarray of bool, shape batch
-        No player's values moved by more than ``tolerance`` times her payoff unit.
+        No player's values moved by more than ``tol`` times her payoff unit.
     found : ndarray of bool, shape batch
         Every state's stage game had an equilibrium of the kind sought (pure unless ``mixed``).
     iterations : ndarray of int, shape batch
     residual : ndarray, shape batch
         Last change of the values (sup norm).
-    method, selection, tolerance, options : provenance.
+    method, selection, tol, options : provenance.
     relative_regret : ndarray, shape batch
         Largest one-shot deviation gain over states and players, each player's in her own
         unit: :math:`\max_{s, i} r_i(s) / s_i`
@@ -245,9 +246,15 @@ class MarkovPerfectEquilibrium:
     residual: np.ndarray
     method: str
     selection: str
-    tolerance: float
+    tol: float
     options: dict = field(default_factory=dict)
     relative_regret: np.ndarray | None = None
+
+    tolerance = tolerance_property()
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.regret))
 
     @property
     def verified(self) -> np.ndarray:
@@ -280,7 +287,7 @@ class MarkovPerfectEquilibrium:
 
 
 @dataclass(frozen=True, eq=False)
-class MarkovPerfectEquilibria:
+class MarkovPerfectEquilibria(Result):
     """Runs of :func:`value_iteration` from several selection rules and starting values.
 
     Attributes
@@ -296,6 +303,28 @@ class MarkovPerfectEquilibria:
     runs: tuple[MarkovPerfectEquilibrium, ...]
     labels: np.ndarray
     count: np.ndarray
+
+    method = "markov_perfect_equilibria"
+    complete = False  # one MPE from every start does not prove there are no others
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.count.shape)
+
+    @property
+    def tol(self) -> float:
+        """The runs' tolerance."""
+        return self.runs[0].tol if self.runs else None
+
+    @property
+    def regret(self) -> np.ndarray:
+        """Each run's regret (:func:`markov_regret`), shape ``(len(runs), *batch)``."""
+        return np.stack([run.regret for run in self.runs])
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Whether every run converged, shape ``batch``."""
+        return np.logical_and.reduce([run.converged for run in self.runs])
 
     @property
     def multiple(self) -> np.ndarray:
@@ -381,13 +410,14 @@ def _select_mixed(W: np.ndarray, scale: np.ndarray, selection: str, tol: float):
     return (x.reshape(*lead, m), y.reshape(*lead, n)), value.reshape(*lead, 2), found.reshape(lead)
 
 
+@accepts_tolerance
 def value_iteration(
     game: StochasticGame,
     *,
     selection: str = "utilitarian",
     mixed: bool = False,
     initial_values=None,
-    tolerance: float = 1e-10,
+    tol: float = 1e-10,
     max_iter: int | None = None,
     verify_tolerance: float = 1e-7,
 ) -> MarkovPerfectEquilibrium:
@@ -403,13 +433,13 @@ def value_iteration(
         vertex enumeration, instead of pure ones.
     initial_values : array_like, optional
         Starting values, broadcasting to ``(*batch, S, n)``; zeros by default.
-    tolerance : float
-        Stop when no player's values move by more than ``tolerance`` times her payoff unit
+    tol : float
+        Stop when no player's values move by more than ``tol`` times her payoff unit
         (:attr:`StochasticGame.payoff_units <irgames.games.repeated.StochasticGame.payoff_units>`).
     max_iter : int, optional
         Games still moving after this many iterations are flagged ``converged=False``. By
         default twice the number of steps a contraction of modulus :math:`\delta` needs to
-        reach ``tolerance``, plus 100: once the selected equilibria stop switching, value
+        reach ``tol``, plus 100: once the selected equilibria stop switching, value
         iteration converges at rate :math:`\delta`, so a game that is still moving then is
         cycling between selections.
     verify_tolerance : float
@@ -422,6 +452,7 @@ def value_iteration(
         Never raises for a game that fails: it is flagged (call ``raise_if_failed()`` to turn
         flags into an error).
     """
+    tolerance = tol
     if not isinstance(game, StochasticGame):
         raise GameValueError("value_iteration needs a StochasticGame")
     if selection not in SELECTIONS:
@@ -509,18 +540,19 @@ def value_iteration(
         residual=residual,
         method="value iteration" + (" (mixed stage equilibria)" if mixed else ""),
         selection=selection,
-        tolerance=float(tolerance),
+        tol=float(tolerance),
         options={"max_iter": int(max_iter), "verify_tolerance": float(verify_tolerance)},
     )
 
 
+@accepts_tolerance
 def markov_perfect_equilibria(
     game: StochasticGame,
     *,
     selections: Sequence[str] = SELECTIONS,
     initial_values: Sequence | None = None,
     mixed: bool = False,
-    tolerance: float = 1e-10,
+    tol: float = 1e-10,
     max_iter: int | None = None,
     same: float = 1e-6,
 ) -> MarkovPerfectEquilibria:
@@ -543,7 +575,7 @@ def markov_perfect_equilibria(
             selection=s,
             mixed=mixed,
             initial_values=v,
-            tolerance=tolerance,
+            tol=tol,
             max_iter=max_iter,
         )
         for s, v in itertools.product(selections, initial_values)
@@ -569,7 +601,7 @@ def markov_perfect_equilibria(
 
 # ---------------------------------------------------------------------------- MDPs
 @dataclass(frozen=True, eq=False)
-class PolicyIterationResult:
+class PolicyIterationResult(Result):
     """Optimal policy of a batch of Markov decision problems.
 
     Attributes
@@ -586,10 +618,18 @@ class PolicyIterationResult:
     values: np.ndarray
     iterations: int
     converged: np.ndarray
+    tol: float | None = None
+
+    method = "policy_iteration"
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.converged.shape)
 
 
+@accepts_tolerance
 def policy_iteration(
-    rewards, transitions, delta, *, tolerance: float = 1e-12, max_iter: int = 1000
+    rewards, transitions, delta, *, tol: float = 1e-12, max_iter: int = 1000
 ) -> PolicyIterationResult:
     r"""Howard's policy iteration for Markov decision problems, batched.
 
@@ -604,8 +644,8 @@ def policy_iteration(
         Probability of each next state.
     delta : array_like
         Discount factor(s) in :math:`(0, 1)`.
-    tolerance : float
-        An action replaces the current one only if it gains more than ``tolerance`` times
+    tol : float
+        An action replaces the current one only if it gains more than ``tol`` times
         the payoff scale.
     max_iter : int
         Bound on the number of policy improvements.
@@ -639,14 +679,14 @@ def policy_iteration(
         best = Q.max(axis=-1, keepdims=True)
         current = np.take_along_axis(Q, policy[..., None], axis=-1)
         # keep the current action unless another beats it by more than the tolerance
-        improve = current < best - tolerance * scale
+        improve = current < best - tol * scale
         new = np.where(improve[..., 0], Q.argmax(axis=-1), policy)
         converged = np.all(new == policy, axis=-1)
         policy = new
         if converged.all():
             break
     return PolicyIterationResult(
-        policy=policy, values=values, iterations=steps, converged=converged
+        policy=policy, values=values, iterations=steps, converged=converged, tol=float(tol)
     )
 
 

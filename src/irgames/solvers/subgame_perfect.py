@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError, NormalFormGame
 from ..games.reduced_form import reduced_normal_form
 from ..games.regret import expected_payoffs
+from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = ["MAX_N_PLAYER_PROFILES", "SubgamePerfectSet", "subgame_perfect", "subgame_roots"]
 
@@ -64,7 +66,7 @@ MAX_N_PLAYER_PROFILES = 50_000
 
 
 @dataclass(frozen=True, eq=False)
-class SubgamePerfectSet:
+class SubgamePerfectSet(Result):
     """All subgame-perfect equilibria found at every point of a batch (ragged rows).
 
     Attributes
@@ -85,11 +87,17 @@ class SubgamePerfectSet:
         True when every subgame was solved by a method that finds all extreme equilibria.
     degenerate : ndarray of bool, shape batch_shape
         Points where some subgame was degenerate (ties, possible continua of equilibria).
-    tolerance : float
+    tol : float
         Relative tolerance used throughout.
     method : str
     options : dict
         The normal-form methods used.
+    regret : ndarray, shape (k, n_players)
+        Each player's gain from her best deviation from the row's behaviour profile in the
+        whole tree, computed from the tree by
+        :func:`~irgames.solvers.sequence_form.tree_regret` (independent of the solver; 0 up to
+        rounding, since an SPE is a Nash equilibrium of the tree). ``nan`` for trees without
+        perfect recall, on which that computation does not apply. Computed on first access.
     """
 
     game: ExtensiveFormGame
@@ -100,12 +108,23 @@ class SubgamePerfectSet:
     subgame_roots: np.ndarray
     complete: bool
     degenerate: np.ndarray
-    tolerance: float
+    tol: float
     method: str = "subgame_perfect"
     options: dict[str, Any] = field(default_factory=dict)
 
+    layout = "per_equilibrium"
+    tolerance = tolerance_property()
+
     def __len__(self) -> int:
         return int(self.game_index.size)
+
+    @cached_property
+    def regret(self) -> np.ndarray:
+        from .sequence_form import tree_regret
+
+        if self.game.recall_violation() is not None or not len(self):
+            return np.full((len(self), self.game.n_players), np.nan if len(self) else 0.0)
+        return tree_regret(self.game, self.behavior, self.game_index)[1]
 
     def for_game(self, index) -> np.ndarray:
         """Row numbers of the equilibria of one game (flat or multi-index)."""
@@ -222,8 +241,10 @@ def _solve_normal_form(
             "of the tree"
         )
     # squeeze the players without a choice out of the game
+    # (two steps: the list of players and the integer indices together would be advanced
+    # indices apart from each other, which numpy moves to the front of the result)
     index = tuple(slice(None) if a > 1 else 0 for a in nf.num_actions)
-    payoffs = flat.payoffs[(slice(None), active, *index)]
+    payoffs = flat.payoffs[:, active][(slice(None), slice(None), *index)]
     sub = NormalFormGame(payoffs, n_players=len(active))
     if len(active) == 2:
         from .vertex_enumeration import vertex_enumeration
@@ -249,6 +270,7 @@ def _solve_normal_form(
     return rows, strategies, bool(eq.complete), degenerate, method
 
 
+@accepts_tolerance
 def subgame_perfect(
     game: ExtensiveFormGame,
     *,
@@ -388,7 +410,7 @@ def subgame_perfect(
         subgame_roots=roots,
         complete=complete,
         degenerate=degenerate.reshape(game.batch_shape),
-        tolerance=float(tol),
+        tol=float(tol),
         options={"normal_form_methods": sorted(methods)},
     )
 

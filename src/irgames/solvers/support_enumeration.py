@@ -313,7 +313,7 @@ def support_enumeration(
         game_index,
         (x, y),
         method="support_enumeration",
-        tolerance=tol,
+        tol=tol,
         complete=not bool(incomplete.any()),
         degenerate=degenerate.reshape(game.batch_shape),
         component=component,

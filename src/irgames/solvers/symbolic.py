@@ -50,6 +50,7 @@ import sympy
 
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import GameValueError
+from .result import Result
 
 __all__ = ["Regime", "SymbolicSPE", "symbolic_backward_induction"]
 
@@ -78,7 +79,7 @@ class Regime:
 
 
 @dataclass(frozen=True, eq=False)
-class SymbolicSPE:
+class SymbolicSPE(Result):
     """The SPE of a parametric tree as piecewise expressions.
 
     Attributes
@@ -97,6 +98,10 @@ class SymbolicSPE:
     payoffs: tuple
     choice: dict
     parameters: tuple
+
+    method = "symbolic_backward_induction"
+    complete = True
+    batch_shape = ()
 
     def condition_for(self, node: int, action: int | str) -> sympy.Basic:
         """Where the mover at ``node`` takes ``action`` (an index or a label)."""

@@ -72,12 +72,13 @@ import numpy as np
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from .equilibria import DEFAULT_TOL, Equilibria
+from .result import Result
 
 __all__ = ["TwoByTwoSolution", "solve_two_by_two", "two_by_two"]
 
 
 @dataclass(frozen=True, eq=False)
-class TwoByTwoSolution:
+class TwoByTwoSolution(Result):
     """The raw closed-form solution of a flat batch of 2x2 games (before regret checks).
 
     Attributes
@@ -100,6 +101,10 @@ class TwoByTwoSolution:
     component: np.ndarray
     degenerate: np.ndarray
     count: np.ndarray
+
+    layout = "per_equilibrium"
+    method = "solve_two_by_two"
+    complete = True
 
 
 def _check(game: NormalFormGame, tol: float) -> float:
@@ -362,7 +367,7 @@ def two_by_two(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equilibria:
         solution.game_index,
         (x, y),
         method="two_by_two",
-        tolerance=tol,
+        tol=tol,
         complete=True,
         degenerate=solution.degenerate.reshape(game.batch_shape),
         component=solution.component,

@@ -684,7 +684,7 @@ def vertex_enumeration(
         group,
         (x, y),
         method="vertex_enumeration",
-        tolerance=tol,
+        tol=tol,
         complete=True,
         degenerate=degenerate.reshape(game.batch_shape),
         component=component,

@@ -53,12 +53,13 @@ from scipy.optimize import linprog
 
 from ..games.normal_form import GameValueError, NormalFormGame
 from .equilibria import Equilibria
+from .result import Result
 
 __all__ = ["ZeroSumSolution", "zero_sum"]
 
 
 @dataclass(frozen=True, eq=False)
-class ZeroSumSolution:
+class ZeroSumSolution(Result):
     """Value and optimal strategies of a batch of zero-sum (or constant-sum) games.
 
     Attributes
@@ -83,6 +84,22 @@ class ZeroSumSolution:
     lower: np.ndarray
     upper: np.ndarray
     equilibria: Equilibria
+
+    method = "zero_sum"
+    complete = True
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
+
+    @property
+    def tol(self) -> float:
+        return self.equilibria.tol
+
+    @property
+    def regret(self) -> np.ndarray:
+        """Each player's regret of the rows of :attr:`equilibria`, shape ``(k, 2)``."""
+        return self.equilibria.player_regret
 
 
 def _check(game: NormalFormGame, tol: float) -> np.ndarray:
@@ -197,7 +214,7 @@ def zero_sum(
         np.arange(G),
         (x, y),
         method="zero_sum_lp",
-        tolerance=tol,
+        tol=tol,
         complete=False,
         options={"solver": "scipy.optimize.linprog (HiGHS dual simplex)", "block": block},
     )
