@@ -20,6 +20,7 @@ from irgames.solvers.anonymous import (
     pure_equilibria_counts,
     symmetric_equilibria,
 )
+from irgames.solvers.equilibria import DEFAULT_TOL
 
 ratio = st.floats(0.01, 0.99)
 payoff = st.floats(-10, 10, allow_nan=False, allow_infinity=False, allow_subnormal=False)
@@ -82,7 +83,7 @@ def _brute_force_pure_counts(game: AnonymousBinaryGame, tol: float) -> set[int]:
 
 @given(small_games(max_players=6))
 def test_pure_counts_match_brute_force_on_the_normal_form(game):
-    tol = 1e-9 * float(game.payoff_scale)
+    tol = DEFAULT_TOL * float(game.payoff_scale)  # the solver's default, as pure_equilibria's
     counts = pure_equilibria_counts(game)
     assert set(counts.actors()) == _brute_force_pure_counts(game, tol)
     assert np.all(counts.regret[counts.is_equilibrium] <= tol)

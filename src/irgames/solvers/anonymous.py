@@ -54,6 +54,7 @@ from scipy.special import gammaln
 
 from .._memory import require
 from ..games.anonymous import AnonymousBinaryGame, binomial_weights
+from .equilibria import DEFAULT_TOL
 from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = [
@@ -204,7 +205,7 @@ class SymmetricEquilibria(Result):
 
 
 @accepts_tolerance
-def pure_equilibria_counts(game: AnonymousBinaryGame, *, tol: float = 1e-9) -> PureCounts:
+def pure_equilibria_counts(game: AnonymousBinaryGame, *, tol: float = DEFAULT_TOL) -> PureCounts:
     r"""All pure equilibria of an anonymous binary game, as numbers of actors :math:`m`.
 
     :math:`m` is an equilibrium count iff :math:`d_{m-1} \ge -\epsilon` (when :math:`m \ge 1`)
