@@ -317,12 +317,12 @@ class FailingRegion:
     def to_text(self) -> str:
         """One paragraph: how often it fails, in which regimes, and where."""
         share = self.n_failing / self.n_points if self.n_points else float("nan")
+        among = {"whole space": "over the whole space"}.get(self.among, self.among)
         if self.n_points and self.n_failing == self.n_points:
-            parts = [f"fails at every one of the {self.n_points} points {self.among}"]
+            parts = [f"fails at every one of the {self.n_points} points {among}"]
         else:
             parts = [
-                f"fails on {self.n_failing} of {self.n_points} points {self.among} "
-                f"(share {share:.3f})"
+                f"fails on {self.n_failing} of {self.n_points} points {among} (share {share:.3f})"
             ]
         if self.regimes:
             items = sorted(self.regimes.items(), key=lambda kv: -kv[1]["n_failing"])
