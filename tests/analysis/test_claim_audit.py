@@ -8,6 +8,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import irgames
 from irgames.analysis.claims import AUDIT_KEYS, Claim, check, claims_report
@@ -283,3 +285,27 @@ def test_every_claim_of_every_model_appears_in_the_audit_with_both_shares():
             assert 0.0 <= r["share_in_scope"] <= 1.0
         assert r["verdict"] in ("holds", "holds within scope", "fails", None)
     assert {r["model"] for r in rows} == set(MODELS)
+
+
+@given(
+    cut=st.floats(0.05, 0.9),
+    width=st.floats(0.02, 0.08),
+    along=st.sampled_from(["x", "y"]),
+)
+def test_a_claim_false_on_any_strip_is_refuted_there(cut, width, along):
+    model = _toy(lambda x, y: Outcome({"s": x + y}))
+    claim = Claim(
+        "off_the_strip",
+        "the point is off the strip",
+        holds=lambda p, o: ~((p[along] > cut) & (p[along] <= cut + width)),
+        quote="q",
+        source="s",
+    )
+    result = check(model, claim, n=1000, use_hypothesis=False, segments=1)
+    assert result.verdict == "fails"
+    ce = result.counterexample[along]
+    assert cut < ce <= cut + width
+    assert result.share_in_scope == pytest.approx(1 - width, abs=0.05)
+    bounds = _bounds(result.failing_region.rules[0])
+    assert abs(bounds[(along, ">")] - cut) <= 0.02
+    assert abs(bounds[(along, "<=")] - (cut + width)) <= 0.02
