@@ -309,3 +309,15 @@ def test_a_claim_false_on_any_strip_is_refuted_there(cut, width, along):
     bounds = _bounds(result.failing_region.rules[0])
     assert abs(bounds[(along, ">")] - cut) <= 0.02
     assert abs(bounds[(along, "<=")] - (cut + width)) <= 0.02
+
+
+def test_the_command_line_json_carries_the_audit_keys(capsys):
+    from irgames.cli import main
+
+    args = ["claims", "sanctions_paradox", "--json", "-n", "30", "--min-given", "0"]
+    assert main([*args, "--no-progress"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["claim"] for r in rows] == [c.name for c in MODELS["sanctions_paradox"].claims]
+    for row in rows:
+        assert set(AUDIT_KEYS) <= set(row)
+        assert row["verdict"] in ("holds", "holds within scope", "fails", None)
