@@ -321,3 +321,49 @@ def test_the_command_line_json_carries_the_audit_keys(capsys):
     for row in rows:
         assert set(AUDIT_KEYS) <= set(row)
         assert row["verdict"] in ("holds", "holds within scope", "fails", None)
+
+
+# ------------------------------------------------------------------ item 4 (helpers only)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda g: st.lists(
+            st.tuples(st.integers(0, g - 1), st.booleans(), st.integers(-3, 3)), max_size=20
+        ).map(lambda rows: (g, rows))
+    )
+)
+def test_equilibrium_rows_reduce_per_game_as_a_loop_would(case):
+    from irgames.analysis.equilibrium_rows import reduce_rows
+
+    n_games, rows = case
+    gi = np.array([r[0] for r in rows], dtype=int)
+    ok = np.array([r[1] for r in rows], dtype=bool)
+    key = np.array([r[2] for r in rows], dtype=float)
+    ids = np.arange(len(rows))
+    robust = reduce_rows(gi, ok, n_games, select="all")
+    some = reduce_rows(gi, ok, n_games, select="any")
+    best = reduce_rows(gi, ids, n_games, select="best", key=key, fill=-1)
+    worst = reduce_rows(gi, ids, n_games, select="worst", key=key, fill=-1)
+    for g in range(n_games):  # the reference, a loop over games (a test may loop)
+        mine = [i for i in ids if gi[i] == g]
+        assert robust[g] == (bool(mine) and all(ok[i] for i in mine))
+        assert some[g] == any(ok[i] for i in mine)
+        if mine:
+            assert best[g] == max(mine, key=lambda i: (key[i], -i))
+            assert worst[g] == min(mine, key=lambda i: (key[i], i))
+        else:
+            assert best[g] == worst[g] == -1
+
+
+def test_equilibrium_rows_with_a_callable_selection_and_bad_input():
+    from irgames.analysis.equilibrium_rows import reduce_rows
+
+    gi = np.array([0, 0, 1])
+    last = reduce_rows(gi, np.array([5.0, 6.0, 7.0]), 3, select=lambda g, k, n: [1, 2, -1])
+    np.testing.assert_array_equal(last[:2], [6.0, 7.0])
+    assert np.isnan(last[2])
+    with pytest.raises(ValueError, match="a row of another game"):
+        reduce_rows(gi, np.ones(3), 2, select=lambda g, k, n: [2, 0])
+    with pytest.raises(ValueError, match="needs key"):
+        reduce_rows(gi, np.ones(3), 2, select="best")
+    with pytest.raises(ValueError, match="game_index must lie"):
+        reduce_rows(gi, np.ones(3, bool), 1)
