@@ -183,6 +183,17 @@ def test_a_comparative_static_that_jumps_outside_its_scope_holds_within_scope():
     assert "outside the claim's scope" in result.where_it_fails
 
 
+def test_a_jump_in_scope_fails_even_where_points_fail_outside_the_scope():
+    # a drop at 0.3 inside the scope x < 0.5; y falls pointwise outside it
+    space = ParameterSpace([Parameter("x", 0, 1, default=0.2)])
+    y = lambda x: np.where(x < 0.5, x - (x > 0.3), -x)  # noqa: E731
+    model = Model("drop", "a drop in scope", space, lambda x: Outcome({"y": y(x)}))
+    rises = Claim.increasing("up", "y", "x", quote="q", source="s", given=lambda p, o: p["x"] < 0.5)
+    result = check(model, rises, n=300)
+    assert result.verdict == "fails" and result.share_whole_space < 0.6
+    assert result.counterexample_in_scope and "wrong way" in result.note
+
+
 # ------------------------------------------------------------------ item 3: where it fails
 def _region_model() -> Model:
     def solve(x, y, z):

@@ -876,10 +876,12 @@ def check(
     share_whole = float(whole_all[inside].mean()) if n_points else float("nan")
     counterexample, in_scope, note = None, None, ""
     seg_fails = seg_fails_whole = False
-    if claim.kind in ("increasing", "decreasing") and not failing_whole.any():
+    if claim.kind in ("increasing", "decreasing") and not failing.any():
         # derivatives at points miss jumps between them: also test whole segments, in scope
-        # and (when the scope is not the whole space) with the condition ignored
-        for scoped in (True, False) if claim.given is not None else (True,):
+        # and (when the scope is not the whole space and no point fails outside it) with the
+        # condition ignored
+        unscoped = claim.given is not None and not failing_whole.any()
+        for scoped in (True, False) if unscoped else (True,):
             seg = _segments(model, claim, space, n, segments, segment_steps, seed, scoped)
             if seg is None:
                 continue
@@ -888,7 +890,7 @@ def check(
             break
     fails_in = bool(failing.any()) or seg_fails
     fails_whole = fails_in or bool(failing_whole.any()) or seg_fails_whole
-    if failing.any() or (failing_whole.any() and not seg_fails_whole):
+    if failing.any() or (failing_whole.any() and not seg_fails):
         target, mask = (claim, failing) if failing.any() else (free, failing_whole)
         i = int(np.flatnonzero(mask)[0])
         counterexample = {k: float(points[k][i]) for k in space.names}
