@@ -23,10 +23,14 @@ Kinds of claim
         mostly against adversaries"); it has no pointwise counterexample.
 
 Checking
-    :func:`check` draws ``n`` seeded random points (plus a grid, if given), solves the model
-    once for all of them, and returns a :class:`ClaimCheck`: the share of the conditioned points
-    where the claim holds, whether it holds at all of them, a counterexample, and, for a grid,
-    a region map of where it holds. The counterexample is shrunk: first with hypothesis's
+    :func:`check` draws ``n`` seeded random points (plus a grid, if given; more draws until
+    ``min_conditioned`` points are in the claim's scope), solves the model once for all of
+    them, and returns a :class:`ClaimCheck`: the shares of the points where the claim holds
+    over the whole space (its condition ignored) and within its scope, the number of points
+    of each, a verdict (``"holds"``, ``"holds within scope"``, ``"fails"``, or None on too
+    few points in scope), a counterexample, where it fails (the failing regimes and a
+    shallow decision tree on the parameters, :mod:`irgames.analysis.regions`), and, for a
+    grid, a region map of where it holds. A model is never solved on an empty batch. The counterexample is shrunk: first with hypothesis's
     ``find`` over :meth:`ParameterSpace.strategy` restricted to the condition (its shrinker
     moves towards simple values), then by trying simpler values of each coordinate (the
     default, the bounds, the value rounded to fewer digits) in one batched solve, keeping any
