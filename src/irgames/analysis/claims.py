@@ -30,7 +30,8 @@ Checking
     of each, a verdict (``"holds"``, ``"holds within scope"``, ``"fails"``, or None on too
     few points in scope), a counterexample, where it fails (the failing regimes and a
     shallow decision tree on the parameters, :mod:`irgames.analysis.regions`), and, for a
-    grid, a region map of where it holds. A model is never solved on an empty batch. The counterexample is shrunk: first with hypothesis's
+    grid, a region map of where it holds. A model is never solved on an empty batch.
+    The counterexample is shrunk: first with hypothesis's
     ``find`` over :meth:`ParameterSpace.strategy` restricted to the condition (its shrinker
     moves towards simple values), then by trying simpler values of each coordinate (the
     default, the bounds, the value rounded to fewer digits) in one batched solve, keeping any
