@@ -13,6 +13,11 @@ the pieces the models' drawings share:
     each label sits in the middle of its colour).
 :func:`regime_legend`
     A legend of coloured patches, one per regime (optionally only the regimes present).
+:func:`claim_region_map`
+    Where a checked claim fails: its checked points on the two parameters that best separate
+    failing from holding points (:attr:`~irgames.analysis.claims.ClaimCheck.failing_region`),
+    coloured by status (holds / fails, in scope / outside), with the failing region's
+    thresholds on those parameters as lines.
 :func:`render_figure`, :func:`render_figures`
     Compute, draw and write ``<name>.png`` and ``<name>.csv``, identical from run to run: the
     CSV has a fixed float format, and the PNG is drawn under :data:`STYLE` with the Agg
@@ -47,6 +52,7 @@ from .analysis.model import Figure, figure_table, write_csv
 
 __all__ = [
     "STYLE",
+    "claim_region_map",
     "pyplot",
     "regime_legend",
     "regime_panel",
@@ -177,3 +183,94 @@ def render_figures(model, outdir, *, dpi: int = 100) -> list[tuple[Path, Path]]:
     """Render every figure of a :class:`~irgames.analysis.model.Model` into ``outdir``."""
     figures: Iterable[Figure] = model.figures
     return [render_figure(f, outdir, dpi=dpi) for f in figures]
+
+
+#: Colours and labels of :func:`claim_region_map`'s four point statuses.
+CLAIM_STATUS = (
+    ("fails in scope", "#d62728"),
+    ("holds in scope", "#2ca02c"),
+    ("fails outside the scope", "#ff9896"),
+    ("holds outside the scope", "#98df8a"),
+)
+
+
+def claim_region_map(result, ax=None, *, parameters: Sequence[str] | None = None):
+    """Map where a checked claim holds and fails, on two parameters.
+
+    Parameters
+    ----------
+    result : ClaimCheck
+        The result of :func:`irgames.analysis.claims.check` (its ``sample`` of checked
+        points).
+    ax : matplotlib Axes, optional
+        Drawn into a new figure when None.
+    parameters : pair of str, optional
+        The axes; by default the two parameters of ``result.failing_region`` that best
+        separate failing from holding points (the first two of the space when the claim
+        fails nowhere).
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Each checked point is a dot at its values of the two parameters (the others vary, so
+    colours may overlap), in one of four colours: fails / holds, in scope / outside it. The
+    failing region's thresholds on the two parameters are drawn as dashed lines.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irgames.analysis.claims import Claim, check
+    >>> from irgames.analysis.model import Model, Outcome
+    >>> from irgames.analysis.parameters import Parameter, ParameterSpace
+    >>> space = ParameterSpace([Parameter("x", 0, 1, 0.5), Parameter("y", 0, 1, 0.5)])
+    >>> m = Model("xy", "x and y", space, lambda x, y: Outcome({"s": x + y}))
+    >>> c = Claim("small", "x + y <= 1.5", holds=lambda p, o: o["s"] <= 1.5, quote="q",
+    ...           source="s")
+    >>> fig = claim_region_map(check(m, c, n=300, use_hypothesis=False))
+    >>> [a.get_xlabel() for a in fig.axes][0] in ("x", "y")
+    True
+    >>> pyplot().close(fig)
+    """
+    sample = getattr(result, "sample", None)
+    if sample is None:
+        raise ValueError(
+            f"claim {result.model}.{result.claim} has no checked points to map (an aggregate "
+            "claim, or a result without its sample): check a pointwise claim"
+        )
+    region = result.failing_region
+    names = [k for k in sample if k not in ("given", "holds", "holds_in_scope")]
+    if parameters is None:
+        chosen = list(region.parameters) if region is not None else []
+        chosen += [k for k in names if k not in chosen]
+        parameters = chosen[:2]
+    if len(parameters) != 2 or any(p not in names for p in parameters):
+        raise ValueError(
+            f"give two of the claim's parameters {names} to map, got {list(parameters)}"
+        )
+    px, py = parameters
+    plt = pyplot()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    else:
+        fig = ax.figure
+    given = np.asarray(sample["given"], bool)
+    ok = np.where(given, sample["holds_in_scope"], sample["holds"]).astype(bool)
+    masks = (given & ~ok, given & ok, ~given & ~ok, ~given & ok)
+    for (label, colour), mask in zip(CLAIM_STATUS, masks, strict=True):
+        if mask.any():
+            ax.scatter(sample[px][mask], sample[py][mask], s=8, c=colour, label=label)
+    if region is not None and region.tree is not None:
+        tree = region.tree
+        for node in np.flatnonzero(tree.feature >= 0):
+            name = tree.names[tree.feature[node]]
+            if name == px:
+                ax.axvline(tree.threshold[node], color="k", ls="--", lw=0.8)
+            elif name == py:
+                ax.axhline(tree.threshold[node], color="k", ls="--", lw=0.8)
+    ax.set_xlabel(px)
+    ax.set_ylabel(py)
+    verdict = result.verdict or "no verdict"
+    ax.set_title(f"{result.model}.{result.claim}: {verdict}", fontsize=9)
+    ax.legend(fontsize=7, loc="best")
+    return fig

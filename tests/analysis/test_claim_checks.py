@@ -266,8 +266,9 @@ THIN_CLAIM = Claim(
 
 
 def test_more_draws_reach_the_conditioned_count_and_find_the_failure():
-    few = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False)
-    # the strip is 2% of the space: 100 draws condition a few points
+    few = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False, min_conditioned=0)
+    # the strip is 2% of the space: 100 draws condition a few points (by default, check
+    # draws more until 100 are in scope; min_conditioned=0 draws exactly n)
     assert few.n_points == 100 and few.n_conditioned < 10
     more = check(THIN, THIN_CLAIM, n=100, seed=3, shrink=False, min_conditioned=20)
     assert more.n_conditioned >= 20

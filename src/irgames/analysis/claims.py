@@ -23,10 +23,15 @@ Kinds of claim
         mostly against adversaries"); it has no pointwise counterexample.
 
 Checking
-    :func:`check` draws ``n`` seeded random points (plus a grid, if given), solves the model
-    once for all of them, and returns a :class:`ClaimCheck`: the share of the conditioned points
-    where the claim holds, whether it holds at all of them, a counterexample, and, for a grid,
-    a region map of where it holds. The counterexample is shrunk: first with hypothesis's
+    :func:`check` draws ``n`` seeded random points (plus a grid, if given; more draws until
+    ``min_conditioned`` points are in the claim's scope), solves the model once for all of
+    them, and returns a :class:`ClaimCheck`: the shares of the points where the claim holds
+    over the whole space (its condition ignored) and within its scope, the number of points
+    of each, a verdict (``"holds"``, ``"holds within scope"``, ``"fails"``, or None on too
+    few points in scope), a counterexample, where it fails (the failing regimes and a
+    shallow decision tree on the parameters, :mod:`irgames.analysis.regions`), and, for a
+    grid, a region map of where it holds. A model is never solved on an empty batch.
+    The counterexample is shrunk: first with hypothesis's
     ``find`` over :meth:`ParameterSpace.strategy` restricted to the condition (its shrinker
     moves towards simple values), then by trying simpler values of each coordinate (the
     default, the bounds, the value rounded to fewer digits) in one batched solve, keeping any
@@ -60,8 +65,16 @@ import numpy as np
 from ..errors import IrgamesError, ParameterError
 from .model import Model, Outcome
 from .parameters import ParameterSpace
+from .regions import FailingRegion, describe_failures
+
+#: The equilibrium selection a claim is checked under until models expose all equilibria.
+SELECTION = "the model's equilibrium"
+
+#: Most checked points the failing-region description looks at (a seeded subsample beyond).
+REGION_POINTS = 4000
 
 __all__ = [
+    "SELECTION",
     "Claim",
     "ClaimCheck",
     "ClaimsReport",
@@ -145,6 +158,13 @@ class Claim:
         go the wrong way by ``rtol`` times the outcome's scale.
     steps : int
         For single-peaked claims: points per segment.
+    scope : {"modeller", "theory"}
+        Where the condition ``given`` comes from: the theory states it (``"theory"``, with
+        ``scope_citation`` saying where) or the modeller added it (``"modeller"``, the
+        default). :func:`check` reports the share over the whole space and within the scope
+        either way.
+    scope_citation : str
+        For a scope from the theory: where the theory states it (author, title, page).
     """
 
     name: str
@@ -158,8 +178,20 @@ class Claim:
     parameter: str | None = None
     rtol: float = 1e-6
     steps: int = 41
+    scope: Literal["modeller", "theory"] = "modeller"
+    scope_citation: str = ""
 
     def __post_init__(self) -> None:
+        if self.scope not in ("modeller", "theory"):
+            raise ValueError(
+                f"claim {self.name!r}: scope must be 'theory' (the theory states the condition) "
+                f"or 'modeller' (the modeller added it), got {self.scope!r}"
+            )
+        if self.scope == "theory" and not self.scope_citation:
+            raise ValueError(
+                f"claim {self.name!r}: a scope from the theory needs scope_citation=... saying "
+                "where the theory states it"
+            )
         if self.kind not in ("pointwise", "increasing", "decreasing", "single_peaked", "aggregate"):
             raise ValueError(f"claim {self.name!r}: unknown kind {self.kind!r}")
         if self.kind in ("increasing", "decreasing", "single_peaked"):
@@ -188,6 +220,8 @@ class Claim:
         source: str,
         given=None,
         rtol: float = 1e-6,
+        scope: Literal["modeller", "theory"] = "modeller",
+        scope_citation: str = "",
     ) -> Claim:
         """The claim that ``outcome`` rises (weakly) with ``parameter``."""
         return cls(
@@ -200,6 +234,8 @@ class Claim:
             outcome=outcome,
             parameter=parameter,
             rtol=rtol,
+            scope=scope,
+            scope_citation=scope_citation,
         )
 
     @classmethod
@@ -214,6 +250,8 @@ class Claim:
         source: str,
         given=None,
         rtol: float = 1e-6,
+        scope: Literal["modeller", "theory"] = "modeller",
+        scope_citation: str = "",
     ) -> Claim:
         """The claim that ``outcome`` falls (weakly) with ``parameter``."""
         return cls(
@@ -226,6 +264,8 @@ class Claim:
             outcome=outcome,
             parameter=parameter,
             rtol=rtol,
+            scope=scope,
+            scope_citation=scope_citation,
         )
 
     @classmethod
@@ -241,6 +281,8 @@ class Claim:
         given=None,
         rtol: float = 1e-6,
         steps: int = 41,
+        scope: Literal["modeller", "theory"] = "modeller",
+        scope_citation: str = "",
     ) -> Claim:
         """The claim that ``outcome`` is single-peaked (quasi-concave) in ``parameter``."""
         return cls(
@@ -254,6 +296,8 @@ class Claim:
             parameter=parameter,
             rtol=rtol,
             steps=steps,
+            scope=scope,
+            scope_citation=scope_citation,
         )
 
     def restricted(self, condition, name: str | None = None) -> Claim:
@@ -284,6 +328,13 @@ class Claim:
         keep = valid.reshape(-1)
         flat = {k: np.broadcast_to(v, shape).reshape(-1)[keep] for k, v in arrays.items()}
         m = int(keep.sum())
+        if m == 0:
+            # no point inside the space: the model is never solved on an empty batch (some
+            # solvers cannot reshape one); nothing is conditioned
+            given = np.zeros(shape, dtype=bool)
+            if self.kind == "aggregate":
+                return given, np.asarray(True)
+            return given, np.zeros(shape, dtype=bool)
         outcome = model.evaluate(flat)
         with np.errstate(all="ignore"):
             g = np.ones(m, dtype=bool)
@@ -414,52 +465,130 @@ class ClaimCheck:
     model, claim : str
         Names.
     statement, kind : str
-    share : float
-        Share of the conditioned points where the claim holds (NaN if none is conditioned).
+    share_in_scope : float
+        Share of the points in the claim's scope (its condition holds) where the claim holds
+        (NaN if none is in scope).
     n_points : int
-        Points checked (draws plus grid points inside the space).
-    n_conditioned : int
+        Points checked (draws plus grid points inside the space): the whole space's points.
+    n_in_scope : int
         Points where the condition holds.
-    holds : bool
-        Whether it holds at every conditioned point (False when no point is conditioned: a
-        claim about nothing is not evidence).
+    fails_in_scope : bool
+        Whether a point in scope (or, for comparative statics, a segment in scope) fails.
     counterexample : dict or None
-        A point where the condition holds and the claim fails (shrunk), with every parameter.
+        A point where the claim fails (shrunk), with every parameter: in its scope when it
+        fails there (``counterexample_in_scope`` True), else outside it.
     region : RegionMap or None
         Present when a grid was given.
     note : str
         For comparative-statics claims that fail between points (a jump), where it fails.
+    verdict : {"holds", "holds within scope", "fails"} or None
+        ``"holds"``: it holds at every checked point of the space, its condition ignored;
+        ``"holds within scope"``: it holds at every point in scope and fails somewhere outside;
+        ``"fails"``: it fails somewhere in scope; None: no verdict, for the reason in
+        ``reason`` (fewer points in scope than ``min_conditioned``).
+    share_whole_space : float
+        Share of all the checked points where the claim holds, its condition ignored.
+    scope, scope_citation : str
+        The claim's :attr:`Claim.scope` and :attr:`Claim.scope_citation`.
+    selection : str
+        The equilibrium selection the claim was checked under.
+    failing_region : FailingRegion or None
+        Where it fails (:func:`irgames.analysis.regions.describe_failures`), for a claim that
+        fails at some checked point; ``where_it_fails`` is its text (or the note of a failure
+        between points).
+    sample : dict of ndarray or None
+        The checked points inside the space (every parameter), with ``"given"`` (in scope),
+        ``"holds"`` (the claim, its condition ignored) and ``"holds_in_scope"``: what
+        :func:`irgames.plot.claim_region_map` draws.
+
+    Notes
+    -----
+    For callers written before verdicts: :attr:`share` is ``share_in_scope``,
+    :attr:`n_conditioned` is ``n_in_scope``, and :attr:`holds` is whether some point is in
+    scope and none fails there (the verdicts ``"holds"`` and ``"holds within scope"``, and a
+    claim left without a verdict for lack of points on which no failure was found).
     """
 
     model: str
     claim: str
     statement: str
     kind: str
-    share: float
+    share_in_scope: float
     n_points: int
-    n_conditioned: int
-    holds: bool
+    n_in_scope: int
+    fails_in_scope: bool
     counterexample: dict[str, float] | None
     region: RegionMap | None = None
     quote: str = ""
     source: str = ""
     seed: int = 0
     note: str = ""
+    verdict: str | None = None
+    reason: str = ""
+    share_whole_space: float = float("nan")
+    counterexample_in_scope: bool | None = None
+    scope: str = "modeller"
+    scope_citation: str = ""
+    selection: str = SELECTION
+    failing_region: FailingRegion | None = None
+    where_it_fails: str = ""
+    sample: dict[str, np.ndarray] | None = field(default=None, repr=False)
+
+    @property
+    def share(self) -> float:
+        """``share_in_scope`` (the share of the points in scope where the claim holds)."""
+        return self.share_in_scope
+
+    @property
+    def n_conditioned(self) -> int:
+        """``n_in_scope``."""
+        return self.n_in_scope
+
+    @property
+    def n_whole_space(self) -> int:
+        """``n_points``: every checked point of the space, the condition ignored."""
+        return self.n_points
+
+    @property
+    def holds(self) -> bool:
+        """Some point is in scope and none fails there (see the class's notes)."""
+        return self.n_in_scope > 0 and not self.fails_in_scope
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (without the region map)."""
+        """JSON-ready summary (without the region map and the sample): the audit's keys
+        (``model``, ``claim``, ``quote``, ``source``, ``verdict``, ``share_whole_space``,
+        ``share_in_scope``, ``n_whole_space``, ``n_in_scope``, ``selection``,
+        ``counterexample``, ``where_it_fails``), then the rest."""
+
+        def number(x):
+            return None if x is None or math.isnan(x) else float(x)
+
         return {
             "model": self.model,
             "claim": self.claim,
-            "statement": self.statement,
-            "kind": self.kind,
-            "share": None if math.isnan(self.share) else self.share,
-            "n_points": self.n_points,
-            "n_conditioned": self.n_conditioned,
-            "holds": self.holds,
-            "counterexample": self.counterexample,
             "quote": self.quote,
             "source": self.source,
+            "verdict": self.verdict,
+            "share_whole_space": number(self.share_whole_space),
+            "share_in_scope": number(self.share_in_scope),
+            "n_whole_space": self.n_points,
+            "n_in_scope": self.n_in_scope,
+            "selection": self.selection,
+            "counterexample": self.counterexample,
+            "where_it_fails": self.where_it_fails,
+            "statement": self.statement,
+            "kind": self.kind,
+            "scope": self.scope,
+            "scope_citation": self.scope_citation,
+            "reason": self.reason,
+            "counterexample_in_scope": self.counterexample_in_scope,
+            "failing_region": None
+            if self.failing_region is None
+            else self.failing_region.to_dict(),
+            "share": number(self.share),
+            "n_points": self.n_points,
+            "n_conditioned": self.n_in_scope,
+            "holds": self.holds,
             "seed": self.seed,
             "note": self.note,
         }
@@ -592,8 +721,9 @@ def check(
     segment_steps: int = 21,
     space: ParameterSpace | None = None,
     use_hypothesis: bool = True,
-    min_conditioned: int = 0,
+    min_conditioned: int = 100,
     max_draws: int | None = None,
+    describe: bool = True,
 ) -> ClaimCheck:
     """Check a claim of a model over random draws (and a grid).
 
@@ -626,11 +756,30 @@ def check(
         allowed: only the batched simplification runs).
     min_conditioned : int
         Draw more points (seeded, in rounds that double the draws) until at least this many
-        random draws satisfy the claim's condition, or ``max_draws`` are made. A condition
-        that holds on a thin part of the space would otherwise leave the claim checked on a
-        handful of points; ``n_points`` and ``n_conditioned`` report what was drawn.
+        random draws satisfy the claim's condition (its scope), or ``max_draws`` are made
+        (default 100). A condition that holds on a thin part of the space would otherwise
+        leave the claim checked on a handful of points. It is also the fewest points in scope
+        on which a verdict is given: on fewer, the verdict is None and ``reason`` says why.
     max_draws : int, optional
         Most random draws in all (default ``20 * n``).
+    describe : bool
+        For a claim that fails at some checked point, describe where
+        (:func:`irgames.analysis.regions.describe_failures`: the failing regimes, a tree of
+        depth <= 3 on the parameters, its accuracy, the two most separating parameters).
+
+    Returns
+    -------
+    ClaimCheck
+        With the verdict: ``"holds"`` (no checked point of the space fails, the condition
+        ignored), ``"holds within scope"`` (none fails in scope, some outside), ``"fails"``
+        (some point in scope fails), or None (too few points in scope); both shares and
+        their numbers of points; a shrunk counterexample; where it fails.
+
+    Notes
+    -----
+    The claim "ignoring its condition" is its predicate ``holds`` at every point (for a
+    single-peaked or aggregate claim, the claim rebuilt without ``given``); the whole
+    space's points are all the checked points, in scope or not.
     """
     if isinstance(claim, str):
         claim = find_claim(model, claim)
@@ -645,15 +794,16 @@ def check(
     space = space or model.space
     if min_conditioned < 0:
         raise ValueError(f"min_conditioned must be >= 0, got {min_conditioned}")
-    draws = space.sample(n, seed)
+    draws = space.sample(n, seed) if n else {k: np.zeros(0) for k in space.names}
     given, holds = claim.evaluate(model, draws)
-    if min_conditioned and int(given.sum()) < min_conditioned:
+    if min_conditioned and n and int(given.sum()) < min_conditioned:
         cap = 20 * n if max_draws is None else int(max_draws)
         draws, given, holds = _draw_until_conditioned(
             model, claim, space, draws, given, holds, seed, min_conditioned, cap
         )
     n_drawn = given.size
     region = None
+    inside = model.space.contains(**draws).reshape(-1) if n_drawn else np.zeros(0, bool)
     if grid is not None:
         g = space.grid(**dict(grid))
         if not g.dims:
@@ -672,86 +822,90 @@ def check(
             holds_all = np.asarray(bool(holds) and bool(np.all(gholds)))
         else:
             holds_all = np.concatenate([holds.reshape(-1), flat_holds])
-        extra = {k: np.ascontiguousarray(v).reshape(-1) for k, v in dense.items()}
+        extra = {
+            k: np.broadcast_to(dense[k], g.valid.shape).reshape(-1).astype(float)
+            for k in space.names
+        }
         points = {k: np.concatenate([draws[k], extra[k]]) for k in space.names}
-        n_points = n_drawn + int(g.valid.sum())
+        inside = np.concatenate([inside, np.asarray(g.valid, bool).reshape(-1)])
     else:
         given_all, holds_all = given.reshape(-1), holds
         points = draws
-        n_points = n_drawn
+    n_points = int(inside.sum())
     n_cond = int(given_all.sum())
+    common = {
+        "model": model.name,
+        "claim": claim.name,
+        "statement": claim.statement,
+        "kind": claim.kind,
+        "quote": claim.quote,
+        "source": claim.source,
+        "seed": seed,
+        "scope": claim.scope,
+        "scope_citation": claim.scope_citation,
+    }
+    free = claim if claim.given is None else replace(claim, given=None)
     if claim.kind == "aggregate":
-        ok = bool(holds_all) and n_cond > 0
+        whole = holds_all
+        if claim.given is not None:
+            whole = free.evaluate(model, points)[1]
+        fails_in = n_cond > 0 and not bool(holds_all)
+        fails_whole = fails_in or not bool(whole)
         share = (1.0 if bool(holds_all) else 0.0) if n_cond else float("nan")
+        verdict, reason = _verdict(n_cond, min_conditioned, fails_in, fails_whole)
         return ClaimCheck(
-            model.name,
-            claim.name,
-            claim.statement,
-            claim.kind,
-            share,
-            n_points,
-            n_cond,
-            ok,
-            None,
-            None,
-            claim.quote,
-            claim.source,
-            seed,
+            **common,
+            share_in_scope=share,
+            n_points=n_points,
+            n_in_scope=n_cond,
+            fails_in_scope=fails_in,
+            counterexample=None,
+            verdict=verdict,
+            reason=reason,
+            share_whole_space=(1.0 if bool(whole) else 0.0) if n_points else float("nan"),
+            where_it_fails=(
+                "an aggregate claim over the sample: it has no pointwise failing region"
+                if fails_whole
+                else ""
+            ),
         )
     holds_all = np.asarray(holds_all).reshape(-1)
+    if claim.given is None or claim.kind != "single_peaked":
+        # the predicate was evaluated at every point: ignoring the condition reads it as is
+        whole_all = holds_all
+    else:
+        whole_all = np.asarray(free.evaluate(model, points)[1]).reshape(-1)
     failing = given_all & ~holds_all
+    failing_whole = inside & ~whole_all
     share = float(holds_all[given_all].mean()) if n_cond else float("nan")
-    counterexample = None
-    note = ""
+    share_whole = float(whole_all[inside].mean()) if n_points else float("nan")
+    counterexample, in_scope, note = None, None, ""
+    seg_fails = seg_fails_whole = False
     if claim.kind in ("increasing", "decreasing") and not failing.any():
-        # derivatives at points miss jumps between them: also test whole segments
-        from .statics import monotone
-
-        seg = monotone(
-            model,
-            claim.outcome,
-            claim.parameter,
-            direction=claim.kind,
-            n=min(n, segments),
-            steps=segment_steps,
-            seed=seed,
-            given=claim.given,
-            space=space,
-            rtol=claim.rtol,
-        )
-        if not seg.holds:
-            bad = seg.first_failure()
-            counterexample = {k: bad[k] for k in space.names}
-            param = claim.parameter
-            note = (
-                f"{claim.outcome} moves the wrong way by {bad['drop']:.6g} as {param} goes "
-                f"from {bad[param + '_from']:.6g} to {bad[param + '_to']:.6g}"
-            )
-            return ClaimCheck(
-                model.name,
-                claim.name,
-                claim.statement,
-                claim.kind,
-                share,
-                n_points,
-                n_cond,
-                False,
-                counterexample,
-                region,
-                claim.quote,
-                claim.source,
-                seed,
-                note,
-            )
-    if failing.any():
-        i = int(np.flatnonzero(failing)[0])
+        # derivatives at points miss jumps between them: also test whole segments, in scope
+        # and (when the scope is not the whole space and no point fails outside it) with the
+        # condition ignored
+        unscoped = claim.given is not None and not failing_whole.any()
+        for scoped in (True, False) if unscoped else (True,):
+            seg = _segments(model, claim, space, n, segments, segment_steps, seed, scoped)
+            if seg is None:
+                continue
+            counterexample, in_scope, note = seg
+            seg_fails, seg_fails_whole = scoped, True
+            break
+    fails_in = bool(failing.any()) or seg_fails
+    fails_whole = fails_in or bool(failing_whole.any()) or seg_fails_whole
+    if failing.any() or (failing_whole.any() and not seg_fails):
+        target, mask = (claim, failing) if failing.any() else (free, failing_whole)
+        i = int(np.flatnonzero(mask)[0])
         counterexample = {k: float(points[k][i]) for k in space.names}
+        in_scope = bool(failing.any())
         if shrink and use_hypothesis:
-            found = _find_with_hypothesis(model, claim, space, find_examples, shrink_calls)
+            found = _find_with_hypothesis(model, target, space, find_examples, shrink_calls)
             if found is not None:
                 counterexample = {k: float(v) for k, v in found.items()}
         if shrink:
-            counterexample = _polish(model, claim, counterexample, space)
+            counterexample = _polish(model, target, counterexample, space)
         if claim.kind == "single_peaked":
             point = {k: np.asarray([v]) for k, v in counterexample.items()}
             bad, where = _peak_violations(
@@ -760,7 +914,7 @@ def check(
                 claim.outcome,
                 claim.parameter,
                 claim.steps,
-                claim.given,
+                target.given,
                 claim.rtol,
             )
             if bad[0]:
@@ -768,22 +922,100 @@ def check(
                     f"along {claim.parameter}, {claim.outcome} rises again after falling "
                     f"(at {claim.parameter} = {where[0]:.6g})"
                 )
+    verdict, reason = _verdict(n_cond, min_conditioned, fails_in, fails_whole)
+    sample = {k: np.asarray(points[k], float)[inside] for k in space.names}
+    sample.update(
+        given=given_all[inside], holds=whole_all[inside], holds_in_scope=holds_all[inside]
+    )
+    failing_region, where = None, ""
+    if fails_whole:
+        if describe and (failing.any() or failing_whole.any()):
+            among = "in scope" if failing.any() else "whole space"
+            use = sample["given"] if failing.any() else np.ones(n_points, bool)
+            labels = ~(sample["holds_in_scope"] if failing.any() else sample["holds"])
+            failing_region = _describe(model, sample, use, labels, among, seed)
+            where = failing_region.to_text()
+        if note:
+            where = f"{where}; {note}" if where else note
     return ClaimCheck(
-        model=model.name,
-        claim=claim.name,
-        statement=claim.statement,
-        kind=claim.kind,
-        share=share,
+        **common,
+        share_in_scope=share,
         n_points=n_points,
-        n_conditioned=n_cond,
-        holds=bool(n_cond > 0 and not failing.any()),
+        n_in_scope=n_cond,
+        fails_in_scope=fails_in,
         counterexample=counterexample,
         region=region,
-        quote=claim.quote,
-        source=claim.source,
-        seed=seed,
         note=note,
+        verdict=verdict,
+        reason=reason,
+        share_whole_space=share_whole,
+        counterexample_in_scope=in_scope,
+        failing_region=failing_region,
+        where_it_fails=where,
+        sample=sample,
     )
+
+
+def _verdict(n_in, minimum, fails_in, fails_whole) -> tuple[str | None, str]:
+    """The verdict and, for none, the reason."""
+    if n_in == 0:
+        return None, "insufficient: no checked point is in the claim's scope"
+    if n_in < minimum:
+        found = "; a counterexample was found in scope" if fails_in else ""
+        return None, (
+            f"insufficient: {n_in} points in scope, fewer than the {minimum} a verdict needs "
+            f"(raise n or max_draws){found}"
+        )
+    if fails_in:
+        return "fails", ""
+    return ("holds within scope" if fails_whole else "holds"), ""
+
+
+def _segments(model, claim, space, n, segments, steps, seed, scoped):
+    """Random segments along the claim's parameter (in scope, or the condition ignored):
+    None when monotone on all, else ``(counterexample, in_scope, note)``."""
+    from .statics import monotone
+
+    seg = monotone(
+        model,
+        claim.outcome,
+        claim.parameter,
+        direction=claim.kind,
+        n=max(1, min(n, segments)),
+        steps=steps,
+        seed=seed,
+        given=claim.given if scoped else None,
+        space=space,
+        rtol=claim.rtol,
+    )
+    if seg.holds:
+        return None
+    bad = seg.first_failure()
+    param = claim.parameter
+    where = "" if scoped else " (outside the claim's scope)"
+    note = (
+        f"{claim.outcome} moves the wrong way by {bad['drop']:.6g} as {param} goes "
+        f"from {bad[param + '_from']:.6g} to {bad[param + '_to']:.6g}{where}"
+    )
+    return {k: float(bad[k]) for k in space.names}, scoped, note
+
+
+def _describe(model, sample, use, labels, among, seed) -> FailingRegion:
+    """:func:`describe_failures` on the sample's points where ``use`` (a seeded subsample of
+    at most :data:`REGION_POINTS`), with the model's regimes when it has a regime outcome."""
+    rows = np.flatnonzero(use)
+    if rows.size > REGION_POINTS:
+        rng = np.random.default_rng(None if seed is None else [seed, 7])
+        rows = np.sort(rng.choice(rows, REGION_POINTS, replace=False))
+    params = {
+        k: v[rows] for k, v in sample.items() if k not in ("given", "holds", "holds_in_scope")
+    }
+    regime = names = None
+    if rows.size:
+        out = model.evaluate(params)
+        if out.regime is not None:
+            regime, names = out.regime, out.regime_names
+    return describe_failures(params, labels[rows], regime=regime, regime_names=names, among=among)
 
 
 def _draw_until_conditioned(model, claim, space, draws, given, holds, seed, want, cap):
@@ -810,9 +1042,49 @@ def _draw_until_conditioned(model, claim, space, draws, given, holds, seed, want
 
 
 # ---------------------------------------------------------------------------------- report
+#: How the text report names each verdict (None: no verdict).
+VERDICT_TEXT = {
+    "holds": "holds",
+    "holds within scope": "holds within scope",
+    "fails": "FAILS",
+    None: "no verdict",
+}
+
+#: The text report's sections, in order: what the model confirms, qualifies and refutes.
+SECTIONS = (
+    ("confirms", ("holds",)),
+    ("qualifies", ("holds within scope",)),
+    ("refutes", ("fails",)),
+    ("cannot judge", (None,)),
+)
+
+#: The keys of every row of the audit (:meth:`ClaimsReport.rows`), in order.
+AUDIT_KEYS = (
+    "model",
+    "claim",
+    "quote",
+    "source",
+    "verdict",
+    "share_whole_space",
+    "share_in_scope",
+    "n_whole_space",
+    "n_in_scope",
+    "selection",
+    "counterexample",
+    "where_it_fails",
+)
+
+
 @dataclass(frozen=True, eq=False)
 class ClaimsReport:
-    """The checks of many claims, with text, JSON and pandas renderings."""
+    """The checks of many claims: the audit of what each model confirms, qualifies and
+    refutes, with text, JSON and pandas renderings.
+
+    Each row (:meth:`rows`, :meth:`to_json`, :meth:`to_pandas`) carries :data:`AUDIT_KEYS`
+    first (``model``, ``claim``, ``quote``, ``source``, ``verdict``, ``share_whole_space``,
+    ``share_in_scope``, ``n_whole_space``, ``n_in_scope``, ``selection``,
+    ``counterexample``, ``where_it_fails``), then the rest of :meth:`ClaimCheck.to_dict`.
+    """
 
     checks: tuple[ClaimCheck, ...] = field(default_factory=tuple)
 
@@ -824,39 +1096,79 @@ class ClaimsReport:
 
     @property
     def all_hold(self) -> bool:
+        """Whether every claim holds within its scope (:attr:`ClaimCheck.holds`)."""
         return all(c.holds for c in self.checks)
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per claim (see the class docstring)."""
+        return [c.to_dict() for c in self.checks]
+
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps([c.to_dict() for c in self.checks], indent=indent)
+        return json.dumps(self.rows(), indent=indent)
 
     def to_pandas(self):
         import pandas as pd
 
-        return pd.DataFrame([c.to_dict() for c in self.checks])
+        return pd.DataFrame(self.rows())
 
     def to_text(self) -> str:
-        """A fixed-width table: model, claim, share held, points, conditioned, verdict, and
-        the counterexample under each failing claim."""
-        wm = max([5, *(len(c.model) for c in self.checks)])
+        """Per model, a table "what the model confirms, qualifies and refutes": per claim
+        the verdict, the share over the whole space and in scope, the points of each and
+        the selection; under it the quote and its source, a counterexample and where it
+        fails (or why there is no verdict). Claims are grouped by verdict."""
+        lines: list[str] = []
+        models = list(dict.fromkeys(c.model for c in self.checks))
         wc = max([5, *(len(c.claim) for c in self.checks)])
-        header = f"{'model':<{wm}} {'claim':<{wc}} {'share':>7} {'points':>7} {'given':>7}  verdict"
-        lines = [header, "-" * len(header)]
-        for c in self.checks:
-            share = "n/a" if math.isnan(c.share) else f"{c.share:.3f}"
-            verdict = "holds" if c.holds else ("no points" if c.n_conditioned == 0 else "FAILS")
-            lines.append(
-                f"{c.model:<{wm}} {c.claim:<{wc}} {share:>7} {c.n_points:>7} "
-                f"{c.n_conditioned:>7}  {verdict}"
-            )
-            if c.counterexample is not None:
-                point = ", ".join(f"{k}={v:.6g}" for k, v in c.counterexample.items())
-                lines.append(f"{'':<{wm}} counterexample: {point}")
-            if c.note:
-                lines.append(f"{'':<{wm}} {c.note}")
+        wv = max(len(v) for v in VERDICT_TEXT.values())
+        header = (
+            f"{'claim':<{wc}}  {'verdict':<{wv}}  {'whole':>6} {'scope':>6} "
+            f"{'points':>7} {'in scope':>8}  selection"
+        )
+        for name in models:
+            mine = [c for c in self.checks if c.model == name]
+            if lines:
+                lines.append("")
+            lines.append(f"{name}: what the model confirms, qualifies and refutes")
+            lines.append(header)
+            lines.append("-" * len(header))
+            for section, verdicts in SECTIONS:
+                group = [c for c in mine if c.verdict in verdicts]
+                if not group:
+                    continue
+                lines.append(f"[{section}: {len(group)}]")
+                for c in group:
+                    lines.extend(_text_rows(c, wc, wv))
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def _share_text(x: float) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:.3f}"
+
+
+def _text_rows(c: ClaimCheck, wc: int, wv: int) -> list[str]:
+    pad = " " * 4
+    out = [
+        f"{c.claim:<{wc}}  {VERDICT_TEXT[c.verdict]:<{wv}}  {_share_text(c.share_whole_space):>6} "
+        f"{_share_text(c.share_in_scope):>6} {c.n_points:>7} {c.n_in_scope:>8}  {c.selection}"
+    ]
+    if c.quote:
+        out.append(f"{pad}encodes: {c.quote!r} ({c.source})")
+    if c.scope == "theory":
+        out.append(f"{pad}scope from the theory: {c.scope_citation}")
+    if c.reason:
+        out.append(f"{pad}{c.reason}")
+    if c.counterexample is not None:
+        point = ", ".join(f"{k}={v:.6g}" for k, v in c.counterexample.items())
+        where = {True: " (in scope)", False: " (outside the scope)", None: ""}
+        out.append(f"{pad}counterexample{where[c.counterexample_in_scope]}: {point}")
+    if c.where_it_fails:
+        out.append(f"{pad}where it fails: {c.where_it_fails}")
+    elif c.note:
+        out.append(f"{pad}{c.note}")
+    return out
 
 
 def claims_report(
@@ -865,8 +1177,13 @@ def claims_report(
     n: int = 1000,
     seed: int = 0,
     shrink: bool = True,
+    min_conditioned: int = 100,
+    **options,
 ) -> ClaimsReport:
-    """Check every claim of the given models (every registered model when None)."""
+    """Check every claim of the given models (every registered model when None).
+
+    ``min_conditioned`` and further ``options`` go to :func:`check`.
+    """
     if models is None:
         from .. import all_models  # the registry (irgames.models), looked up lazily
 
@@ -876,5 +1193,9 @@ def claims_report(
     checks = []
     for m in models:
         for c in m.claims:
-            checks.append(check(m, c, n=n, seed=seed, shrink=shrink))
+            checks.append(
+                check(
+                    m, c, n=n, seed=seed, shrink=shrink, min_conditioned=min_conditioned, **options
+                )
+            )
     return ClaimsReport(tuple(checks))
