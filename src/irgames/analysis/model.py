@@ -458,14 +458,12 @@ class Model:
         return as_outcome(out, (n,)).reshape(shape)
 
     def claim(self, name: str):
-        """The claim called ``name``."""
-        for c in self.claims:
-            if c.name == name:
-                return c
-        raise KeyError(
-            f"model {self.name!r} has no claim {name!r}; its claims are "
-            f"{', '.join(c.name for c in self.claims) or 'none'}"
-        )
+        """The claim called ``name`` (:func:`~irgames.analysis.claims.find_claim`: an unknown
+        name raises :class:`~irgames.analysis.claims.UnknownClaimError`, a ``KeyError`` whose
+        message lists the model's claims)."""
+        from .claims import find_claim  # claims builds on this module
+
+        return find_claim(self, name)
 
     def figure(self, name: str) -> Figure:
         for f in self.figures:
