@@ -81,6 +81,7 @@ from .solvers.repeated import (
     nash_reversion,
 )
 from .solvers.sequence_form import sequence_form_lcp, sequence_form_lp
+from .solvers.sequential import SequentialEquilibria, sequential_equilibria
 from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
@@ -131,6 +132,7 @@ __all__ = [
     "ParameterSpace",
     "Range",
     "RepeatedGame",
+    "SequentialEquilibria",
     "SignallingGame",
     "StackelbergResult",
     "StochasticGame",
@@ -199,6 +201,7 @@ __all__ = [
     "screening_tree",
     "sequence_form_lcp",
     "sequence_form_lp",
+    "sequential_equilibria",
     "sign_under",
     "solve",
     "stackelberg",
