@@ -296,6 +296,22 @@ def _bounds(vert: np.ndarray, valid: np.ndarray):
     return big.min(axis=1), small.max(axis=1), mean
 
 
+def _minimal_nodes(dn: np.ndarray, crn: np.ndarray) -> np.ndarray:
+    r"""The nodes :math:`S_h` that trembles can give weight, ``(P, B, s)``.
+
+    ``dn`` ``(P, s, K)`` holds each node's deviation set, ``crn`` ``(B, s)`` its chance weight:
+    a node is kept when chance reaches it and no other such node's deviations are a strict
+    subset of its own. Where no node is reachable, every node is kept (any belief).
+    """
+    sub = np.all(dn[:, :, None, :] <= dn[:, None, :, :], -1) & np.any(
+        dn[:, :, None, :] != dn[:, None, :, :], -1
+    )  # sub[p, v', v]: D(v') strictly inside D(v)
+    reachable = crn > 0  # (B, s)
+    dominated = np.any(reachable[None, :, :, None] & sub[:, None, :, :], axis=2)
+    S = reachable[None] & ~dominated
+    return np.where(S.any(axis=-1, keepdims=True), S, True)
+
+
 # ====================================================================== the solver
 def _check_game(game) -> ExtensiveFormGame:
     if not isinstance(game, ExtensiveFormGame):
@@ -308,8 +324,6 @@ def _check_game(game) -> ExtensiveFormGame:
         raise GameValueError(
             f"sequential equilibria need perfect recall, and the tree lacks it: {problem}"
         )
-    if game.n_infosets == 0:
-        raise GameValueError("the tree has no decision node; there is nothing to solve")
     return game
 
 
@@ -396,7 +410,10 @@ def sequential_equilibria(
         "the pure profiles' reach and values",
         advice="solve a smaller batch or a smaller tree",
     )
-    profiles = np.stack(np.unravel_index(np.arange(P), tuple(int(w) for w in widths)), -1)
+    if H:
+        profiles = np.stack(np.unravel_index(np.arange(P), tuple(int(w) for w in widths)), -1)
+    else:  # only chance moves: the one (empty) profile
+        profiles = np.zeros((1, 0), dtype=np.int64)
     members = _members(game)
     units = _units(pay)  # (B, n_players)
     amax = game.children.shape[1]
@@ -481,13 +498,7 @@ def sequential_equilibria(
         good_on = np.all(gain >= -slack[None, :, None], axis=-1)
         # off the path: minimal deviation sets among reachable nodes
         dn = dev[:, nodes, :]  # (P, s, K)
-        sub = np.all(dn[:, :, None, :] <= dn[:, None, :, :], -1) & np.any(
-            dn[:, :, None, :] != dn[:, None, :, :], -1
-        )  # sub[p, v', v]: D(v') strictly inside D(v)
-        reachable = cr[:, nodes] > 0  # (B, s)
-        dominated = np.any(reachable[None, :, :, None] & sub[:, None, :, :], axis=2)  # (P,B,s)
-        S = reachable[None] & ~dominated
-        S = np.where(S.any(axis=-1, keepdims=True), S, True)  # unreachable by trembles: any
+        S = _minimal_nodes(dn, cr[:, nodes])
         # the chosen action's constraints as rows A[a] . mu >= -slack, a != chosen
         A = np.moveaxis(diff, -1, -2)  # (P, B, w, s)
         if w > 1:
