@@ -145,7 +145,7 @@ def test_beer_quiche_two_pooling_equilibria_with_belief_ranges(source, request):
     _types, sender, receiver = signalling_parts(game)
     wimp, surly = sender
     found = {}
-    for row in range(len(se)):
+    for row in np.flatnonzero(se.pure):
         acts = se.actions()[row]
         found[(acts[wimp], acts[surly])] = row
     assert sorted(found) == [(0, 0), (1, 1)]  # pooling on beer, pooling on quiche
@@ -164,11 +164,25 @@ def test_beer_quiche_two_pooling_equilibria_with_belief_ranges(source, request):
     assert se.actions()[quiche_row, h_beer] == 0
     assert se.belief_lower[quiche_row, h_beer, 0] == pytest.approx(0.5)
     assert se.belief_upper[quiche_row, h_beer, 0] == pytest.approx(1.0)
+    assert se.pure.sum() == 2
     # the intuitive criterion (and D1) removes the quiche equilibrium
     for refine in ("intuitive", "D1"):
         kept = sequential_equilibria(game, refine=refine)
-        assert len(kept) == 1
-        assert kept.actions()[0, wimp] == 0 and kept.actions()[0, surly] == 0
+        assert kept.pure.sum() == 1
+        assert np.all(kept.behavior[:, [wimp, surly], 0] == 1.0)  # every row pools on beer
+    # the components: after the off-path breakfast the receiver may mix, at mu(wimp) = 1/2
+    mixed = np.flatnonzero(~se.pure)
+    assert mixed.size == 2
+    for row in mixed:
+        sent = se.actions()[row, wimp]
+        off = receiver[1 - sent]
+        assert 0 < se.behavior[row, off, 0] < 1
+        assert se.beliefs[row, off].tolist() == pytest.approx([0.5, 0.5])
+        # it mixes little enough that no type deviates: duel with probability >= 1/2
+        assert se.behavior[row, off, 0] >= 0.5
+    # D1 removes the mixed response after quiche too (only the wimp could gain from quiche)
+    d1 = sequential_equilibria(game, refine="D1")
+    assert len(d1) == 1
 
 
 def test_beer_quiche_beliefs_are_limits_of_trembles():
@@ -206,7 +220,12 @@ def test_selten_horse_sequential_equilibria_and_a_nash_equilibrium_that_is_not()
     check_rows(game, se)
     assert se.complete
     # infosets: 0 = player 1 (C, D), 1 = player 2 (c, d), 2 = player 3 (L, R)
-    assert se.actions().tolist() == [[0, 0, 1], [0, 1, 1]]
+    assert se.actions()[se.pure].tolist() == [[0, 0, 1], [0, 1, 1]]
+    # and the component between them: 2 mixes, untested, 1 continues and 3 plays R
+    (mixed,) = np.flatnonzero(~se.pure)
+    assert se.actions()[mixed, [0, 2]].tolist() == [0, 1]
+    assert 0 < se.behavior[mixed, 1, 1] < 1
+    assert not np.isnan(se.beliefs[mixed, 2]).any()
     # (C, c, R): player 3 is off the path, R needs mu(after D) <= 1/3
     assert not se.on_path[0, 2]
     assert se.belief_lower[0, 2].tolist() == pytest.approx([0.0, 2 / 3])
@@ -222,7 +241,7 @@ def test_selten_horse_sequential_equilibria_and_a_nash_equilibrium_that_is_not()
         r, _ = sequential_regret(game, dcl, np.array([[[1.0, np.nan], [1.0, np.nan], [1.0, 0.0]]]))
         assert r[0, 1] == pytest.approx(3.0)
         del mu
-    assert not any(row == [1, 0, 0] for row in se.actions().tolist())
+    assert not np.any(se.behavior[:, 0, 1] > 0)  # 1 never plays D in a sequential equilibrium
 
 
 @pytest.mark.parametrize("a", [0.0, 0.2, 1 / 3])
@@ -264,7 +283,7 @@ def _profiles_of(se, tree):
     _types, sender, receiver = signalling_parts(tree)
     acts = se.actions()
     out = {}
-    for row in range(len(se)):
+    for row in np.flatnonzero(se.pure):
         key = (tuple(acts[row, sender]), tuple(acts[row, receiver]))
         out.setdefault(int(se.game_index[row]), {})[key] = row
     return out
@@ -273,9 +292,9 @@ def _profiles_of(se, tree):
 @given(signalling_games())
 def test_random_signalling_trees_agree_with_pure_pbe(sg):
     tree = sg.to_tree()
-    se = sequential_equilibria(tree)
+    se = sequential_equilibria(tree, mixed=False)
     check_rows(tree, se)
-    assert se.complete
+    assert se.complete and se.pure.all()
     pbe = pure_pbe(sg)
     mine = _profiles_of(se, tree)
     theirs: dict[int, dict] = {}
@@ -298,7 +317,7 @@ def test_random_signalling_trees_agree_with_pure_pbe(sg):
                     pbe.belief_upper[prow, m, t_of], abs=1e-9
                 )
     # the refinements agree with the intuitive criterion of the PBE solver
-    kept = sequential_equilibria(tree, refine="intuitive")
+    kept = sequential_equilibria(tree, refine="intuitive", mixed=False)
     pk = pure_pbe(sg, refine="intuitive")
     a = {(int(g), k) for g, v in _profiles_of(kept, tree).items() for k in v}
     b = {
@@ -317,7 +336,6 @@ def test_random_signalling_beliefs_are_limits_of_trembles(sg, eps):
     for row in range(len(se)):
         g = int(se.game_index[row])
         beh = np.nan_to_num(se.behavior[row].copy())
-        sent = se.actions()[row, sender]
         for m, h in enumerate(receiver):
             if se.on_path[row, h]:
                 continue
@@ -326,9 +344,9 @@ def test_random_signalling_beliefs_are_limits_of_trembles(sg, eps):
             for v, w in zip(nodes, mu, strict=True):
                 t = list(types).index(tree.parent[v])
                 beh[sender[t], m] = eps * w / prior[g, t] + eps**2
-        for t, s in enumerate(sender):
-            beh[s, sent[t]] = 0.0
-            beh[s, sent[t]] = 1.0 - beh[s].sum()
+        for s in sender:  # the messages sent keep their odds and take the rest
+            on = np.nan_to_num(se.behavior[row, s]) > 0
+            beh[s, on] *= (1.0 - beh[s, ~on].sum()) / beh[s, on].sum()
         limit = bayes_beliefs(tree, beh, g)
         fin = np.isfinite(se.beliefs[row])
         assert limit[fin] == pytest.approx(se.beliefs[row][fin], abs=1e-4)
@@ -364,18 +382,20 @@ def test_perfect_information_trees_every_subgame_perfect_profile_is_found(seed):
     )
     se = sequential_equilibria(game)
     widths = game.num_children[game.infoset_nodes_first]
-    found = {(int(g), tuple(a)) for g, a in zip(se.game_index, se.actions().tolist(), strict=True)}
-    expected = set()
+    found = {
+        (int(g), tuple(a))
+        for g, a in zip(se.game_index[se.pure], se.actions()[se.pure].tolist(), strict=True)
+    }
     amax = game.children.shape[1]
-    ones = np.ones((1, game.n_infosets, 1))
-    for prof in itertools.product(*(range(w) for w in widths)):
-        beh = np.zeros((1, game.n_infosets, amax))
-        beh[0, np.arange(game.n_infosets), prof] = 1.0
-        for g in range(2):
-            r, _ = sequential_regret(game, beh, ones, [g])
-            units = game.payoff_units[g]
-            if (r[0] / units).max() <= TOL:
-                expected.add((g, prof))
+    profs = list(itertools.product(*(range(w) for w in widths)))
+    beh = np.zeros((2 * len(profs), game.n_infosets, amax))
+    for k, prof in enumerate(profs):
+        beh[2 * k : 2 * k + 2, np.arange(game.n_infosets), prof] = 1.0
+    games = np.tile([0, 1], len(profs))
+    ones = np.ones((beh.shape[0], game.n_infosets, 1))
+    r, _ = sequential_regret(game, beh, ones, games)
+    good = (r / game.payoff_units[games]).max(axis=-1) <= TOL
+    expected = {(int(games[k]), profs[k // 2]) for k in np.flatnonzero(good)}
     assert found == expected
 
 

@@ -63,9 +63,20 @@ assessments that is equivalent to optimality of the whole continuation (the one-
 deviation principle for consistent assessments, Hendon, Jacobsen and Sloth 1996), and
 :func:`sequential_regret` checks the whole continuation independently.
 
-Mixed sequential equilibria are not searched by this version: ``complete`` says whether every
-*pure* sequential equilibrium is listed with its exact belief set (``options["mixed"]`` says
-so too).
+Mixed equilibria with one mixing information set
+------------------------------------------------
+With ``mixed=True`` (the default) the solver also finds the sequential equilibria in which one
+information set :math:`h^*` mixes over a support :math:`A^*` and every other set plays one
+action (see :func:`_mixed_rows`): every reach probability and continuation value is linear in
+the mixture :math:`q \in \Delta(A^*)`, since with perfect recall no path crosses :math:`h^*`
+twice, so the mixtures that sustain the profile form a polytope, and a row is reported at an
+average of its vertices (a point of full support :math:`A^*`) when there is one. Such rows are
+typically components: a receiver that mixes off the path at the belief that makes it
+indifferent, a player whose mixture is never tested (Selten's horse). Equilibria in which two
+or more sets mix (the hybrid equilibria of signalling games, found for 2 x 2 x 2 games by
+:func:`~irgames.solvers.pbe.mixed_pbe_2x2x2`) are not searched; ``complete`` is True when every
+pure sequential equilibrium is listed with its exact belief set and every one-mixing-set
+support was decided, and says nothing about equilibria with two or more mixing sets.
 
 Refinements (signalling stages)
 -------------------------------
@@ -96,10 +107,11 @@ the one on quiche.
 >>> from irgames.solvers.sequential import sequential_equilibria
 >>> tree = SignallingGame.beer_quiche().to_tree()
 >>> se = sequential_equilibria(tree)
->>> len(se), se.complete
+>>> int(se.pure.sum()), se.complete
 (2, True)
->>> sequential_equilibria(tree, refine="intuitive").behavior[0, :2, 0].tolist()  # beer, beer
-[1.0, 1.0]
+>>> kept = sequential_equilibria(tree, refine="intuitive")
+>>> kept.behavior[kept.pure][:, :2, 0].tolist()  # both types drink beer
+[[1.0, 1.0]]
 """
 
 from __future__ import annotations
@@ -193,6 +205,12 @@ class SequentialEquilibria:
     def relative_regret(self) -> np.ndarray:
         r"""Per row, :math:`\max_i r_i / s_i` (each player's regret in her own unit)."""
         return (self.regret / self.units).max(axis=-1) if len(self) else np.zeros(0)
+
+    @property
+    def pure(self) -> np.ndarray:
+        """Per row, whether every information set plays one action, shape ``(rows,)``."""
+        b = np.nan_to_num(self.behavior)
+        return np.all((b == 0) | (b == 1), axis=(1, 2))
 
     def actions(self) -> np.ndarray:
         """Each information set's most likely action, shape ``(rows, n_infosets)``."""
@@ -333,8 +351,10 @@ def sequential_equilibria(
     refine: str | None = None,
     tol: float | None = None,
     max_profiles: int = 1_000_000,
+    mixed: bool = True,
 ) -> SequentialEquilibria:
-    r"""All pure-strategy sequential equilibria of a batch of trees, with their belief sets.
+    r"""All pure sequential equilibria of a batch of trees with their belief sets, and those
+    in which one information set mixes.
 
     Parameters
     ----------
@@ -349,6 +369,9 @@ def sequential_equilibria(
     max_profiles : int
         Refuse trees with more pure behaviour profiles than this (the product of the
         information sets' numbers of actions).
+    mixed : bool
+        Also search the equilibria in which one information set mixes (default True; the work
+        is the pure enumeration's times the number of supports of one set).
 
     Returns
     -------
@@ -379,10 +402,12 @@ def sequential_equilibria(
     ...     "D": three((T.terminal(3, 3, 2), T.terminal(0, 0, 0))),
     ... })
     >>> se = sequential_equilibria(T.build(root))
-    >>> se.actions().tolist()
+    >>> se.actions()[se.pure].tolist()
     [[0, 0, 1], [0, 1, 1]]
     >>> se.belief_upper[0, 2].round(6).tolist()   # mu(after D), mu(after C, d)
     [0.333333, 1.0]
+    >>> bool(0 < se.behavior[~se.pure][0, 1, 1] < 1)  # and 2 may mix: a component
+    True
     """
     game = _check_game(game)
     if refine not in _REFINEMENTS:
@@ -541,20 +566,41 @@ def sequential_equilibria(
         behavior[:, h, : widths[h]] = (profiles[pp, h][:, None] == np.arange(widths[h])).astype(
             float
         )
-    payoffs_rows = value[pp, bb, 0, :]
+    values = value[pp, bb]
     on = on_path[pp, bb]
+    mixed_part, mixed_unsupported = (None, False)
+    if mixed:
+        mixed_part, mixed_unsupported = _mixed_rows(
+            game, profiles, widths, reach, value, dev, cr, units, members, tol
+        )
+    if mixed_part is not None:
+        bb = np.concatenate([bb, mixed_part["game_index"]])
+        ex = np.concatenate([ex, np.ones(mixed_part["game_index"].size, dtype=bool)])
+        behavior = np.concatenate([behavior, mixed_part["behavior"]])
+        bel = np.concatenate([bel, mixed_part["beliefs"]])
+        lo_r = np.concatenate([lo_r, mixed_part["lower"]])
+        hi_r = np.concatenate([hi_r, mixed_part["upper"]])
+        on = np.concatenate([on, mixed_part["on_path"]])
+        values = np.concatenate([values, mixed_part["value"]])
+        order = np.argsort(bb, kind="stable")
+        bb, ex, behavior, bel = bb[order], ex[order], behavior[order], bel[order]
+        lo_r, hi_r, on, values = lo_r[order], hi_r[order], on[order], values[order]
+    payoffs_rows = values[:, 0, :]
 
     intuitive = d1 = None
     options: dict[str, Any] = {
         "max_profiles": max_profiles,
         "profiles": P,
-        "mixed": "not searched: only pure behaviour profiles are enumerated",
+        "mixed": (
+            "one information set mixing at a time (the others pure); equilibria in which two "
+            "or more sets mix are not searched"
+            if mixed
+            else "not searched"
+        ),
     }
     signalling = _signalling_structure(game)
-    if signalling is not None and pp.size:
-        intuitive, d1 = _refinements(
-            game, signalling, pay, value[pp, bb], profiles[pp], on, bb, tol
-        )
+    if signalling is not None and bb.size:
+        intuitive, d1 = _refinements(game, signalling, pay, values, behavior, on, bb, tol)
     if refine is not None:
         if signalling is None:
             raise GameValueError(
@@ -563,10 +609,10 @@ def sequential_equilibria(
             )
         if refine == "D1" and int(widths[signalling[1][0]]) != 2:
             raise GameValueError("refine='D1' is implemented for receivers with two responses")
-        if pp.size:
+        if bb.size:
             sel = intuitive if refine == "intuitive" else d1
             pick = np.flatnonzero(sel)
-            pp, bb, ex = pp[pick], bb[pick], ex[pick]
+            bb, ex = bb[pick], ex[pick]
             bel, lo_r, hi_r, behavior = bel[pick], lo_r[pick], hi_r[pick], behavior[pick]
             payoffs_rows, on = payoffs_rows[pick], on[pick]
             intuitive, d1 = intuitive[pick], d1[pick]
@@ -591,7 +637,8 @@ def sequential_equilibria(
         intuitive=intuitive,
         d1=d1,
         count=count,
-        complete=bool(np.all(exact[keep])) if keep.any() else bool(np.all(exact)),
+        complete=bool(np.all(exact[keep]) if keep.any() else np.all(exact))
+        and not mixed_unsupported,
         options=options,
     )
 
@@ -610,10 +657,15 @@ def _signalling_structure(game: ExtensiveFormGame):
     return types, receiver
 
 
-def _refinements(game, structure, pay, value, profiles, on, bb, tol):
-    """Intuitive-criterion and D1 flags of pure rows of a sender-receiver tree."""
+def _refinements(game, structure, pay, value, behavior, on, bb, tol):
+    """Intuitive-criterion and D1 flags of the rows of a sender-receiver tree.
+
+    ``value`` ``(rows, n_nodes, n_players)`` holds each row's continuation values and
+    ``behavior`` its behaviour (a response mixed off the path must have every response of its
+    support a best reply to a belief on the surviving types, for D1).
+    """
     types, receivers = structure
-    rows = profiles.shape[0]
+    rows = behavior.shape[0]
     T = types.size
     sender = int(game.mover[types[0]])
     recv = int(game.mover[game.children[types[0], 0]])
@@ -684,8 +736,8 @@ def _refinements(game, structure, pay, value, profiles, on, bb, tol):
                 deleted[:, t] |= inside & ~empty[:, t]
         survivors = np.where(deleted.all(axis=-1, keepdims=True), True, ~deleted)
         br_surv = best_set(survivors)
-        chosen = profiles[:, h]
-        ok_d1 &= ~(off & ~br_surv[np.arange(rows), chosen])
+        support = np.nan_to_num(behavior[:, h, :R]) > 0
+        ok_d1 &= ~(off & np.any(support & ~br_surv, axis=-1))
     return ok_int, ok_d1
 
 
@@ -808,3 +860,164 @@ def sequential_regret(game: ExtensiveFormGame, behavior, beliefs, game_index=Non
         current = (m * val[:, nodes, i]).sum(axis=1)
         regret[:, i] = np.maximum(regret[:, i], best - current)
     return np.maximum(regret, 0.0), gap
+
+
+# ====================================================================== one mixing set
+def _mixed_rows(game, profiles, widths, reach, value, dev, cr, units, members, tol):
+    r"""Sequential equilibria in which exactly one information set mixes.
+
+    Fix the mixing set :math:`h^*`, its support :math:`A^* \subseteq A(h^*)` (two actions
+    or more) and a pure action at every other set. With perfect recall no path crosses
+    :math:`h^*` twice, so every reach probability and continuation value is linear in the
+    mixture :math:`q \in \Delta(A^*)`: :math:`X(q) = \sum_{a \in A^*} q_a X(\beta^a)`, with
+    :math:`\beta^a` the pure profile that plays :math:`a` at :math:`h^*`. At a set on the path
+    the unnormalised condition :math:`\sum_v P_q(v) [u(\cdot \mid v, \beta(h)) - u(\cdot \mid v,
+    a)] \ge 0` is a product in which one factor does not depend on :math:`q` (a node lies
+    above or below :math:`h^*`, never both), so it is linear in :math:`q`; :math:`h^*`'s own
+    condition (every action of :math:`A^*` optimal) does not depend on :math:`q`. The feasible
+    mixtures form a polytope; a row is reported, at the mean of its vertices, when it holds a
+    point with full support :math:`A^*` (then the mean does). Off-path sets follow the pure
+    case, with the actions outside the supports as deviations; an off-path set of two or more
+    weighted nodes whose values move with :math:`q` (beliefs and mixture multiply) and
+    dependent trembles are not handled, and set the returned flag.
+    """
+    B = reach.shape[1]
+    H = game.n_infosets
+    amax = game.children.shape[1]
+    strides = np.ones(H, dtype=np.int64)
+    for h in range(H - 2, -1, -1):
+        strides[h] = strides[h + 1] * widths[h + 1]
+    above = np.zeros((H, H), dtype=bool)  # above[h, g]: some node of g lies below a node of h
+    for v in np.flatnonzero(game.mover >= 0):
+        u = int(game.parent[v])
+        while u >= 0:
+            if game.mover[u] >= 0:
+                above[game.infoset[u], game.infoset[v]] = True
+            u = int(game.parent[u])
+    maxn = members.shape[1]
+    parts: list[dict[str, np.ndarray]] = []
+    unsupported = False
+    for hs in range(H):
+        w_star = int(widths[hs])
+        for size in range(2, w_star + 1):
+            for star_t in itertools.combinations(range(w_star), size):
+                star = np.array(star_t)
+                base = np.flatnonzero(profiles[:, hs] == star[0])
+                pa = base[:, None] + (star - star[0])[None, :] * strides[hs]  # (Q, z)
+                Q, z = pa.shape
+                Ra, Va = reach[pa], value[pa]  # (Q, z, B, n), (Q, z, B, n, players)
+                Dsup = dev[pa].all(axis=1)  # deviations: actions outside the supports
+                feasible = np.ones((Q, B), dtype=bool)
+                shared = np.zeros((Q, B, Dsup.shape[-1]), dtype=np.int64)
+                blocks = []
+                stored = []
+                for h in range(H):
+                    nodes = members[h, : game.infoset_size[h]]
+                    s = nodes.size
+                    i = int(game.infoset_player[h])
+                    wh = int(widths[h])
+                    slack = tol * units[:, i]
+                    kids = game.children[nodes, :wh]
+                    moving = h != hs and above[h, hs]
+                    if h == hs:
+                        qv = Va[:, 0][:, :, kids, i]  # (Q, B, s, wh): no q below h*
+                        pairs = [(a, b) for a in star for b in range(wh) if b != a]
+                        A = np.stack([qv[..., a] - qv[..., b] for a, b in pairs], axis=2)
+                        r = Ra[:, 0][:, :, nodes]
+                    else:
+                        c = profiles[base, h]
+                        qa = Va[..., kids, i]  # (Q, z, B, s, wh)
+                        diff = np.take_along_axis(qa, c[:, None, None, None, None], -1) - qa
+                        r_a = Ra[..., nodes]  # (Q, z, B, s)
+                        r = r_a.sum(axis=1)
+                        A = np.moveaxis(diff[:, 0], -1, -2)  # (Q, B, wh, s)
+                    tot = r.sum(-1)
+                    reached = tot > 0
+                    if h == hs:
+                        bayes = r / np.where(reached, tot, 1.0)[..., None]
+                        gain = np.einsum("qbs,qbks->qbk", bayes, A)
+                        feasible &= ~reached | np.all(gain >= -slack[None, :, None], -1)
+                    else:
+                        G = np.einsum(
+                            "qabs,qabsw->qbwa", r_a, diff + slack[None, None, :, None, None]
+                        )
+                        blocks.append(np.where(reached[:, :, None, None], G, 1.0))
+                    dn = Dsup[:, nodes, :]
+                    S = _minimal_nodes(dn, cr[:, nodes])
+                    big = ~reached & (S.sum(-1) >= 2)
+                    shared += np.einsum("qb,qbs,qsk->qbk", big, S, dn.astype(np.int64))
+                    if moving:
+                        unsupported |= bool(big.any())
+                        feasible &= ~big
+                        single = (~reached & ~big).astype(float)
+                        Gs = np.einsum("qbs,qabsw->qbwa", S * single[..., None], diff)
+                        Gs = Gs + slack[None, :, None, None]
+                        blocks.append(np.where((single > 0)[:, :, None, None], Gs, 1.0))
+                        one = S / S.sum(-1, keepdims=True)
+                        lo = hi = mean = one.reshape(Q * B, s)
+                    else:
+                        vert, valid = _simplex_vertices(
+                            A.reshape(Q * B, A.shape[2], s),
+                            S.reshape(Q * B, s),
+                            np.broadcast_to(slack, (Q, B)).reshape(-1),
+                        )
+                        lo, hi, mean = _bounds(vert, valid)
+                        feasible &= reached | valid.any(axis=1).reshape(Q, B)
+                    stored.append(
+                        (reached, lo.reshape(Q, B, s), hi.reshape(Q, B, s), mean.reshape(Q, B, s))
+                    )
+                exact = np.all(shared <= 1, axis=-1)
+                unsupported |= bool((feasible & ~exact).any())
+                feasible &= exact
+                if not feasible.any():
+                    continue
+                Acat = np.concatenate(blocks, axis=2) if blocks else np.zeros((Q, B, 0, z))
+                vert, valid = _simplex_vertices(
+                    Acat.reshape(Q * B, Acat.shape[2], z),
+                    np.ones((Q * B, z), dtype=bool),
+                    np.zeros(Q * B),
+                )
+                _, _, qmean = _bounds(vert, valid)
+                inner = valid.any(axis=1) & (qmean.min(axis=-1) > 1e-9)
+                qq, bb = np.nonzero(feasible & inner.reshape(Q, B))
+                if not qq.size:
+                    continue
+                qmix = qmean.reshape(Q, B, z)[qq, bb]  # (r, z)
+                rows = qq.size
+                beh = np.full((rows, H, amax), np.nan)
+                for h in range(H):
+                    beh[:, h, : widths[h]] = (
+                        profiles[base[qq], h][:, None] == np.arange(widths[h])
+                    ).astype(float)
+                beh[:, hs, :w_star] = 0.0
+                beh[:, hs, star] = qmix
+                reach_q = np.einsum("rz,rzn->rn", qmix, Ra[qq, :, bb])
+                value_q = np.einsum("rz,rzni->rni", qmix, Va[qq, :, bb])
+                bel = np.full((rows, H, maxn), np.nan)
+                lo_r, hi_r = bel.copy(), bel.copy()
+                on = np.zeros((rows, H), dtype=bool)
+                for h, (reached, lo, hi, mean) in enumerate(stored):
+                    nodes = members[h, : game.infoset_size[h]]
+                    s = nodes.size
+                    rh = reach_q[:, nodes]
+                    on[:, h] = reached[qq, bb]
+                    bayes = rh / np.where(on[:, h], rh.sum(-1), 1.0)[:, None]
+                    pick = on[:, h][:, None]
+                    bel[:, h, :s] = np.where(pick, bayes, mean[qq, bb])
+                    lo_r[:, h, :s] = np.where(pick, bayes, lo[qq, bb])
+                    hi_r[:, h, :s] = np.where(pick, bayes, hi[qq, bb])
+                parts.append(
+                    {
+                        "game_index": bb,
+                        "behavior": beh,
+                        "beliefs": bel,
+                        "lower": lo_r,
+                        "upper": hi_r,
+                        "on_path": on,
+                        "value": value_q,
+                    }
+                )
+    if not parts:
+        return None, unsupported
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return merged, unsupported
