@@ -30,9 +30,7 @@ TOL = 1e-9
 # ---------------------------------------------------------------------- helpers
 def bayes_beliefs(game, behavior, b=0):
     """Bayes beliefs ``(n_infosets, max_nodes)`` of a totally mixed profile (written here)."""
-    pay = np.asarray(game.payoffs).reshape(-1, *game.payoffs.shape[-2:])
-    probs = np.broadcast_to(game.chance_probs, game.batch_shape + game.chance_probs.shape[-2:])
-    probs = np.asarray(probs).reshape(pay.shape[0], *game.chance_probs.shape[-2:])[b]
+    probs = np.asarray(game.flatten().chance_probs)[b]
     reach = np.ones(game.n_nodes)
     for v in range(1, game.n_nodes):
         u = game.parent[v]
@@ -43,11 +41,12 @@ def bayes_beliefs(game, behavior, b=0):
             else behavior[game.infoset[u], a]
         )
         reach[v] = reach[u] * p
-    width = int(game.infoset_size.max())
+    width = int(game.infoset_size.max()) if game.n_infosets else 1
     out = np.full((game.n_infosets, width), np.nan)
     for h in range(game.n_infosets):
         nodes = np.flatnonzero(game.infoset == h)
-        out[h, : nodes.size] = reach[nodes] / reach[nodes].sum()
+        with np.errstate(invalid="ignore"):  # NaN: no tremble reaches the set (chance zero)
+            out[h, : nodes.size] = reach[nodes] / reach[nodes].sum()
     return out
 
 
@@ -474,3 +473,84 @@ def test_errors():
 
 def test_exported():
     assert ig.sequential_equilibria is sequential_equilibria
+
+
+def tremble_limit(game, behavior, beliefs, b, t=1e-12):
+    """Bayes beliefs of a totally mixed profile built to approach ``beliefs`` off the path.
+
+    Written from the definition, here: each node's deviations ``D(v)`` (actions of
+    probability zero on its path) and weight ``c_v`` (chance and positive behaviour); at an
+    off-path set, a node of belief ``mu_v > 0`` gets its deviations the rate
+    ``(t mu_v / c_v) ** (1 / |D(v)|)``, so it is reached with probability ``t mu_v``; other
+    deviations tremble at ``t ** 2``. Returns None when two nodes ask different rates of
+    one action (trembles that are not independent).
+    """
+    beh = np.nan_to_num(np.asarray(behavior, dtype=float))
+    probs = np.asarray(game.flatten().chance_probs)[b]
+    n = game.n_nodes
+    dev = [[] for _ in range(n)]
+    c = np.ones(n)
+    for v in range(1, n):
+        u, a = game.parent[v], game.action_index[v]
+        dev[v] = list(dev[u])
+        if game.mover[u] == CHANCE:
+            c[v] = c[u] * probs[game.chance_index[u], a]
+        elif beh[game.infoset[u], a] > 0:
+            c[v] = c[u] * beh[game.infoset[u], a]
+        else:
+            c[v] = c[u]
+            dev[v].append((int(game.infoset[u]), int(a)))
+    reach = np.array([c[v] if not dev[v] else 0.0 for v in range(n)])
+    rate: dict = {}
+    off = []
+    for h in range(game.n_infosets):
+        nodes = np.flatnonzero(game.infoset == h)
+        if nodes.size >= 2 and reach[nodes].sum() == 0:
+            off.append((np.count_nonzero(beliefs[h, : nodes.size] > 0) < 2, h, nodes))
+    # sets that split their belief first; a set that puts it all on one node only needs that
+    # node's deviations to be no rarer than the others' (a node whose deviations contain
+    # another's is infinitely rarer anyway), so it keeps rates already set
+    for single, h, nodes in sorted(off, key=lambda x: x[:2]):
+        for v, m in zip(nodes, beliefs[h, : nodes.size], strict=True):
+            if m <= 0 or c[v] == 0:
+                continue
+            want = (t * m / c[v]) ** (1.0 / len(dev[v]))
+            for k in dev[v]:
+                if k in rate and not np.isclose(rate[k], want, rtol=1e-9):
+                    if single:
+                        continue
+                    return None
+                rate[k] = want
+    mixed = beh.copy()
+    for h in range(game.n_infosets):
+        w = game.num_children[game.infoset_nodes_first[h]]
+        zero = beh[h, :w] == 0
+        for a in np.flatnonzero(zero):
+            mixed[h, a] = rate.get((h, int(a)), t**2)
+        mixed[h, :w][~zero] *= (1.0 - mixed[h, :w][zero].sum()) / beh[h, :w][~zero].sum()
+    return bayes_beliefs(game, mixed, b)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_random_trees_exact_beliefs_are_limits_of_trembles(seed):
+    game = random_tree(
+        seed,
+        max_depth=3,
+        max_branching=2,
+        n_players=2,
+        batch_shape=(2,),
+        p_terminal=0.2,
+        p_chance=0.3,
+        integer_payoffs=True,
+        p_merge=0.7,
+    )
+    se = sequential_equilibria(game)
+    for row in np.flatnonzero(se.belief_exact):
+        b = int(se.game_index[row])
+        for mu in (se.beliefs[row], se.belief_lower[row], se.belief_upper[row]):
+            if not np.allclose(np.nansum(mu, axis=-1), 1.0):
+                continue  # bounds are a belief only where the set is an interval
+            limit = tremble_limit(game, se.behavior[row], mu, b)
+            assert limit is not None
+            fin = np.isfinite(mu) & np.isfinite(limit)
+            assert limit[fin] == pytest.approx(mu[fin], abs=1e-3)
