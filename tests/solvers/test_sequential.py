@@ -554,3 +554,12 @@ def test_random_trees_exact_beliefs_are_limits_of_trembles(seed):
             assert limit is not None
             fin = np.isfinite(mu) & np.isfinite(limit)
             assert limit[fin] == pytest.approx(mu[fin], abs=1e-3)
+
+
+def test_a_batch_too_large_is_refused_before_allocating(monkeypatch):
+    from irgames.errors import WorkTooLargeError
+
+    tree = SignallingGame.beer_quiche(np.linspace(0.05, 0.45, 50)).to_tree()
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "100KB")
+    with pytest.raises(WorkTooLargeError, match="smaller batch"):
+        sequential_equilibria(tree)

@@ -884,6 +884,11 @@ def _mixed_rows(game, profiles, widths, reach, value, dev, cr, units, members, t
     B = reach.shape[1]
     H = game.n_infosets
     amax = game.children.shape[1]
+    require(
+        8.0 * reach.size * (value.shape[-1] + 1) + dev.size,
+        "the mixed search's copies of reach and values",
+        advice="pass mixed=False, or solve a smaller batch",
+    )
     strides = np.ones(H, dtype=np.int64)
     for h in range(H - 2, -1, -1):
         strides[h] = strides[h + 1] * widths[h + 1]
