@@ -482,7 +482,8 @@ def tremble_limit(game, behavior, beliefs, b, t=1e-12):
     probability zero on its path) and weight ``c_v`` (chance and positive behaviour); at an
     off-path set, a node of belief ``mu_v > 0`` gets its deviations the rate
     ``(t mu_v / c_v) ** (1 / |D(v)|)``, so it is reached with probability ``t mu_v``; other
-    deviations tremble at ``t ** 2``. Returns None when two nodes ask different rates of
+    deviations tremble at ``t ** 2`` (see the comments for sets with all weight on one node).
+    Returns None when two nodes ask different rates of
     one action (trembles that are not independent).
     """
     beh = np.nan_to_num(np.asarray(behavior, dtype=float))
@@ -507,18 +508,25 @@ def tremble_limit(game, behavior, beliefs, b, t=1e-12):
         nodes = np.flatnonzero(game.infoset == h)
         if nodes.size >= 2 and reach[nodes].sum() == 0:
             off.append((np.count_nonzero(beliefs[h, : nodes.size] > 0) < 2, h, nodes))
-    # sets that split their belief first; a set that puts it all on one node only needs that
-    # node's deviations to be no rarer than the others' (a node whose deviations contain
-    # another's is infinitely rarer anyway), so it keeps rates already set
+    # sets that split their belief first, at the rates that give each node weight t mu_v; a
+    # set that puts it all on one node v only needs the other nodes rarer: their deviations
+    # outside D(v) tremble at t ** 3 unless already set (a node whose deviations contain
+    # v's is infinitely rarer anyway)
     for single, h, nodes in sorted(off, key=lambda x: x[:2]):
-        for v, m in zip(nodes, beliefs[h, : nodes.size], strict=True):
+        mu = beliefs[h, : nodes.size]
+        for v, m in zip(nodes, mu, strict=True):
             if m <= 0 or c[v] == 0:
+                continue
+            if single:
+                for u in nodes:
+                    for k in set(dev[u]) - set(dev[v]):
+                        rate.setdefault(k, t**3)
+                for k in dev[v]:
+                    rate.setdefault(k, (t / c[v]) ** (1.0 / len(dev[v])))
                 continue
             want = (t * m / c[v]) ** (1.0 / len(dev[v]))
             for k in dev[v]:
                 if k in rate and not np.isclose(rate[k], want, rtol=1e-9):
-                    if single:
-                        continue
                     return None
                 rate[k] = want
     mixed = beh.copy()
