@@ -90,6 +90,7 @@ from .solvers.repeated import (
 )
 from .solvers.result import Result
 from .solvers.sequence_form import sequence_form_lcp, sequence_form_lp
+from .solvers.sequential import SequentialEquilibria, sequential_equilibria
 from .solvers.stackelberg import StackelbergResult, stackelberg
 from .solvers.stochastic import markov_perfect_equilibria, policy_iteration, value_iteration
 from .solvers.subgame_perfect import subgame_perfect
@@ -147,6 +148,7 @@ __all__ = [
     "Range",
     "RepeatedGame",
     "Result",
+    "SequentialEquilibria",
     "SignallingGame",
     "StackelbergResult",
     "StochasticGame",
@@ -217,6 +219,7 @@ __all__ = [
     "screening_tree",
     "sequence_form_lcp",
     "sequence_form_lp",
+    "sequential_equilibria",
     "sign_under",
     "simulate",
     "solve",

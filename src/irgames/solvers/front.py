@@ -61,6 +61,7 @@ tree, perfect       ``backward_induction`` (one pure SPE per     :data:`TREE_MET
 information         point, ties flagged; ``ties="enumerate"``    ``subgame_perfect``,
                     lists them all)                              ``sequence_form_lp`` /
                                                                  ``_lcp`` (two players),
+                                                                 ``sequential_equilibria``,
 tree, imperfect     ``subgame_perfect`` (every SPE found by the  ``agent_logit_qre`` /
 information         normal-form methods in each subgame)         ``agent_probit_qre`` (``lam=``)
 signalling game     ``perfect_bayesian_equilibria`` (pure PBE,   :data:`SIGNALLING_METHODS`:
@@ -79,7 +80,8 @@ Why these: on perfect-information trees backward induction is exact, linear in t
 vectorised over the batch (``solve(tree)`` is ``backward_induction(tree)``); with imperfect
 information it does not apply, and subgame perfection by the normal-form methods of each
 subgame is the one complete method (``solve(tree)`` is ``subgame_perfect(tree)``). The
-sequence-form methods are reachable by name (``solve(tree, method="sequence_form_lcp")``).
+sequence-form methods and sequential equilibria (assessments with beliefs) are reachable by
+name (``solve(tree, method="sequence_form_lcp")``, ``method="sequential_equilibria"``).
 
 Examples
 --------
@@ -296,6 +298,7 @@ def _tree_methods() -> dict[str, Callable[..., Result]]:
     from .backward_induction import backward_induction
     from .qre import agent_logit_qre, agent_probit_qre
     from .sequence_form import sequence_form_lcp, sequence_form_lp
+    from .sequential import sequential_equilibria
     from .subgame_perfect import subgame_perfect
 
     return {
@@ -303,6 +306,7 @@ def _tree_methods() -> dict[str, Callable[..., Result]]:
         "subgame_perfect": subgame_perfect,
         "sequence_form_lp": sequence_form_lp,
         "sequence_form_lcp": sequence_form_lcp,
+        "sequential_equilibria": sequential_equilibria,
         "agent_logit_qre": agent_logit_qre,
         "agent_probit_qre": agent_probit_qre,
     }
