@@ -851,7 +851,7 @@ def _render_atomically(render, figure, folder: Path) -> tuple[Path, Path]:
 
 
 def _run_figures(args: argparse.Namespace) -> int:
-    from .plot import render_figure
+    from .plot import render_figure_files
 
     models = _models(args.model)
     out: Path = args.out if args.out is not None else _default_figures_dir()
@@ -864,7 +864,7 @@ def _run_figures(args: argparse.Namespace) -> int:
     for model, figure in _progress(figures, total=len(figures), desc="figures", enabled=progress):
         start = time.perf_counter()
         try:
-            png, csv = _render_atomically(render_figure, figure, out / model.name)
+            png, pdf, csv = _render_atomically(render_figure_files, figure, out / model.name)
         except OSError as error:
             raise CLIError(
                 f"cannot write into {out / model.name}: {error.strerror} (choose another --out)",
@@ -877,11 +877,12 @@ def _run_figures(args: argparse.Namespace) -> int:
                 "model": model.name,
                 "figure": figure.name,
                 "png": str(png),
+                "pdf": str(pdf),
                 "csv": str(csv),
                 "seconds": round(elapsed, 3),
             }
         )
-        say(f"{model.name}: wrote {png} and {csv.name} ({elapsed:.1f} s)")
+        say(f"{model.name}: wrote {png}, {pdf.name} and {csv.name} ({elapsed:.1f} s)")
     if not figures:
         say("no figures to render")
     report, claim_seconds = None, {}
