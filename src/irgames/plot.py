@@ -479,10 +479,19 @@ def render_figures(model, outdir, *, dpi: int = DPI) -> list[tuple[Path, Path]]:
 
 
 def _label_number(value) -> str:
+    """A number with four significant digits, or an expression as mathtext (plain text where
+    matplotlib's mathtext cannot parse sympy's LaTeX)."""
     import sympy
 
     if isinstance(value, sympy.Basic) and value.free_symbols:
-        return str(value)
+        text = f"${sympy.latex(value)}$"
+        try:
+            from matplotlib.mathtext import MathTextParser
+
+            MathTextParser("path").parse(text)
+        except ValueError:
+            return str(value)
+        return text
     value = float(value)
     return f"{0.0 if value == 0 else value:.4g}"
 
@@ -556,12 +565,14 @@ def draw_tree(
         labels[v] = text
     if ax is None:
         lines = [line for t in labels.values() for line in t.split("\n")]
-        lines += [_label_number(u) for row in pic.payoffs for u in row]
+        # widths from the plain text (mathtext source is longer than what it shows)
+        lines += [str(u) if hasattr(u, "free_symbols") else _label_number(u)
+                  for row in pic.payoffs for u in row]  # fmt: skip
         longest = max((len(line) for line in lines), default=1)
-        per_unit = max(1.1, 1.25 * longest * fontsize * 0.6 / 72)  # inches between leaves
+        per_unit = min(max(1.1, 1.1 * longest * fontsize * 0.6 / 72), 2.5)  # inches between leaves
         width = per_unit * (np.ptp(pic.x) + 1.6)
         height = 1.3 * (np.ptp(pic.y) + 1) + 0.16 * len(pic.players) + 0.6
-        fig, ax = plt.subplots(figsize=(min(max(width, 3.0), 24.0), min(max(height, 2.5), 16.0)))
+        fig, ax = plt.subplots(figsize=(min(max(width, 3.0), 60.0), min(max(height, 2.5), 16.0)))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9)
     path_colour, chosen_colour = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     for p, v, _action, _prob in pic.edges:
