@@ -72,6 +72,11 @@ def _number(value) -> str:
     return f"{value:.4g}"
 
 
+def _coordinate(value: float) -> str:
+    """A layout coordinate, exactly (the shortest text that reads back as the same float)."""
+    return np.format_float_positional(float(value) + 0.0, trim="-")
+
+
 def to_tikz(
     game,
     *,
@@ -127,7 +132,7 @@ def to_tikz(
     ]
     terminal_row = {int(t): k for k, t in enumerate(pic.terminals)}
     for v in range(n):
-        at = f"({pic.x[v]:.4g}, {pic.y[v]:.4g})"
+        at = f"({_coordinate(pic.x[v])}, {_coordinate(pic.y[v])})"
         kind = pic.kind[v]
         if kind == "terminal":
             values = pic.payoffs[terminal_row[v]]
@@ -155,7 +160,7 @@ def to_tikz(
         bottom = float(np.min(pic.y)) - 0.9
         centre = 0.5 * (float(np.min(pic.x)) + float(np.max(pic.x)))
         out.append(
-            rf"\path ({centre:.4g}, {bottom:.4g}) node[font=\scriptsize] "
+            rf"\path ({_coordinate(centre)}, {_coordinate(bottom)}) node[font=\scriptsize] "
             rf"{{drawn at {tex_escape(pic.note)}}};"
         )
     out.append(r"\end{tikzpicture}")
