@@ -10,8 +10,8 @@ Usage:
     irgames bench [--quick]
 
 ``figures`` renders every figure of every registered model (or of one) into
-``DIR/<model>/<figure>.png`` and ``.csv`` (``DIR`` defaults to ``docs/figures`` of the checkout;
-deterministic: the same bytes on every run), then
+``DIR/<model>/<figure>.png``, ``.pdf`` and ``.csv`` (``DIR`` defaults to ``docs/figures`` of
+the checkout; deterministic: the same bytes on every run), then
 checks every claim and prints the claims report: per claim the share of the sampled points
 where it holds, the points checked and those meeting its condition, the verdict, and a shrunk
 counterexample where it fails. ``claims`` prints that report alone; ``--check`` makes a failing
@@ -804,7 +804,7 @@ def _configure_figures(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="folder for DIR/<model>/<figure>.png and .csv (default: docs/figures of the "
+        help="folder for DIR/<model>/<figure>.png, .pdf and .csv (default: docs/figures of the "
         "checkout irgames runs from, else ./docs/figures)",
     )
     parser.add_argument(
@@ -828,7 +828,7 @@ def _render_atomically(render, figure, folder: Path) -> tuple[Path, Path]:
     """``render(figure, folder)`` with both files put in place at once, or neither.
 
     The figure is rendered into a temporary folder beside its files (``folder/.<name>.*
-    .partial``); when both are written they are renamed onto ``<name>.png`` and
+    .partial``); when all are written they are renamed onto ``<name>.png`` (and ``.pdf``) and
     ``<name>.csv`` with SIGINT and SIGTERM held, so an interrupt lands before the renames
     (the temporary folder is removed and the previous files are left as they were) or after
     them, never between. On any error the temporary folder is removed.
@@ -920,7 +920,7 @@ def _run_figures(args: argparse.Namespace) -> int:
 register(
     Command(
         "figures",
-        "regenerate every model's figures (PNG and CSV), then print the claims report",
+        "regenerate every model's figures (PNG, PDF and CSV), then print the claims report",
         _configure_figures,
         _run_figures,
     )
