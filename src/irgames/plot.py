@@ -277,6 +277,8 @@ def fixed_values(values, names: Iterable[str] | None = None, *, per_line: int = 
     per_line : int
         Break the line after this many values (0: one line).
 
+    Examples
+    --------
     >>> fixed_values({"sigma": 1.0, "c_F": 0.5})
     '$\\sigma$ = 1, $c_{F}$ = 0.5'
     """
