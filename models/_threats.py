@@ -58,7 +58,7 @@ from scipy.special import ndtr
 from irgames.analysis.parameters import Range
 from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
-from irgames.plot import regime_legend, regime_panel
+from irgames.plot import regime_legend, regime_palette, regime_panel
 from irgames.solvers.backward_induction import SubgamePerfect, backward_induction
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "ThreatSolution",
     "region_axes",
     "region_legend",
+    "region_palette",
     "region_panel",
     "solve_threats",
     "threat_game",
@@ -507,16 +508,40 @@ def region_axes(model, spc, fixed=None, nx=121, ny=101):
     return g.coords["theta_D"], g.coords["R"], regime
 
 
-def region_panel(ax, d, key, colours, title, note):
-    """One panel of regimes over the domestic threat and the value of office."""
-    present = regime_panel(ax, np.unique(d["theta_D"]), np.unique(d["R"]), d[key], colours)
+def region_palette(n: int) -> tuple[list[str], list[str]]:
+    """Colours and hatches of ``n`` regimes (:func:`irgames.plot.regime_palette`)."""
+    return regime_palette(n)
+
+
+def region_panel(ax, d, key, palette, title, note):
+    """One panel of regimes over the domestic threat and the value of office.
+
+    ``palette`` is ``(colours, hatches)`` (:func:`region_palette`); ``note`` (the fixed
+    parameters) is printed under the panel, outside the data.
+    """
+    colours, hatches = palette
+    present = regime_panel(
+        ax, np.unique(d["theta_D"]), np.unique(d["R"]), d[key], colours, hatches=hatches
+    )
     ax.set_xlabel(r"strength of the domestic challenger $\theta_D$")
-    ax.set_ylabel("value of office R (payoff units)")
+    ax.set_ylabel("value of office $R$ (payoff units)")
     ax.set_title(title, fontsize=10)
-    ax.text(0.02, 0.02, note, transform=ax.transAxes, fontsize=7, va="bottom")
+    ax.text(0.0, -0.2, note, transform=ax.transAxes, fontsize=7, va="top", wrap=True)
     return present
 
 
-def region_legend(ax, names, colours, present):
-    """The legend of the regimes present in a region panel."""
-    regime_legend(ax, names, colours, present, loc="center right", fontsize=8, framealpha=0.9)
+def region_legend(ax, names, palette, present):
+    """The legend of the regimes present in a region panel, to the right of the panel."""
+    colours, hatches = palette
+    regime_legend(
+        ax,
+        names,
+        colours,
+        present,
+        hatches=hatches,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+        fontsize=8,
+        frameon=False,
+    )

@@ -88,7 +88,7 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace, Range
 from irgames.games.anonymous import AnonymousBinaryGame
-from irgames.plot import pyplot
+from irgames.plot import OKABE_ITO, axis_label, outside_legend, pyplot
 from irgames.solvers.anonymous import pure_equilibria_counts, symmetric_equilibria
 from irgames.solvers.attrition import threshold_attrition
 from irgames.solvers.global_games import regime_change_cutoffs
@@ -579,14 +579,16 @@ def _hostility_and_power():
 
 def _draw_hostility_and_power(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig, ax = plt.subplots(figsize=(6.2, 4.2))
     x = np.unique(d["intentions"])
     y = np.unique(d["power"])
     z = np.asarray(d["balances"]).reshape(y.size, x.size)
     im = ax.pcolormesh(x, y, z, shading="nearest", vmin=0, vmax=1, cmap="viridis")
-    fig.colorbar(im, ax=ax, label="P(hegemon contained)")
-    ax.set_xlabel("intentions: P(predatory)")
-    ax.set_ylabel("aggregate power")
+    fig.colorbar(im, ax=ax, label="probability the hegemon is contained")
+    ax.set_xlabel(
+        axis_label(space["intentions"], "intentions: prior probability of a predatory hegemon")
+    )
+    ax.set_ylabel(axis_label(space["power"]))
     ax.set_title("Balancing needs hostility, not power alone")
     fig.tight_layout()
     return fig
@@ -605,15 +607,18 @@ def _collective_action():
 
 def _draw_collective_action(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig, ax = plt.subplots(figsize=(8.4, 4.2))
     ax.plot(d["n_states"], d["no_balancing"], "o-", label="P(nobody balances)")
     ax.plot(d["n_states"], d["balance_probability"], "s-", label="P(each balances)")
-    ax.set_xlabel("number of middle powers N")
+    ax.set_xlabel(axis_label(space["n_states"], math="$N$"))
     ax.set_ylabel("probability")
     ax2 = ax.twinx()
-    ax2.plot(d["n_states"], d["expected_delay"], "^-", color="tab:red", label="expected delay")
-    ax2.set_ylabel("expected delay (rounds)", color="tab:red")
-    ax.legend(loc="center right")
+    ax2.spines["right"].set_visible(True)
+    delay = OKABE_ITO["vermillion"]
+    ax2.plot(d["n_states"], d["expected_delay"], "^--", color=delay, label="expected delay (right)")
+    ax2.set_ylabel("expected delay (rounds)", color=delay)
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    outside_legend(ax, handles=handles, bbox_to_anchor=(1.14, 1.0))
     ax.set_title("Collective action: more states, less and later balancing")
     fig.tight_layout()
     return fig
@@ -642,12 +647,14 @@ def _learning():
 
 def _draw_learning(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig, ax = plt.subplots(figsize=(9.0, 4.2))
     ax.plot(
         d["round"], d["posterior_predatory_path"], "o-", ms=3, label="hegemon demands every round"
     )
     ax.plot(d["round"], d["posterior_benign_path"], "s-", ms=3, label="hegemon never demands")
-    for (kind, cost), colour in zip(LEARNING_COSTS.items(), ("k", "tab:red"), strict=True):
+    for (kind, cost), colour in zip(
+        LEARNING_COSTS.items(), (OKABE_ITO["black"], OKABE_ITO["vermillion"]), strict=True
+    ):
         ax.axvline(
             d[f"penny_round_{kind}"][0],
             color=colour,
@@ -661,9 +668,9 @@ def _draw_learning(d):
             label=f"balancing coalition complete ({kind}, expected)",
         )
     ax.set_xlabel("round")
-    ax.set_ylabel("posterior P(predatory)")
+    ax.set_ylabel("posterior probability that the hegemon is predatory")
     ax.set_ylim(0, 1)
-    ax.legend(loc="center right", fontsize=7)
+    outside_legend(ax)
     ax.set_title("Learning the hegemon's type, and the start of rebalancing")
     fig.tight_layout()
     return fig

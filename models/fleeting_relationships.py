@@ -86,7 +86,7 @@ from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.normal_form import NormalFormGame
 from irgames.games.signalling import screening_tree
-from irgames.plot import pyplot
+from irgames.plot import OKABE_ITO, axis_label, outside_legend, pyplot, regime_legend, regime_panel
 from irgames.solvers.backward_induction import backward_induction
 from irgames.solvers.repeated import (
     IncentiveThresholds,
@@ -584,28 +584,32 @@ def _transfer_curve():
 
 def _draw_transfer_curve(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4.4))
+    fig, ax = plt.subplots(figsize=(9.0, 4.4))
     b = float(d["benefit"][0])
     top = 3 * b
-    ax.axhspan(b, top, color="0.88", label="infeasible: transfer above the favour's value b")
-    ax.plot(d["rho"], d["min_transfer"], lw=2, label="before the election: c/(delta(1-rho))")
+    ax.axhspan(b, top, color="0.88", label="infeasible: transfer above the favour's value $b$")
+    ax.plot(
+        d["rho"], d["min_transfer"], lw=2, label=r"before the election: $c / (\delta (1 - \rho))$"
+    )
     ax.plot(
         d["rho"],
         d["min_transfer_winner_private"],
         lw=2,
         ls="--",
-        label="winner, private deal: (c+a)/(delta(1-rho))",
+        label=r"winner, private deal: $(c + a) / (\delta (1 - \rho))$",
     )
     ax.axhline(b, color="k", lw=0.8)
     rs = float(d["rho_star"][0])
     ax.axvline(rs, color="C0", ls=":", lw=1)
-    ax.annotate(f"rho* = {rs:.3f}", (rs, 0.15 * b), xytext=(4, 0), textcoords="offset points")
+    ax.annotate(rf"$\rho^*$ = {rs:.3f}", (rs, 0.15 * b), xytext=(4, 0), textcoords="offset points")
     ax.set_ylim(0, top)
     ax.set_xlim(0, float(d["rho"][-1]))
-    ax.set_xlabel("turnover rho (probability per period of losing office)")
+    ax.set_xlabel(axis_label(space["rho"], "turnover: probability per period of losing office"))
     ax.set_ylabel("minimum transfer per period (payoff units)")
-    ax.set_title("The bribe needed rises with turnover (delta 0.9, c 1, b 2, a 0.5)")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(
+        r"The bribe needed rises with turnover ($\delta$ = 0.9, $c$ = 1, $b$ = 2, $a$ = 0.5)"
+    )
+    outside_legend(ax)
     fig.tight_layout()
     return fig
 
@@ -630,30 +634,45 @@ def _acceptance_map():
 
 def _draw_acceptance_map(d):
     plt = pyplot()
-    from matplotlib.colors import ListedColormap
-
-    fig, ax = plt.subplots(figsize=(6, 4.6))
+    fig, ax = plt.subplots(figsize=(9.0, 4.6))
     q = d["q"][0]
     lam = d["backlash"][:, 0]
-    dq = q[1] - q[0]
-    dl = lam[1] - lam[0]
-    ax.imshow(
-        d["accepts"],
-        origin="lower",
-        aspect="auto",
-        extent=(q[0] - dq / 2, q[-1] + dq / 2, lam[0] - dl / 2, lam[-1] + dl / 2),
-        cmap=ListedColormap(["#f4f4f4", "#7fb3d5"]),
-        vmin=0,
-        vmax=1,
+    colours, hatches = ["#F4F4F4", OKABE_ITO["sky blue"]], ["", "//"]
+    regime_panel(ax, q, lam, d["accepts"].astype(int), colours, hatches=hatches)
+    line = ax.plot(d["cutoff"][:, 0], lam, "k-", lw=1.5, label=r"cutoff $T^* / (\lambda V)$")
+    dots = ax.plot(
+        d["mean_q_acceptors"][:, 0],
+        lam,
+        "o",
+        color=OKABE_ITO["vermillion"],
+        ms=3,
+        label="mean $q$ among acceptors",
     )
-    ax.plot(d["cutoff"][:, 0], lam, "k-", lw=1.5, label="cutoff T*/(lambda V)")
-    ax.plot(d["mean_q_acceptors"][:, 0], lam, "C3o", ms=3, label="mean q among acceptors")
-    ax.axvline(d["mean_q_population"][0, 0], color="C2", ls="--", label="mean q (population)")
+    mean = ax.axvline(
+        d["mean_q_population"][0, 0],
+        color=OKABE_ITO["black"],
+        ls="--",
+        label="mean $q$ (population)",
+    )
     ax.set_xlim(0, 1)
-    ax.set_xlabel("candidate's win probability q (private type)")
-    ax.set_ylabel("backlash lambda (share of q lost by the endorsement)")
-    ax.set_title("Who accepts the patron's optimal offer (shaded: accepts)")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.set_xlabel("candidate's win probability $q$ (private type)")
+    ax.set_ylabel(
+        axis_label(
+            space["backlash"], "backlash: share of $q$ lost by the endorsement", math=r"$\lambda$"
+        )
+    )
+    ax.set_title("Who accepts the patron's optimal offer")
+    regime_legend(
+        ax,
+        ["refuses", "accepts"],
+        colours,
+        hatches=hatches,
+        extra=[*line, *dots, mean],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+    )
     fig.tight_layout()
     return fig
 
@@ -675,14 +694,14 @@ def _return_curve():
 
 def _draw_return_curve(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4.4))
+    fig, ax = plt.subplots(figsize=(9.0, 4.4))
     for i, a in enumerate(INDEPENDENCE_LEVELS):
         ax.plot(
             d["punishment"],
             d[f"return_a{a}_bond0.0"],
             color=f"C{i}",
             lw=2,
-            label=f"a = {a}, private deal",
+            label=f"$a$ = {a}, private deal",
         )
         ax.plot(
             d["punishment"],
@@ -690,12 +709,18 @@ def _draw_return_curve(d):
             color=f"C{i}",
             lw=1.2,
             ls="--",
-            label=f"a = {a}, publicised friendship (s = 1)",
+            label=f"$a$ = {a}, publicised friendship ($s$ = 1)",
         )
-    ax.set_xlabel("patron's capacity to punish outside the relationship v (per period)")
+    ax.set_xlabel(
+        axis_label(
+            space["punishment"],
+            "patron's capacity to punish outside the relationship, per period,",
+            math="$v$",
+        )
+    )
     ax.set_ylabel("patron's expected return from the endorsement")
-    ax.set_title("Influence needs enforcement (delta 0.9, rho 0.2, c 1, b 2)")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(r"Influence needs enforcement ($\delta$ = 0.9, $\rho$ = 0.2, $c$ = 1, $b$ = 2)")
+    outside_legend(ax)
     fig.tight_layout()
     return fig
 

@@ -75,7 +75,13 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.normal_form import NormalFormGame
-from irgames.plot import pyplot, regime_legend, regime_panel
+from irgames.plot import (
+    axis_label,
+    pyplot,
+    regime_legend,
+    regime_palette,
+    regime_panel,
+)
 from irgames.solvers.repeated import IncentiveThresholds, grim_trigger, linked, nash_reversion
 
 __all__ = ["MODEL", "issue_thresholds", "prisoners_dilemma", "solve"]
@@ -383,15 +389,20 @@ def _linkage_region():
 
 def _draw_linkage_region(d):
     plt = pyplot()
-    colours = ["#d9d9d9", "#a6cee3", "#4daf4a", "#ff7f00"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    regime_panel(ax, d["delta"], d["T_security"], d["region"], colours, bounds=True)
-    ax.axhline(10.0, color="k", lw=0.8, ls=":")
-    ax.annotate("THEORIES.md: 9/13 to 7/9", (0.7, 10.2), fontsize=8)
-    ax.set_xlabel("discount factor delta")
-    ax.set_ylabel("temptation to free ride in security T_sec (R = 3, P = 1)")
-    ax.set_title("Issue linkage: trade (5, 3, 1) with security (T_sec, 3, 1)")
-    regime_legend(ax, LINKAGE_REGIONS, colours, loc="upper left", fontsize=8)
+    colours, hatches = regime_palette(len(LINKAGE_REGIONS), neutral_first=True)
+    fig, ax = plt.subplots(figsize=(8.4, 4.8))
+    regime_panel(
+        ax, d["delta"], d["T_security"], d["region"], colours, bounds=True, hatches=hatches
+    )
+    (line,) = ax.plot(
+        [9 / 13, 7 / 9], [10.0, 10.0], color="k", lw=1.6, marker="|", ms=10,
+        label=r"$T_\mathrm{sec}$ = 10: linked $\delta \geq 9/13$, alone $\delta \geq 7/9$",
+    )  # fmt: skip
+    ax.set_xlabel(axis_label(space["delta"]))
+    ax.set_ylabel(r"temptation to free ride in security $T_\mathrm{sec}$ ($R$ = 3, $P$ = 1)")
+    ax.set_title(r"Issue linkage: trade (5, 3, 1) with security ($T_\mathrm{sec}$, 3, 1)")
+    regime_legend(ax, LINKAGE_REGIONS, colours, hatches=hatches, extra=[line], frameon=False,
+                  loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # fmt: skip
     fig.tight_layout()
     return fig
 
@@ -403,7 +414,7 @@ figures = [
         _linkage_region,
         _draw_linkage_region,
         "Grim-trigger cooperation in trade (5, 3, 1) and security (T_sec, 3, 1), separately and "
-        "linked, over the discount factor and the security temptation: in the orange band "
+        "linked, over the discount factor and the security temptation: in the dotted green band "
         "security cooperation holds only because it is linked to trade.",
     ),
 ]

@@ -84,6 +84,7 @@ from irgames.models._threats import (
     ThreatSolution,
     region_axes,
     region_legend,
+    region_palette,
     region_panel,
     solve_threats,
     threat_game,
@@ -93,7 +94,7 @@ from scipy.special import ndtr
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace
-from irgames.plot import pyplot
+from irgames.plot import OKABE_ITO, fixed_values, outside_legend, pyplot
 
 __all__ = ["MODEL", "TWO_THREATS", "solve", "solve_two_threats", "space"]
 
@@ -409,7 +410,8 @@ def _regions():
     return data
 
 
-TWO_COLOURS = ["#d62728", "#ff9f40", "#1f77b4", "#9ecae1"]
+#: Colours and hatches of the two-threat regimes (colour-blind safe, hatched).
+TWO_PALETTE = region_palette(4)
 
 
 def _draw_regions(d):
@@ -419,14 +421,11 @@ def _draw_regions(d):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     present = set()
     for ax, v in zip(axes, REGION_PANELS, strict=True):
-        note = (
-            f"E={p['E']:g}, sigma={p['sigma']:g}, kappa_F={p['kappa_F']:g}, s_F={p['s_F']:g}, "
-            f"w={p['w']:g}, z={p['z']:g}, c_F={p['c_F']:g}"
-        )
-        title = f"F values the leader's fall at V_F = {v:g}"
-        present |= region_panel(ax, d, f"regime_V_F_{v:g}", TWO_COLOURS, title, note)
+        note = fixed_values(p, ("E", "sigma", "kappa_F", "s_F", "w", "z", "c_F"))
+        title = f"F values the leader's fall at $V_F$ = {v:g}"
+        present |= region_panel(ax, d, f"regime_V_F_{v:g}", TWO_PALETTE, title, note)
     axes[1].set_ylabel("")
-    region_legend(axes[1], names, TWO_COLOURS, present)
+    region_legend(axes[1], names, TWO_PALETTE, present)
     fig.suptitle("Two threats: where the leader appeases the foreign power", fontsize=11)
     fig.tight_layout()
     return fig
@@ -448,37 +447,47 @@ def _survival():
 def _draw_survival(d):
     plt = pyplot()
     p = space.defaults()
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = plt.subplots(figsize=(9.0, 4.4))
     x = d["theta_D"]
     ax.fill_between(
-        x, 0, 1, where=d["appeases"] > 0, color="#d62728", alpha=0.12, label="leader appeases F"
+        x,
+        0,
+        1,
+        where=d["appeases"] > 0,
+        facecolor=OKABE_ITO["orange"],
+        alpha=0.18,
+        hatch="//",
+        edgecolor=OKABE_ITO["orange"],
+        linewidth=0.0,
+        label="leader appeases F",
     )
-    ax.plot(x, d["survival_if_appease"], color="#d62728", label="survival if L appeases F")
-    ax.plot(x, d["survival_if_balance"], color="#1f77b4", label="survival if L balances F")
+    ax.plot(
+        x, d["survival_if_appease"], color=OKABE_ITO["vermillion"], label="survival if L appeases F"
+    )
+    ax.plot(
+        x,
+        d["survival_if_balance"],
+        color=OKABE_ITO["blue"],
+        ls="-.",
+        label="survival if L balances F",
+    )
     ax.plot(x, d["survival_gain"], "k--", label="survival gain from appeasing")
     ax.axhline(
         p["w"] * p["z"] / p["R"],
         color="grey",
         lw=0.8,
         ls=":",
-        label="w z / R (cost in office units)",
+        label="$w z / R$ (cost in office units)",
     )
     ax.set_xlabel(r"strength of the domestic challenger $\theta_D$")
     ax.set_ylabel("probability the leader survives")
     ax.set_ylim(0, 1)
     ax.set_xlim(x.min(), x.max())
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     ax.set_title("Survival with and without appeasing the foreign power", fontsize=10)
-    ax.text(
-        0.98,
-        0.66,
-        f"E={p['E']:g}, sigma={p['sigma']:g}, kappa_F={p['kappa_F']:g}, s_F={p['s_F']:g}\n"
-        f"R={p['R']:g}, w={p['w']:g}, z={p['z']:g}, V_F={p['V_F']:g}, c_F={p['c_F']:g}",
-        transform=ax.transAxes,
-        fontsize=7,
-        va="top",
-        ha="right",
+    note = fixed_values(
+        p, ("E", "sigma", "kappa_F", "s_F", "R", "w", "z", "V_F", "c_F"), per_line=5
     )
+    outside_legend(ax, side="right", title=note, title_fontsize=7)
     fig.tight_layout()
     return fig
 

@@ -33,6 +33,7 @@ from irgames.models._threats import (
     SEED,
     region_axes,
     region_legend,
+    region_palette,
     region_panel,
     solve_threats,
     threat_game,
@@ -43,7 +44,7 @@ from scipy.special import ndtr
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace
-from irgames.plot import pyplot
+from irgames.plot import fixed_values, pyplot
 
 __all__ = ["MODEL", "THREAT_NAMES", "THREE_THREATS", "solve_k", "threats_space"]
 
@@ -201,37 +202,29 @@ def _threats_map():
     return {"theta_D": x[None, :], "R": y[:, None], "regime": regime}
 
 
-THREE_COLOURS = [
-    "#1f77b4",  # balance all
-    "#9467bd",  # D
-    "#ff9896",  # F
-    "#2ca02c",  # X
-    "#8c564b",  # D, F
-    "#bcbd22",  # D, X
-    "#d62728",  # F, X
-    "#7f7f7f",  # D, F, X
-]
+#: Colours and hatches of the eight three-threat regimes (colour-blind safe, hatched).
+THREE_PALETTE = region_palette(8)
 
 
 def _draw_threats_map(d):
     plt = pyplot()
     p = threats_space.defaults()
-    note = (
-        f"E={p['E']:g}, sigma={p['sigma']:g}, z_D={p['z_D']:g}, kappa_F={p['kappa_F']:g}, "
-        f"s_F={p['s_F']:g}, z_F={p['z_F']:g}, V_F={p['V_F']:g}, c_F={p['c_F']:g}, "
-        f"kappa_X={p['kappa_X']:g}, z_X={p['z_X']:g}, w={p['w']:g}"
+    note = fixed_values(
+        p,
+        ("E", "sigma", "z_D", "kappa_F", "s_F", "z_F", "V_F", "c_F", "kappa_X", "z_X", "w"),
+        per_line=6,
     )
-    fig, ax = plt.subplots(figsize=(6.6, 4.6))
+    fig, ax = plt.subplots(figsize=(8.6, 5.0))
     present = region_panel(
         ax,
         d,
         "regime",
-        THREE_COLOURS,
+        THREE_PALETTE,
         "Three threats: which ones the leader appeases\n(D domestic, F its foreign ally, X an "
         "unaligned rival)",
         note,
     )
-    region_legend(ax, THREE_THREATS.subset_labels(), THREE_COLOURS, present)
+    region_legend(ax, THREE_THREATS.subset_labels(), THREE_PALETTE, present)
     fig.tight_layout()
     return fig
 

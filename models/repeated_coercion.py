@@ -62,7 +62,7 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Constraint, Parameter, ParameterSpace
 from irgames.games.repeated import StochasticGame
-from irgames.plot import pyplot
+from irgames.plot import fixed_values, pyplot
 from irgames.solvers.stochastic import (
     grid_transitions,
     markov_regret,
@@ -501,14 +501,14 @@ def _draw_paths(d):
     ax.set_ylabel("concession by the target (payoff units)")
     ax.set_title("Concessions under repeated coercion")
     bx.set_xlabel("round")
-    bx.set_ylabel("target's weight on absolute gains B_t")
+    bx.set_ylabel("target's weight on absolute gains $B_t$")
     bx.set_title("The target's conflict expectations")
     bx.set_ylim(-0.02, 1.02)
     d0 = {**space.defaults(), **FIGURE_POINT}
     fig.suptitle(
-        f"c_s = {d0['c_s']:g}, c_t = {d0['c_t']:g}, B_s = {d0['B_s']:g}, B_t0 = {d0['B_t0']:g}, "
-        f"loud: a_S = {d0['a_S']:g}, a_T = {d0['a_T']:g}; B_t falls 0.05 per quiet threat, "
-        f"0.15 per loud one, recovers 0.1 per round without; delta = {d0['delta']:g}",
+        f"{fixed_values(d0, ('c_s', 'c_t', 'B_s', 'B_t0'))}, loud: "
+        f"{fixed_values(d0, ('a_S', 'a_T'))}; $B_t$ falls 0.05 per quiet threat, "
+        f"0.15 per loud one, recovers 0.1 per round without; {fixed_values(d0, ('delta',))}",
         fontsize=9,
     )
     handles, names = ax.get_legend_handles_labels()

@@ -103,7 +103,15 @@ from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace
 from irgames.games.extensive_form import ExtensiveFormGame, TreeBuilder
-from irgames.plot import pyplot, regime_legend, regime_panel
+from irgames.plot import (
+    axis_label,
+    outside_legend,
+    pyplot,
+    regime_legend,
+    regime_palette,
+    regime_panel,
+    symbol,
+)
 from irgames.solvers.backward_induction import SubgamePerfect, backward_induction
 
 __all__ = [
@@ -652,13 +660,15 @@ def _demand_curve():
 
 def _draw_demand_curve(d):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5.8, 4.2))
-    for c in FIGURE_COSTS:
-        ax.plot(d["B_t"], d[f"demand_c_s_{c}"], label=f"sender cost c_s = {c}")
-    ax.set_xlabel("target's weight on absolute gains B_t (0 adversary, 1 ally)")
-    ax.set_ylabel("equilibrium demand D* (payoff units)")
-    ax.set_title("Allies concede more (c_t = 3, B_s = 0)")
-    ax.legend(loc="upper left")
+    fig, ax = plt.subplots(figsize=(6.8, 4.2))
+    for c, style in zip(FIGURE_COSTS, ("-", "--", ":"), strict=True):
+        ax.plot(d["B_t"], d[f"demand_c_s_{c}"], ls=style, lw=1.8, label=f"$c_s$ = {c}")
+    ax.set_xlabel(
+        axis_label(space["B_t"], "target's weight on absolute gains (0 adversary, 1 ally)")
+    )
+    ax.set_ylabel("equilibrium demand $D^*$ (payoff units)")
+    ax.set_title("Allies concede more ($c_t$ = 3, $B_s$ = 0)")
+    outside_legend(ax, title="sender's cost")
     ax.set_ylim(bottom=0)
     fig.tight_layout()
     return fig
@@ -686,18 +696,26 @@ def _regime_map():
 
 def _draw_regime_map(d):
     plt = pyplot()
-    colours = ["#d9d9d9", "#4daf4a", "#e41a1c", "#ff7f00", "#377eb8"]
+    colours, hatches = regime_palette(len(REGIMES), neutral_first=True)
     fig, axes = plt.subplots(1, len(REGIME_PANELS), figsize=(12, 4.8), sharey=True)
     for k, (ax, (name, fixed)) in enumerate(zip(axes, REGIME_PANELS, strict=True)):
-        regime_panel(ax, d["B_s"], d["B_t"], d[f"regime_{k}"], colours, bounds=True)
-        ax.set_title(
-            f"{name}\na_S = {fixed['a_S']:g}, a_T = {fixed['a_T']:g}, w_T = {fixed['w_T']:g}",
-            fontsize=10,
+        regime_panel(
+            ax, d["B_s"], d["B_t"], d[f"regime_{k}"], colours, bounds=True, hatches=hatches
         )
-        ax.set_xlabel("sender's weight on absolute gains B_s")
-    axes[0].set_ylabel("target's weight on absolute gains B_t")
-    regime_legend(fig, REGIMES, colours, loc="lower center", ncol=len(REGIMES), frameon=False)
-    fig.suptitle("Equilibrium regimes of the coercion game (c_s = 1, c_t = 3)")
+        values = ", ".join(f"{symbol(p)} = {fixed[p]:g}" for p in ("a_S", "a_T", "w_T"))
+        ax.set_title(f"{name}\n{values}", fontsize=10)
+        ax.set_xlabel(axis_label(space["B_s"], "sender's weight on absolute gains"))
+    axes[0].set_ylabel(axis_label(space["B_t"], "target's weight on absolute gains"))
+    regime_legend(
+        fig,
+        REGIMES,
+        colours,
+        hatches=hatches,
+        loc="lower center",
+        ncol=len(REGIMES),
+        frameon=False,
+    )
+    fig.suptitle("Equilibrium regimes of the coercion game ($c_s$ = 1, $c_t$ = 3)")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
@@ -720,28 +738,29 @@ def _credibility():
 
 def _draw_credibility(d):
     plt = pyplot()
-    colours = ["#d9d9d9", "#4daf4a"]  # status quo, threatens
+    colours, hatches = regime_palette(2, neutral_first=True)  # status quo, threatens
     fig, axes = plt.subplots(1, len(CREDIBILITY_PANELS), figsize=(10, 4.4), sharey=True)
     ct = d["c_t"].reshape(-1)
     line = np.linspace(0, 0.95, 200)
     for k, (ax, a_s) in enumerate(zip(axes, CREDIBILITY_PANELS, strict=True)):
-        regime_panel(ax, d["B_s"], ct, d[f"threatens_{k}"].astype(int), colours)
+        regime_panel(ax, d["B_s"], ct, d[f"threatens_{k}"].astype(int), colours, hatches=hatches)
         # Drezner's closed-form boundary, drawn for comparison with the engine's region
-        ax.plot(line, (1 - a_s) / (1 - line), "k--", lw=1, label="c_t = (c_s - a_S)/(1 - B_s)")
+        ax.plot(line, (1 - a_s) / (1 - line), "k--", lw=1, label="$c_t = (c_s - a_S)/(1 - B_s)$")
         ax.set_ylim(ct[0], ct[-1])
-        ax.set_title(f"sender's audience cost a_S = {a_s:g}", fontsize=10)
-        ax.set_xlabel("sender's weight on absolute gains B_s (1: an ally)")
-    axes[0].set_ylabel("target's cost of sanctions c_t (sender's c_s = 1)")
+        ax.set_title(f"sender's audience cost $a_S$ = {a_s:g}", fontsize=10)
+        ax.set_xlabel(axis_label(space["B_s"], "sender's weight on absolute gains (1: an ally)"))
+    axes[0].set_ylabel(axis_label(space["c_t"], "target's cost of sanctions") + ", $c_s$ = 1")
     regime_legend(
         fig,
         ["sender threatens", "status quo"],
         colours[::-1],
+        hatches=hatches[::-1],
         extra=[axes[0].get_lines()[0]],
         loc="lower center",
         ncol=3,
         frameon=False,
     )
-    fig.suptitle("Allied senders threaten only under strongly asymmetric dependence (B_t = 0.5)")
+    fig.suptitle("Allied senders threaten only under strongly asymmetric dependence ($B_t$ = 0.5)")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 

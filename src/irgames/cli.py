@@ -10,8 +10,8 @@ Usage:
     irgames bench [--quick]
 
 ``figures`` renders every figure of every registered model (or of one) into
-``DIR/<model>/<figure>.png`` and ``.csv`` (``DIR`` defaults to ``docs/figures`` of the checkout;
-deterministic: the same bytes on every run), then
+``DIR/<model>/<figure>.png``, ``.pdf`` and ``.csv`` (``DIR`` defaults to ``docs/figures`` of
+the checkout; deterministic: the same bytes on every run), then
 checks every claim and prints the claims report: per claim the share of the sampled points
 where it holds, the points checked and those meeting its condition, the verdict, and a shrunk
 counterexample where it fails. ``claims`` prints that report alone; ``--check`` makes a failing
@@ -804,7 +804,7 @@ def _configure_figures(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="folder for DIR/<model>/<figure>.png and .csv (default: docs/figures of the "
+        help="folder for DIR/<model>/<figure>.png, .pdf and .csv (default: docs/figures of the "
         "checkout irgames runs from, else ./docs/figures)",
     )
     parser.add_argument(
@@ -828,7 +828,7 @@ def _render_atomically(render, figure, folder: Path) -> tuple[Path, Path]:
     """``render(figure, folder)`` with both files put in place at once, or neither.
 
     The figure is rendered into a temporary folder beside its files (``folder/.<name>.*
-    .partial``); when both are written they are renamed onto ``<name>.png`` and
+    .partial``); when all are written they are renamed onto ``<name>.png`` (and ``.pdf``) and
     ``<name>.csv`` with SIGINT and SIGTERM held, so an interrupt lands before the renames
     (the temporary folder is removed and the previous files are left as they were) or after
     them, never between. On any error the temporary folder is removed.
@@ -851,7 +851,7 @@ def _render_atomically(render, figure, folder: Path) -> tuple[Path, Path]:
 
 
 def _run_figures(args: argparse.Namespace) -> int:
-    from .plot import render_figure
+    from .plot import render_figure_files
 
     models = _models(args.model)
     out: Path = args.out if args.out is not None else _default_figures_dir()
@@ -864,7 +864,7 @@ def _run_figures(args: argparse.Namespace) -> int:
     for model, figure in _progress(figures, total=len(figures), desc="figures", enabled=progress):
         start = time.perf_counter()
         try:
-            png, csv = _render_atomically(render_figure, figure, out / model.name)
+            png, pdf, csv = _render_atomically(render_figure_files, figure, out / model.name)
         except OSError as error:
             raise CLIError(
                 f"cannot write into {out / model.name}: {error.strerror} (choose another --out)",
@@ -877,11 +877,12 @@ def _run_figures(args: argparse.Namespace) -> int:
                 "model": model.name,
                 "figure": figure.name,
                 "png": str(png),
+                "pdf": str(pdf),
                 "csv": str(csv),
                 "seconds": round(elapsed, 3),
             }
         )
-        say(f"{model.name}: wrote {png} and {csv.name} ({elapsed:.1f} s)")
+        say(f"{model.name}: wrote {png}, {pdf.name} and {csv.name} ({elapsed:.1f} s)")
     if not figures:
         say("no figures to render")
     report, claim_seconds = None, {}
@@ -919,7 +920,7 @@ def _run_figures(args: argparse.Namespace) -> int:
 register(
     Command(
         "figures",
-        "regenerate every model's figures (PNG and CSV), then print the claims report",
+        "regenerate every model's figures (PNG, PDF and CSV), then print the claims report",
         _configure_figures,
         _run_figures,
     )

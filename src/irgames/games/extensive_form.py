@@ -874,6 +874,18 @@ class ExtensiveFormGame:
             f"infosets={self.n_infosets}, batch_shape={shape})"
         )
 
+    def draw(self, *, equilibrium=None, point=None, ax=None, **options):
+        """Draw the tree with matplotlib: :func:`irgames.plot.draw_tree` (returns the Axes)."""
+        from ..plot import draw_tree
+
+        return draw_tree(self, equilibrium=equilibrium, point=point, ax=ax, **options)
+
+    def to_tikz(self, *, equilibrium=None, point=None, **options) -> str:
+        r"""The tree as a standalone TikZ picture: :func:`irgames.io.tikz.to_tikz`."""
+        from ..io.tikz import to_tikz
+
+        return to_tikz(self, equilibrium=equilibrium, point=point, **options)
+
 
 def _split_entries(data, shape, what, params):
     """Return (exprs, values): one of them None."""
