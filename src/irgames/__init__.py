@@ -102,6 +102,7 @@ def __getattr__(name: str):
         from . import models
 
         return getattr(models, name)
+    # builtin: Python's module __getattr__ protocol
     raise AttributeError(f"module 'irgames' has no attribute {name!r}")
 
 

@@ -125,6 +125,7 @@ from typing import Any
 import numpy as np
 
 from ._atomic import terminate_as_interrupt
+from .errors import IrgamesError
 
 __all__ = [
     "COMMANDS",
@@ -159,7 +160,7 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 
-class CLIError(Exception):
+class CLIError(IrgamesError):
     """An error to report on one line of stderr, with the process's exit code."""
 
     def __init__(self, message: str, code: int = EXIT_FAILURE):
@@ -184,7 +185,7 @@ COMMANDS: dict[str, Command] = {}
 def register(command: Command) -> Command:
     """Add a subcommand to ``irgames`` (a name may be registered once)."""
     if command.name in COMMANDS and COMMANDS[command.name] is not command:
-        raise ValueError(f"an irgames subcommand named {command.name!r} is already registered")
+        raise CLIError(f"an irgames subcommand named {command.name!r} is already registered")
     COMMANDS[command.name] = command
     return command
 

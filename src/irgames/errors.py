@@ -16,7 +16,8 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     │   └── WorkTooLargeError (MemoryError)  work refused before allocation, with its size
     ├── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
     ├── UnknownModelError (LookupError, ValueError)  no registered model of that name
-    └── RegistryError (ImportError)          a model module failed to import, or names collide
+    ├── RegistryError (ImportError)          a model module failed to import, or names collide
+    └── MissingExtraError (ModuleNotFoundError)  an optional dependency is not installed
 
 Examples
 --------
@@ -35,6 +36,7 @@ __all__ = [
     "EFGParseError",
     "GameValueError",
     "IrgamesError",
+    "MissingExtraError",
     "NFGParseError",
     "ParameterError",
     "ParseError",
@@ -131,6 +133,10 @@ class RegistryError(IrgamesError, ImportError):
     """A module of :mod:`irgames.models` could not be imported, or two models share a name."""
 
 
+class MissingExtraError(IrgamesError, ModuleNotFoundError):
+    """An optional dependency is not installed; the message names the extra that has it."""
+
+
 def format_bytes(n: float) -> str:
     """``n`` bytes for a message: ``'1.6 TiB'``, ``'512 B'``.
 
@@ -142,4 +148,5 @@ def format_bytes(n: float) -> str:
         if abs(n) < 1024 or unit == "PiB":
             return f"{int(n)} B" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
+    # builtin: never reached (the loop returns)
     raise AssertionError("unreachable")

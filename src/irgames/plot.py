@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from .analysis.model import Figure, figure_table, write_csv
+from .errors import MissingExtraError
 
 __all__ = [
     "STYLE",
@@ -69,7 +70,7 @@ def pyplot():
     try:
         import matplotlib
     except ImportError as error:
-        raise ImportError(
+        raise MissingExtraError(
             'drawing figures needs matplotlib: pip install "irgames[figures]"'
         ) from error
     matplotlib.use("Agg", force=False)

@@ -58,7 +58,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import IrgamesError, ParameterError
-from .model import Model, Outcome
+from .model import Model, ModelError, Outcome
 from .parameters import ParameterSpace
 
 __all__ = [
@@ -103,6 +103,7 @@ def find_claim(model: Model, name: str) -> Claim:
     irgames.analysis.claims.UnknownClaimError: model 'm' has no claim 'nope'; it has no claims
     """
     if not isinstance(name, str):
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"a claim is a Claim or the name of one, got {type(name).__name__}")
     for c in model.claims:
         if c.name == name:
@@ -161,16 +162,16 @@ class Claim:
 
     def __post_init__(self) -> None:
         if self.kind not in ("pointwise", "increasing", "decreasing", "single_peaked", "aggregate"):
-            raise ValueError(f"claim {self.name!r}: unknown kind {self.kind!r}")
+            raise ModelError(f"claim {self.name!r}: unknown kind {self.kind!r}")
         if self.kind in ("increasing", "decreasing", "single_peaked"):
             if not (self.outcome and self.parameter):
-                raise ValueError(
+                raise ModelError(
                     f"claim {self.name!r}: a {self.kind} claim needs outcome and parameter"
                 )
         elif self.holds is None:
-            raise ValueError(f"claim {self.name!r}: holds(params, outcome) is required")
+            raise ModelError(f"claim {self.name!r}: holds(params, outcome) is required")
         if not self.quote or not self.source:
-            raise ValueError(
+            raise ModelError(
                 f"claim {self.name!r}: give the quote it encodes and its source "
                 "(quote=..., source=...)"
             )
@@ -474,7 +475,7 @@ def _counter_condition(model: Model, claim: Claim):
     return fails
 
 
-class _Budget(Exception):
+class _Budget(IrgamesError):
     """Raised inside hypothesis's search when the evaluation budget is spent."""
 
 
@@ -644,7 +645,7 @@ def check(
         )
     space = space or model.space
     if min_conditioned < 0:
-        raise ValueError(f"min_conditioned must be >= 0, got {min_conditioned}")
+        raise ParameterError(f"min_conditioned must be >= 0, got {min_conditioned}")
     draws = space.sample(n, seed)
     given, holds = claim.evaluate(model, draws)
     if min_conditioned and int(given.sum()) < min_conditioned:

@@ -371,6 +371,7 @@ class ExtensiveFormGame:
 
     # ------------------------------------------------------------------ immutability
     def __setattr__(self, name, value):
+        # builtin: Python's protocol for an immutable object's attributes
         raise AttributeError(f"ExtensiveFormGame is immutable; cannot set {name!r}")
 
     # ------------------------------------------------------------------ numbers
@@ -676,6 +677,7 @@ class ExtensiveFormGame:
         """Index the batch."""
         self.require_bound()
         if not self.batch_shape:
+            # builtin: the sequence protocol (indexing)
             raise IndexError("a single game (empty batch shape) cannot be indexed")
         if not isinstance(index, tuple):
             index = (index,)
@@ -1065,6 +1067,7 @@ class TreeBuilder:
         for s in self.symbols:
             if s.name == name:
                 return s
+        # builtin: the Mapping protocol (a missing key)
         raise KeyError(
             f"no parameter named {name!r}; parameters are {[s.name for s in self.symbols]}"
         )

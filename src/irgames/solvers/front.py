@@ -57,7 +57,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import Equilibria
 
 __all__ = ["METHODS", "choose_method", "solve"]
@@ -213,23 +214,23 @@ def solve(game: NormalFormGame, method: str | None = None, **options: Any) -> Eq
     ('vertex_enumeration', True, 2)
     """
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(
+        raise SolverError(
             f"solve needs a NormalFormGame, got {type(game).__name__}; build one with "
             "NormalFormGame(payoffs) or read a file with irgames.io.nfg.read_nfg"
         )
     if method is None:
         method = choose_method(game)
     if method not in METHODS:
-        raise ValueError(
+        raise SolverError(
             f"unknown method {method!r}; valid methods are: {', '.join(sorted(METHODS))}"
         )
     if method in _TWO_PLAYER_ONLY and game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"method {method!r} solves two-player games; this game has {game.n_players} "
             "players (use 'polynomial_support_enumeration' or 'logit_homotopy')"
         )
     if method == "two_by_two" and game.num_actions != (2, 2):
-        raise GameValueError(
+        raise SolverError(
             f"method 'two_by_two' needs 2x2 games; this game is "
             f"{'x'.join(map(str, game.num_actions))}"
         )

@@ -74,7 +74,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from ..games.regret import action_values, regret
 
 if TYPE_CHECKING:
@@ -427,7 +428,7 @@ def _normalised(game: NormalFormGame) -> tuple[NormalFormGame, np.ndarray]:
 def _check_lambdas(lambdas) -> np.ndarray:
     lam = np.asarray(lambdas, dtype=float)
     if not np.all(np.isfinite(lam)) or np.any(lam < 0):
-        raise ValueError(f"precisions lambda must be finite and non-negative, got {lambdas!r}")
+        raise SolverError(f"precisions lambda must be finite and non-negative, got {lambdas!r}")
     return lam
 
 
@@ -471,12 +472,12 @@ def logit_qre_path(
     [[0.5, 0.5], [0.0, 1.0]]
     """
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"logit_qre_path needs a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"logit_qre_path needs a NormalFormGame, got {type(game).__name__}")
     lam = _check_lambdas(lambdas).reshape(-1)
     if lam.size == 0:
-        raise ValueError("lambdas must not be empty")
+        raise SolverError("lambdas must not be empty")
     if np.any(np.diff(lam) < 0):
-        raise ValueError("lambdas must be non-decreasing")
+        raise SolverError("lambdas must be non-decreasing")
     payoffs, scale = _normalised(game)
     system = _System(payoffs, game.num_actions)
     targets = lam[None, :] * scale[:, None]
@@ -527,12 +528,12 @@ def logit_qre(
     [[0.5, 0.5], [0.5, 0.5]]
     """
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"logit_qre needs a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"logit_qre needs a NormalFormGame, got {type(game).__name__}")
     lam = _check_lambdas(lam)
     try:
         batch = np.broadcast_shapes(lam.shape, game.batch_shape)
     except ValueError:
-        raise ValueError(
+        raise SolverError(
             f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
         ) from None
     if batch != game.batch_shape:
@@ -775,7 +776,7 @@ def _flatten_batch(game, lam):
     try:
         batch = np.broadcast_shapes(lam.shape, game.batch_shape)
     except ValueError:
-        raise ValueError(
+        raise SolverError(
             f"lam of shape {lam.shape} does not broadcast with the batch {game.batch_shape}"
         ) from None
     N = int(np.prod(batch, dtype=np.int64))
@@ -842,9 +843,7 @@ def agent_logit_qre(
     from ..games.extensive_form import ExtensiveFormGame
 
     if not isinstance(game, ExtensiveFormGame):
-        raise GameValueError(
-            f"agent_logit_qre needs an ExtensiveFormGame, got {type(game).__name__}"
-        )
+        raise SolverError(f"agent_logit_qre needs an ExtensiveFormGame, got {type(game).__name__}")
     game.require_bound()
     batch, N, lam_flat, payoffs, chance = _flatten_batch(game, lam)
     tree = _Tree(game)
@@ -938,12 +937,10 @@ def agent_probit_qre(game: ExtensiveFormGame, lam) -> AgentQRE:
     from ..games.extensive_form import ExtensiveFormGame
 
     if not isinstance(game, ExtensiveFormGame):
-        raise GameValueError(
-            f"agent_probit_qre needs an ExtensiveFormGame, got {type(game).__name__}"
-        )
+        raise SolverError(f"agent_probit_qre needs an ExtensiveFormGame, got {type(game).__name__}")
     game.require_bound()
     if not game.is_perfect_information:
-        raise GameValueError("agent_probit_qre supports perfect-information trees only")
+        raise SolverError("agent_probit_qre supports perfect-information trees only")
     batch, N, lam_flat, payoffs, chance = _flatten_batch(game, lam)
     tree = _Tree(game)
     pi = tree.backward(lam_flat, payoffs, chance, choice=_probit)
