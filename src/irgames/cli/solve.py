@@ -181,7 +181,8 @@ def _run_solve(args: argparse.Namespace) -> int:
             "normal-form game (drop --ties)",
             EXIT_USAGE,
         )
-    from ..games.normal_form import GameValueError, payoff_units
+    from ..errors import GameValueError, SolverError, WorkTooLargeError
+    from ..games.normal_form import payoff_units
     from ..solvers.front import choose_method, solve
 
     try:
@@ -191,7 +192,9 @@ def _run_solve(args: argparse.Namespace) -> int:
         method = args.method or choose_method(game)
         _require_normal_form(game, method, args.file)
         eq = solve(game, method=method)
-    except GameValueError as error:
+    except WorkTooLargeError:
+        raise  # exit 8, in main
+    except (GameValueError, SolverError) as error:
         raise CLIError(_one_line(error), EXIT_UNSUPPORTED) from None
     degenerate = bool(np.any(eq.degenerate))
     if args.json:
@@ -317,7 +320,7 @@ def _perfect_information_spe(game, ties: str):
 
 def _solve_tree(args: argparse.Namespace, game) -> int:
     """Every pure SPE of a perfect-information tree, else every SPE (extreme points)."""
-    from ..games.normal_form import GameValueError
+    from ..errors import GameValueError, SolverError, WorkTooLargeError
 
     width = int(game.num_children.max()) if game.n_nodes else 1
     equilibria: list[dict[str, Any]] = []
@@ -375,7 +378,9 @@ def _solve_tree(args: argparse.Namespace, game) -> int:
                 if complete
                 else "some subgame-perfect equilibria"
             ) + (", degenerate subgames" if degenerate else "")
-    except GameValueError as error:
+    except WorkTooLargeError:
+        raise  # exit 8, in main
+    except (GameValueError, SolverError) as error:
         raise CLIError(f"{args.file}: {_one_line(error)}", EXIT_UNSUPPORTED) from None
     if args.json:
         out = {
