@@ -19,6 +19,15 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     ├── RegistryError (ImportError)          a model module failed to import, or names collide
     └── MissingExtraError (ModuleNotFoundError)  an optional dependency is not installed
 
+The errors of one layer live beside their code, under the same base: ``CLIError``
+(:mod:`irgames.cli`), ``CommandError`` (:mod:`irgames.cli.models`), ``OutcomeError`` and
+``ModelError`` (:mod:`irgames.analysis.model`), ``SweepError`` (:mod:`irgames.analysis.sweep`),
+``UnknownClaimError`` (:mod:`irgames.analysis.claims`), ``ClaimFailure`` and
+``ClosedFormMismatch`` (:mod:`irgames.testing`, also ``AssertionError``). Built-in exceptions
+are raised on purpose only where Python's protocols ask for them (``KeyError`` for a missing
+key, ``IndexError``, ``TypeError`` for an argument of the wrong type, ``AttributeError``),
+each marked ``# builtin:`` in the source.
+
 Examples
 --------
 >>> import irgames as ig
