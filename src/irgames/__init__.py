@@ -117,6 +117,7 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(".testing", __name__)
+    # builtin: Python's module __getattr__ protocol
     raise AttributeError(f"module 'irgames' has no attribute {name!r}")
 
 

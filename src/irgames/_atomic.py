@@ -96,4 +96,5 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 
 def _raise_interrupt(signum, frame):
+    # builtin: a signal turned into the interrupt Python raises for Ctrl-C
     raise KeyboardInterrupt(f"signal {signum}")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 
-from .errors import WorkTooLargeError, format_bytes
+from .errors import ParameterError, WorkTooLargeError, format_bytes
 
 __all__ = ["memory_limit", "parse_bytes", "require"]
 
@@ -41,11 +41,11 @@ def parse_bytes(text: str) -> int:
     """
     match = re.fullmatch(r"\s*([0-9.eE+]+)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
     if match is None:
-        raise ValueError(f"not a number of bytes: {text!r} (e.g. 4G, 512M, 1e9)")
+        raise ParameterError(f"not a number of bytes: {text!r} (e.g. 4G, 512M, 1e9)")
     try:
         value = float(match.group(1))
     except ValueError:
-        raise ValueError(f"not a number of bytes: {text!r} (e.g. 4G, 512M, 1e9)") from None
+        raise ParameterError(f"not a number of bytes: {text!r} (e.g. 4G, 512M, 1e9)") from None
     return int(value * _SUFFIX[match.group(2).upper()])
 
 

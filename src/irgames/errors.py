@@ -16,7 +16,17 @@ all of them at once; each also keeps the built-in base it has always had (``Valu
     │   └── WorkTooLargeError (MemoryError)  work refused before allocation, with its size
     ├── ConvergenceError (ArithmeticError)   an iterative method reached no verified answer
     ├── UnknownModelError (LookupError, ValueError)  no registered model of that name
-    └── RegistryError (ImportError)          a model module failed to import, or names collide
+    ├── RegistryError (ImportError)          a model module failed to import, or names collide
+    └── MissingExtraError (ModuleNotFoundError)  an optional dependency is not installed
+
+The errors of one layer live beside their code, under the same base: ``CLIError``
+(:mod:`irgames.cli`), ``CommandError`` (:mod:`irgames.cli.models`), ``OutcomeError`` and
+``ModelError`` (:mod:`irgames.analysis.model`), ``SweepError`` (:mod:`irgames.analysis.sweep`),
+``UnknownClaimError`` (:mod:`irgames.analysis.claims`), ``ClaimFailure`` and
+``ClosedFormMismatch`` (:mod:`irgames.testing`, also ``AssertionError``). Built-in exceptions
+are raised on purpose only where Python's protocols ask for them (``KeyError`` for a missing
+key, ``IndexError``, ``TypeError`` for an argument of the wrong type, ``AttributeError``),
+each marked ``# builtin:`` in the source.
 
     IrgamesWarning (UserWarning)
     └── IdentificationWarning                a fitted model may not be identified
@@ -40,6 +50,7 @@ __all__ = [
     "IdentificationWarning",
     "IrgamesError",
     "IrgamesWarning",
+    "MissingExtraError",
     "NFGParseError",
     "ParameterError",
     "ParseError",
@@ -136,6 +147,10 @@ class RegistryError(IrgamesError, ImportError):
     """A module of :mod:`irgames.models` could not be imported, or two models share a name."""
 
 
+class MissingExtraError(IrgamesError, ModuleNotFoundError):
+    """An optional dependency is not installed; the message names the extra that has it."""
+
+
 def format_bytes(n: float) -> str:
     """``n`` bytes for a message: ``'1.6 TiB'``, ``'512 B'``.
 
@@ -147,6 +162,7 @@ def format_bytes(n: float) -> str:
         if abs(n) < 1024 or unit == "PiB":
             return f"{int(n)} B" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
+    # builtin: never reached (the loop returns)
     raise AssertionError("unreachable")
 
 

@@ -67,6 +67,7 @@ from typing import Any
 import numpy as np
 
 from .analysis.model import Figure, figure_table, write_csv
+from .errors import MissingExtraError, ParameterError
 
 __all__ = [
     "NEUTRAL",
@@ -165,7 +166,7 @@ def pyplot():
     try:
         import matplotlib
     except ImportError as error:
-        raise ImportError(
+        raise MissingExtraError(
             'drawing figures needs matplotlib: pip install "irgames[figures]"'
         ) from error
     matplotlib.use("Agg", force=False)
@@ -208,7 +209,7 @@ def regime_palette(n: int, *, neutral_first: bool = False) -> tuple[list[str], l
     ['', '//', '\\\\\\\\']
     """
     if n > len(REGIME_HATCHES):
-        raise ValueError(
+        raise ParameterError(
             f"regime_palette has {len(REGIME_HATCHES)} distinct hatches; {n} regimes were asked"
             " for (merge regimes or pass colours and hatches of your own)"
         )
@@ -308,7 +309,7 @@ def outside_legend(where, *args, side: str = "right", **options):
     elif side == "below":
         place = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16), "borderaxespad": 0.0}
     else:
-        raise ValueError(f"side must be 'right' or 'below', got {side!r}")
+        raise ParameterError(f"side must be 'right' or 'below', got {side!r}")
     if not hasattr(where, "transAxes"):  # a Figure
         place = {"loc": "lower center", "borderaxespad": 0.2}
     place.update(options)
@@ -365,7 +366,7 @@ def regime_panel(
     present = set(np.unique(z).tolist())
     if hatches is not None:
         if len(hatches) < len(colours):
-            raise ValueError(f"give one hatch per colour: {len(hatches)} for {len(colours)}")
+            raise ParameterError(f"give one hatch per colour: {len(hatches)} for {len(colours)}")
         for k in sorted(present):
             if k < 0 or not hatches[k]:
                 continue
@@ -536,7 +537,7 @@ def claim_region_map(result, ax=None, *, parameters: Sequence[str] | None = None
     """
     sample = getattr(result, "sample", None)
     if sample is None:
-        raise ValueError(
+        raise ParameterError(
             f"claim {result.model}.{result.claim} has no checked points to map (an aggregate "
             "claim, or a result without its sample): check a pointwise claim"
         )
@@ -547,7 +548,7 @@ def claim_region_map(result, ax=None, *, parameters: Sequence[str] | None = None
         chosen += [k for k in names if k not in chosen]
         parameters = chosen[:2]
     if len(parameters) != 2 or any(p not in names for p in parameters):
-        raise ValueError(
+        raise ParameterError(
             f"give two of the claim's parameters {names} to map, got {list(parameters)}"
         )
     px, py = parameters

@@ -69,17 +69,19 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from .errors import IrgamesError, MissingExtraError, ParameterError, SolverError
+
 try:
     from hypothesis import HealthCheck, Phase, assume, given, settings
     from hypothesis import strategies as st
     from hypothesis.extra.numpy import arrays
 except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError(
+    raise MissingExtraError(
         'irgames.testing needs hypothesis, a test dependency: pip install "irgames[test]"'
     ) from error
 
 from .analysis.claims import Claim, ClaimCheck, check, find_claim
-from .analysis.model import Model
+from .analysis.model import Model, ModelError
 from .analysis.parameters import Constraint, Parameter, ParameterSpace
 from .analysis.statics import numeric_function
 from .games.extensive_form import TERMINAL, ExtensiveFormGame
@@ -202,6 +204,7 @@ def trees(**arguments):
     }
     unknown = sorted(set(arguments) - set(strategies) - {"dyadic_chance"})
     if unknown:
+        # builtin: Python's convention for an unexpected keyword argument
         raise TypeError(f"trees() got unknown arguments {unknown}; known: {sorted(strategies)}")
     for name, value in arguments.items():
         strategies[name] = value if isinstance(value, st.SearchStrategy) else st.just(value)
@@ -312,7 +315,7 @@ def assert_equilibria(
             s.sum(axis=-1), 1.0, rtol=0, atol=simplex_atol, err_msg=f"player {i}'s sums"
         )
     if unit not in ("player", "game"):
-        raise ValueError(f"unit must be 'player' or 'game', got {unit!r}")
+        raise SolverError(f"unit must be 'player' or 'game', got {unit!r}")
     reported = getattr(eq, "max_relative_regret", None)
     if reported is not None:
         assert float(reported) <= tol, f"the result reports a relative regret {reported:.3g}"
@@ -445,7 +448,7 @@ def assert_subgame_perfect(game: ExtensiveFormGame, result, tol: float = 1e-7) -
 
 
 # ------------------------------------------------------------------ claims
-class ClaimFailure(AssertionError):
+class ClaimFailure(IrgamesError, AssertionError):
     """A claim of a model failed; the message gives the counterexample."""
 
 
@@ -492,9 +495,9 @@ def claim_test(
     if isinstance(claim, str):
         claim = find_claim(model, claim)
     if mode not in ("batch", "points"):
-        raise ValueError(f"mode must be 'batch' or 'points', got {mode!r}")
+        raise ModelError(f"mode must be 'batch' or 'points', got {mode!r}")
     if mode == "points" and claim.kind == "aggregate":
-        raise ValueError(f"claim {claim.name!r} is aggregate: test it in batch mode")
+        raise ModelError(f"claim {claim.name!r} is aggregate: test it in batch mode")
 
     if mode == "batch":
         # shrinking a seed says nothing; check() shrinks the counterexample itself
@@ -549,7 +552,7 @@ def claim_cases(models: Iterable[Model] | None = None) -> list:
     return [pytest.param(m, c, id=f"{m.name}-{c.name}") for m in models for c in m.claims]
 
 
-class ClosedFormMismatch(AssertionError):
+class ClosedFormMismatch(IrgamesError, AssertionError):
     """A model's outcome differs from its closed form; the message gives the worst point."""
 
 
@@ -590,7 +593,7 @@ def assert_closed_form(
         raise ClosedFormMismatch(f"no point of {model.name!r} satisfies the condition")
     unknown = sorted(s.name for s in expr.free_symbols if s.name not in model.space)
     if unknown:
-        raise ValueError(f"the closed form uses symbols that are not parameters: {unknown}")
+        raise ParameterError(f"the closed form uses symbols that are not parameters: {unknown}")
     f = numeric_function(expr, model.space.names)
     with np.errstate(all="ignore"):
         exact = np.broadcast_to(np.asarray(f(*(points[k] for k in model.space.names)), float), (m,))

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from analysis_toys import COERCION
 
-from irgames.analysis import commands
-from irgames.analysis.commands import CommandError, parse_assignment, run_claims, run_sweep
 from irgames.analysis.parameters import Range
+from irgames.cli import models as commands
+from irgames.cli.models import CommandError, parse_assignment, run_claims, run_sweep
 from irgames.errors import UnknownModelError
 
 

@@ -34,7 +34,7 @@ def test_the_dask_backend_without_dask_names_the_extra(no_dask):
 def test_the_command_line_reports_a_missing_extra_on_one_line(no_dask, monkeypatch, capsys):
     from irgames import cli
     from irgames import models as registry
-    from irgames.analysis import commands
+    from irgames.cli import models as commands
 
     for module in (registry, commands):
         monkeypatch.setattr(module, "get_model", lambda name: COERCION)

@@ -235,7 +235,8 @@ _INTERRUPTED = """
     else:
         from irgames import cli
         from irgames import models as registry
-        from irgames.analysis import commands, sweep as sweep_module
+        from irgames.analysis import sweep as sweep_module
+        from irgames.cli import models as commands
 
         for module in (registry, commands):
             module.get_model = lambda name: model

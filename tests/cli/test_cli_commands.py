@@ -13,11 +13,11 @@ import pytest
 
 from irgames import cli
 from irgames import models as registry
-from irgames.analysis import commands
 from irgames.analysis.claims import Claim
 from irgames.analysis.model import Figure, Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace
 from irgames.cli import COMMANDS, main
+from irgames.cli import models as commands
 
 
 # ------------------------------------------------------------------ a toy registry
@@ -163,7 +163,7 @@ def test_figures_twice_give_identical_data(toy, tmp_path, capsys):
 def test_figures_default_to_the_checkouts_docs(monkeypatch, tmp_path):
     repo = Path(__file__).resolve().parents[2]
     monkeypatch.chdir(tmp_path)  # wherever it runs from, the checkout's docs/figures
-    assert cli._default_figures_dir() == repo / "docs" / "figures"
+    assert cli.models._default_figures_dir() == repo / "docs" / "figures"
 
 
 def test_figures_json(toy, tmp_path, capsys):
@@ -257,13 +257,13 @@ def test_bad_input_is_one_line_with_its_code(toy, tmp_path, monkeypatch, capsys,
 
 
 def test_bench_outside_a_checkout(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_checkout_root", lambda: None)
+    monkeypatch.setattr(cli.bench, "_checkout_root", lambda: None)
     _one_line_error(capsys, 3, ["bench", "--quick"], ["checkout"])
 
 
 def test_bench_without_a_runner(monkeypatch, tmp_path, capsys):
     (tmp_path / "benchmarks").mkdir()
-    monkeypatch.setattr(cli, "_checkout_root", lambda: tmp_path)
+    monkeypatch.setattr(cli.bench, "_checkout_root", lambda: tmp_path)
     _one_line_error(capsys, 3, ["bench"], ["__main__.py"])
 
 
@@ -273,7 +273,7 @@ def test_bench_runs_python_dash_m_benchmarks(monkeypatch, tmp_path, capsys):
     (tmp_path / "benchmarks" / "__main__.py").write_text(
         "import sys\nprint('bench', *sys.argv[1:])\nsys.exit(0 if '--quick' in sys.argv else 3)\n"
     )
-    monkeypatch.setattr(cli, "_checkout_root", lambda: tmp_path)
+    monkeypatch.setattr(cli.bench, "_checkout_root", lambda: tmp_path)
     assert main(["bench", "--quick"]) == 0
     _one_line_error(capsys, 1, ["bench"], ["exited with code 3"])
 

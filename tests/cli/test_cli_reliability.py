@@ -139,11 +139,11 @@ def test_ties_first_where_it_does_not_apply_is_a_usage_error(tmp_path, capsys, t
 # ------------------------------------------------------------------ normal form: by size
 def test_normal_form_work_is_counted_in_bytes():
     # the file of issue 16: 10000x1000, solved from every label, tiled 11,000 times
-    need = cli._normal_form_bytes((10000, 1000), 1, "lemke_howson_all_labels")
+    need = cli.solve._normal_form_bytes((10000, 1000), 1, "lemke_howson_all_labels")
     assert need >= 1.6 * 2**40
-    one = cli._normal_form_bytes((10000, 1000), 1, "lemke_howson")
+    one = cli.solve._normal_form_bytes((10000, 1000), 1, "lemke_howson")
     assert 2**30 < one < 4 * 2**30  # one tableau of 11,000 x 11,001 floats and its buffer
-    assert cli._normal_form_bytes((2, 2, 2), 10, "logit_homotopy") == 4 * 8 * 10 * 3 * 8
+    assert cli.solve._normal_form_bytes((2, 2, 2), 10, "logit_homotopy") == 4 * 8 * 10 * 3 * 8
 
 
 def _random_bimatrix_file(path: Path, m: int, n: int) -> NormalFormGame:
@@ -272,7 +272,7 @@ DRIVER = textwrap.dedent(
     import numpy as np
     from irgames import cli
     from irgames import models as registry
-    from irgames.analysis import commands
+    from irgames.cli import models as commands
     from irgames.analysis.model import Figure, Model, Outcome
     from irgames.analysis.parameters import Parameter, ParameterSpace
 
@@ -387,7 +387,7 @@ def test_figures_are_written_whole(tmp_path, capsys):
     class Fig:
         name = "f"
 
-    png, csv = cli._render_atomically(render, Fig(), tmp_path / "m")
+    png, csv = cli.models._render_atomically(render, Fig(), tmp_path / "m")
     assert (png.read_bytes(), csv.read_text()) == (b"png", "a\n1\n")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["f.csv", "f.png"]
 
@@ -396,6 +396,6 @@ def test_figures_are_written_whole(tmp_path, capsys):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError):
-        cli._render_atomically(failing, Fig(), tmp_path / "m")
+        cli.models._render_atomically(failing, Fig(), tmp_path / "m")
     assert csv.read_text() == "a\n1\n"
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["f.csv", "f.png"]

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from irgames import models as registry
-from irgames.analysis import commands
 from irgames.analysis.model import Model, Outcome
 from irgames.analysis.parameters import Parameter, ParameterSpace, Range
 from irgames.analysis.sweep import sweep
 from irgames.cli import main
+from irgames.cli import models as commands
 
 TOY = Model(
     "deterrence_toy",

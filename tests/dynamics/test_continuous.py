@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import irgames as ig
 from irgames import dynamics
-from irgames.errors import GameValueError
+from irgames.errors import GameValueError, SolverError
 
 
 def hawk_dove(V, C):
@@ -136,7 +136,7 @@ def test_logit_dynamics_rest_at_the_logit_qre():
 
 
 def test_bad_input():
-    with pytest.raises(GameValueError, match="not symmetric"):
+    with pytest.raises(SolverError, match="not symmetric"):
         dynamics.replicator(
             ig.NormalFormGame.bimatrix([[1, 0], [0, 1]], [[0, 1], [1, 0]]), [1, 0], 1.0
         )
@@ -148,5 +148,5 @@ def test_bad_input():
         dynamics.replicator(np.eye(2), [0.5, 0.5], [0.0, 2.0, 1.0])
     with pytest.raises(GameValueError, match="mutation"):
         dynamics.replicator(np.eye(2), [0.5, 0.5], 1.0, mutation=[[0.5, 0.6], [0.5, 0.5]])
-    with pytest.raises(GameValueError, match="eta"):
+    with pytest.raises(SolverError, match="eta"):
         dynamics.logit_dynamics(np.eye(2), [0.5, 0.5], 1.0, eta=0)

@@ -12,7 +12,7 @@ from quantecon.game_theory import NormalFormGame as QENormalFormGame
 
 import irgames as ig
 from irgames import dynamics
-from irgames.errors import GameValueError
+from irgames.errors import GameValueError, SolverError
 
 MP = ig.NormalFormGame.zero_sum([[1, -1], [-1, 1]])
 
@@ -97,7 +97,7 @@ def test_zero_counts_and_bad_input():
     assert play.options["actions"][0].tolist() == [0, 0]  # an empty history: every action ties
     with pytest.raises(GameValueError, match="non-negative"):
         dynamics.fictitious_play(MP, 3, initial=([-1, 2], [1, 1]))
-    with pytest.raises(GameValueError, match="gain"):
+    with pytest.raises(SolverError, match="gain"):
         dynamics.fictitious_play(MP, 3, gain=1.5)
     with pytest.raises(GameValueError, match="steps"):
         dynamics.fictitious_play(MP, 0)

@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 import irgames as ig
 from irgames import dynamics
-from irgames.errors import GameValueError
+from irgames.errors import SolverError
 
 CASES = {
     # name: (A, rest points, stability, ESS)
@@ -129,7 +129,7 @@ def test_random_games_against_the_definitions(A, seed):
 
 
 def test_bad_input():
-    with pytest.raises(GameValueError, match="supports"):
+    with pytest.raises(SolverError, match="supports"):
         dynamics.rest_points(np.zeros((17, 17)))
-    with pytest.raises(GameValueError, match="symmetric"):
+    with pytest.raises(SolverError, match="symmetric"):
         dynamics.rest_points(ig.NormalFormGame.bimatrix([[1, 0], [0, 1]], [[0, 1], [1, 0]]))

@@ -18,7 +18,7 @@ from irgames.models.fleeting_relationships import (
 )
 
 from irgames.analysis.parameters import ParameterError
-from irgames.games.normal_form import GameValueError
+from irgames.errors import SolverError
 from irgames.games.regret import regret
 from irgames.solvers.repeated import agent_specific_punishment
 from irgames.testing import assert_claim
@@ -112,7 +112,7 @@ def test_a_costly_punishment_is_not_credible():
     payoffs = np.array(game.payoffs, dtype=float)
     payoffs[PATRON, :, 2] -= 0.5  # punishing costs the patron 0.5
     costly = type(game)(payoffs, n_players=2)
-    with pytest.raises(GameValueError, match="not a Nash equilibrium"):
+    with pytest.raises(SolverError, match="not a Nash equilibrium"):
         agent_specific_punishment(costly, [(0, 2), (0, 1)])
 
 

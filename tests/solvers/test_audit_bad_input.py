@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from irgames.errors import SolverError
 from irgames.games.anonymous import AnonymousBinaryGame
 from irgames.games.normal_form import GameValueError, NormalFormGame
 from irgames.games.repeated import RepeatedGame, StochasticGame
@@ -113,15 +114,15 @@ def test_bargaining_range_refuses_a_probability_outside_zero_one():
 # ------------------------------------------------------------------ non-convergence
 @pytest.mark.parametrize("budget", [0, -1, 2.5, True])
 def test_iteration_budgets_that_are_not_positive_integers_are_refused(budget):
-    with pytest.raises(GameValueError, match="max_iter"):
+    with pytest.raises(SolverError, match="max_iter"):
         policy_iteration(MDP_R, MDP_Q, 0.9, max_iter=budget)
-    with pytest.raises(GameValueError, match="max_iter"):
+    with pytest.raises(SolverError, match="max_iter"):
         value_iteration(StochasticGame(STAGE, MOVES, 0.9), max_iter=budget)
 
 
 @pytest.mark.parametrize("tolerance", [0.0, -1e-9, np.nan])
 def test_value_iteration_needs_a_positive_tolerance(tolerance):
-    with pytest.raises(GameValueError, match="tolerance"):
+    with pytest.raises(SolverError, match="tolerance"):
         value_iteration(StochasticGame(STAGE, MOVES, 0.9), tol=tolerance)
 
 

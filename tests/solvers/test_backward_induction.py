@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from irgames.errors import WorkTooLargeError
+from irgames.errors import SolverError, WorkTooLargeError
 from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.games.tree_generators import random_tree
@@ -176,13 +176,13 @@ def test_refuses_imperfect_information_and_unbound():
             "y": T.decision("B", {"l": T.terminal(0, 1), "r": T.terminal(1, 0)}, infoset="h"),
         },
     )
-    with pytest.raises(GameValueError, match="perfect information"):
+    with pytest.raises(SolverError, match="perfect information"):
         backward_induction(T.build(root))
     T = TreeBuilder(["A"], parameters="c")
     game = T.build(T.decision("A", {"x": T.terminal("c"), "y": T.terminal(0)}))
     with pytest.raises(GameValueError, match="unbound parameters"):
         backward_induction(game)
-    with pytest.raises(GameValueError, match="ties"):
+    with pytest.raises(SolverError, match="ties"):
         backward_induction(game.bind(c=1.0), ties="pick")
 
 

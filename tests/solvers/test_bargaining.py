@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from irgames.errors import SolverError
 from irgames.games.normal_form import GameValueError
 from irgames.solvers.bargaining import bargaining_range, rubinstein
 
@@ -96,7 +97,7 @@ def test_bargaining_range_is_where_both_prefer_a_deal_to_war(p, ca, cb):
 def test_bad_input_is_rejected():
     with pytest.raises(GameValueError, match="delta_1"):
         rubinstein(1.5)
-    with pytest.raises(GameValueError, match="continuum"):
+    with pytest.raises(SolverError, match="continuum"):
         rubinstein(1.0)
     with pytest.raises(GameValueError, match="breakdown"):
         rubinstein(0.9, breakdown=1.0)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.optimize import linprog
 
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.io.nfg import read_nfg
 from irgames.solvers.dominance import iterated_dominance
@@ -158,7 +159,7 @@ def test_gambit_mixed_domination_game(gambit_corpus):
 
 
 def test_bad_input():
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(SolverError, match="NormalFormGame"):
         iterated_dominance(np.eye(2))
     with pytest.raises(ValueError, match="tol"):
         iterated_dominance(NormalFormGame.zero_sum(np.eye(2)), tol=-1.0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import GameValueError, SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.front import METHODS, choose_method, solve
 
@@ -96,10 +97,10 @@ def test_unknown_method_lists_the_valid_names():
 
 def test_method_that_does_not_apply_is_refused_clearly():
     three = NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         solve(three, method="vertex_enumeration")
     game = NormalFormGame.bimatrix(np.zeros((3, 3)), np.zeros((3, 3)))
-    with pytest.raises(GameValueError, match="2x2"):
+    with pytest.raises(SolverError, match="2x2"):
         solve(game, method="two_by_two")
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(GameValueError, match="NormalFormGame"):  # not a game at all
         solve(np.zeros((2, 2, 2)))

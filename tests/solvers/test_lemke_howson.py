@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from irgames import testing
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.solvers.lemke_howson import lemke_howson, lemke_howson_all_labels
 from irgames.testing import bimatrix_batches
 
@@ -150,12 +151,12 @@ def test_some_equilibria_lie_on_no_lemke_howson_path(gambit_corpus, name):
 
 def test_bad_input():
     three = NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         lemke_howson(three)
     game = NormalFormGame.bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
-    with pytest.raises(GameValueError, match="initial_label"):
+    with pytest.raises(SolverError, match="initial_label"):
         lemke_howson(game, initial_label=4)
-    with pytest.raises(GameValueError, match="integer"):
+    with pytest.raises(SolverError, match="integer"):
         lemke_howson(game, initial_label=0.5)
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from irgames import testing
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.n_player import (
     logit_homotopy,
@@ -110,14 +111,14 @@ def test_two_player_games_agree_with_vertex_enumeration_on_generic_games():
 
 def test_bad_input():
     big = NormalFormGame(np.zeros((3, 6, 6, 6)), n_players=3)
-    with pytest.raises(GameValueError, match="support profiles"):
+    with pytest.raises(SolverError, match="support profiles"):
         polynomial_support_enumeration(big)
     small = NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
     with pytest.raises(ValueError, match="tol"):
         polynomial_support_enumeration(small, tol=0)
     with pytest.raises(ValueError, match="lambdas"):
         logit_homotopy(small, lambdas=[10.0, 1.0])
-    with pytest.raises(GameValueError):
+    with pytest.raises(SolverError):
         polynomial_support_enumeration(np.zeros((3, 2, 2, 2)))
 
 

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from irgames.games.normal_form import GameValueError
+from irgames.errors import SolverError
 from irgames.games.regret import regret
 from irgames.games.signalling import SignallingGame
 from irgames.solvers.pbe import belief_polytope, mixed_pbe_2x2x2, pure_pbe
@@ -324,9 +324,9 @@ def test_bad_arguments():
         pure_pbe(game, refine="D1")
     with pytest.raises(ValueError, match="tol"):
         pure_pbe(game, tol=-1)
-    with pytest.raises(GameValueError, match="SignallingGame"):
+    with pytest.raises(SolverError, match="SignallingGame"):
         pure_pbe(game.to_normal_form())
-    with pytest.raises(GameValueError, match="two types"):
+    with pytest.raises(SolverError, match="two types"):
         mixed_pbe_2x2x2(SignallingGame(np.ones(3) / 3, np.zeros((3, 2, 2)), np.zeros((3, 2, 2))))
 
 
@@ -389,7 +389,7 @@ def test_chunked_batches_give_the_same_equilibria(game):
 
 def test_a_game_too_large_for_memory_is_refused():
     game = SignallingGame(np.ones(4) / 4, np.zeros((4, 4, 4)), np.zeros((4, 4, 4)))
-    with pytest.raises(GameValueError, match="MiB"):
+    with pytest.raises(SolverError, match="MiB"):
         pure_pbe(game, max_bytes=2**20)
 
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.io.nfg import read_nfg
 from irgames.solvers.pure import best_response_masks, pure_equilibria
@@ -140,7 +141,7 @@ def test_bad_input():
         pure_equilibria(game, tol=-1)
     with pytest.raises(ValueError, match="tol"):
         pure_equilibria(game, tol=float("nan"))
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(SolverError, match="NormalFormGame"):
         pure_equilibria(np.eye(2))
 
 

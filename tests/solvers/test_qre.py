@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 import irgames as ig
+from irgames.errors import SolverError
 from irgames.games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeBuilder
-from irgames.games.normal_form import GameValueError
 from irgames.games.signalling import SignallingGame, pbe_regret
 from irgames.solvers.backward_induction import backward_induction
 from irgames.solvers.qre import agent_logit_qre, logit_qre, logit_qre_path
@@ -183,7 +183,7 @@ def test_bad_arguments():
         logit_qre_path(game, [2.0, 1.0])
     with pytest.raises(ValueError, match="empty"):
         logit_qre_path(game, [])
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(SolverError, match="NormalFormGame"):
         logit_qre(SignallingGame.beer_quiche(), 1.0)
     with pytest.raises(ValueError, match="broadcast"):
         logit_qre(ig.NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=2), np.ones(2))
@@ -352,7 +352,7 @@ def test_tree_bad_arguments():
     tree = SignallingGame.beer_quiche().to_tree()
     with pytest.raises(ValueError, match="non-negative"):
         agent_logit_qre(tree, -2.0)
-    with pytest.raises(GameValueError, match="ExtensiveFormGame"):
+    with pytest.raises(SolverError, match="ExtensiveFormGame"):
         agent_logit_qre(ig.NormalFormGame.zero_sum([[1]]), 1.0)
 
 
@@ -522,5 +522,5 @@ def test_probit_binary_choice_closed_form_and_limit():
 def test_probit_refuses_imperfect_information():
     from irgames.solvers.qre import agent_probit_qre
 
-    with pytest.raises(GameValueError, match="perfect-information"):
+    with pytest.raises(SolverError, match="perfect-information"):
         agent_probit_qre(SignallingGame.beer_quiche().to_tree(), 1.0)

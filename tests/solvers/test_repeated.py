@@ -5,6 +5,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from irgames.errors import SolverError
 from irgames.games.normal_form import GameValueError, NormalFormGame
 from irgames.games.repeated import RepeatedGame
 from irgames.solvers.minmax import minmax_values, zero_sum_value
@@ -209,7 +210,7 @@ def test_minmax_values():
     assert np.allclose(minmax_values(mp).values, [0, 0], atol=1e-12)
     assert np.allclose(minmax_values(mp, mixed=False).values, [1, 1])
     three = NormalFormGame(np.random.default_rng(0).normal(size=(3, 2, 2, 2)), n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         minmax_values(three)
     pure = minmax_values(three, mixed=False).values
     brute = [
@@ -331,13 +332,13 @@ def test_equilibrium_payoffs_flags_non_convergence_and_empty_sets():
 # ---------------------------------------------------------------- bad input
 def test_bad_input_is_rejected():
     game = pd(5, 3, 1)
-    with pytest.raises(GameValueError, match="not a Nash equilibrium"):
+    with pytest.raises(SolverError, match="not a Nash equilibrium"):
         nash_reversion(game, (0, 0))
-    with pytest.raises(GameValueError, match="pure"):
+    with pytest.raises(SolverError, match="pure"):
         grim_trigger(game, ([0.5, 0.5], [1.0, 0.0]), [1.0, 1.0])
     with pytest.raises(GameValueError, match="action"):
         grim_trigger(game, (2, 0), [1.0, 1.0])
-    with pytest.raises(GameValueError, match="periods"):
+    with pytest.raises(SolverError, match="periods"):
         forgiving_trigger(game, (0, 0), [1.0, 1.0], 0)
     result = grim_trigger(game, (0, 0), [1.0, 1.0])
     assert isinstance(result, IncentiveThresholds)
@@ -346,7 +347,7 @@ def test_bad_input_is_rejected():
     with pytest.raises(GameValueError, match="delta"):
         RepeatedGame(game, 1.2)
     three = NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         equilibrium_payoffs(RepeatedGame(three, 0.9))
     # a punishment no worse than cooperation deters nothing: no threshold below one
     assert np.isinf(grim_trigger(game, (0, 0), [3.0, 3.0]).threshold)
@@ -395,6 +396,6 @@ def test_punishment_that_is_no_equilibrium_for_a_small_player_is_refused():
     # gains her whole payoff range by defecting, so reverting to it is no stage equilibrium.
     # The old unit (the larger range, the column player's) accepted it.
     pd = NormalFormGame.bimatrix(1e-12 * np.array([[3.0, 0.0], [5.0, 1.0]]), [[3, 5], [0, 1]])
-    with pytest.raises(GameValueError, match="not a Nash equilibrium"):
+    with pytest.raises(SolverError, match="not a Nash equilibrium"):
         nash_reversion(pd, (0, 1))
     np.testing.assert_allclose(nash_reversion(pd, (1, 1)), [1e-12, 1.0])

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import irgames as ig
-from irgames.errors import GameValueError
+from irgames.errors import GameValueError, SolverError
 from irgames.games.reduced_form import reduced_normal_form
 from irgames.games.tree_generators import random_tree
 from irgames.io.efg import read_efg, to_pygambit_tree
@@ -200,9 +200,9 @@ def test_sequence_form_is_batched_over_payoffs_and_chance():
 
 def test_sequence_form_refuses_other_games_with_a_reason():
     three = random_tree(0, n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         sequence_form(three)
-    with pytest.raises(GameValueError, match="zero-sum"):
+    with pytest.raises(SolverError, match="zero-sum"):
         sequence_form_lp(random_tree(1, n_players=2, max_depth=3))
 
 

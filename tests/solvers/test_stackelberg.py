@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import irgames as ig
-from irgames.errors import GameValueError
+from irgames.errors import SolverError
 from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.stackelberg import stackelberg
@@ -186,12 +186,12 @@ def test_each_players_affine_rescaling_keeps_the_commitment(data, kind, a, b):
 
 def test_bad_input():
     three = NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3)
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         stackelberg(three)
     game = NormalFormGame.bimatrix(A0, B0)
-    with pytest.raises(GameValueError, match="leader"):
+    with pytest.raises(SolverError, match="leader"):
         stackelberg(game, leader=2)
-    with pytest.raises(GameValueError, match="kind"):
+    with pytest.raises(SolverError, match="kind"):
         stackelberg(game, kind="medium")
-    with pytest.raises(GameValueError, match="tol"):
+    with pytest.raises(SolverError, match="tol"):
         stackelberg(game, tol=-1)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from irgames.errors import SolverError
 from irgames.games.normal_form import GameValueError
 from irgames.games.repeated import StochasticGame
 from irgames.solvers.stochastic import (
@@ -227,7 +228,7 @@ def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="selection"):
         value_iteration(game, selection="best")
     three = random_game(1, actions=(2, 2, 2))
-    with pytest.raises(GameValueError, match="two-player"):
+    with pytest.raises(SolverError, match="two-player"):
         value_iteration(three, mixed=True)
     with pytest.raises(GameValueError, match="increasing"):
         grid_transitions([0.0, 0.0, 1.0], [0.5])

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irgames import testing
+from irgames.errors import SolverError
 from irgames.games.extensive_form import ExtensiveFormGame, TreeBuilder
 from irgames.games.normal_form import GameValueError
 from irgames.games.reduced_form import reduced_normal_form
@@ -163,7 +164,7 @@ def test_errors():
     game = T.build(T.decision("A", {"x": T.terminal("c"), "y": T.terminal(0)}))
     with pytest.raises(GameValueError, match="unbound"):
         subgame_perfect(game)
-    with pytest.raises(GameValueError, match="ExtensiveFormGame"):
+    with pytest.raises(SolverError, match="ExtensiveFormGame"):
         subgame_perfect("not a game")
 
 
@@ -205,7 +206,7 @@ def test_n_player_subgames_beyond_max_profiles_are_refused_with_their_size():
     result = subgame_perfect(game)  # 8 profiles: solved
     assert len(result) >= 1
     assert_subgame_perfect(game, result)
-    with pytest.raises(GameValueError, match=r"2x2x2 \(8 profiles among 3 players.*max_profiles=7"):
+    with pytest.raises(SolverError, match=r"2x2x2 \(8 profiles among 3 players.*max_profiles=7"):
         subgame_perfect(game, max_profiles=7)
 
 
@@ -215,7 +216,7 @@ def test_chain_store_is_refused_at_once(gambit_corpus):
     path = gambit_corpus / "contrib" / "games" / "cs.efg"
     if not path.exists():
         pytest.skip("cs.efg is not in the corpus")
-    with pytest.raises(GameValueError, match=r"64x2x8x512 \(524,288 profiles"):
+    with pytest.raises(SolverError, match=r"64x2x8x512 \(524,288 profiles"):
         subgame_perfect(read_efg(path))
 
 

@@ -154,5 +154,5 @@ def test_rejects_bad_arguments():
         support_enumeration(game, on_degenerate="guess")
     with pytest.raises(ValueError, match="chunk_size"):
         support_enumeration(game, chunk_size=0)
-    with pytest.raises(ig.GameValueError, match="two-player"):
+    with pytest.raises(ig.errors.SolverError, match="two-player"):
         support_enumeration(ig.NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3))

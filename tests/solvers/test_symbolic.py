@@ -10,8 +10,8 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from irgames.errors import SolverError
 from irgames.games.extensive_form import TreeBuilder
-from irgames.games.normal_form import GameValueError
 from irgames.games.tree_generators import random_tree
 from irgames.solvers.backward_induction import backward_induction
 from irgames.solvers.symbolic import symbolic_backward_induction
@@ -133,8 +133,8 @@ def test_refusals():
             },
         )
     )
-    with pytest.raises(GameValueError, match="perfect information"):
+    with pytest.raises(SolverError, match="perfect information"):
         symbolic_backward_induction(game)
     big = random_tree(0, max_depth=6, max_branching=3, p_terminal=0.0)
-    with pytest.raises(GameValueError, match="max_profiles"):
+    with pytest.raises(SolverError, match="max_profiles"):
         symbolic_backward_induction(big)

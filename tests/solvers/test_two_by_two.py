@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.pure import pure_equilibria
 from irgames.solvers.two_by_two import solve_two_by_two, two_by_two
@@ -188,11 +189,11 @@ def test_batch_shape_and_raw_core():
 
 
 def test_bad_input():
-    with pytest.raises(GameValueError, match="2x2"):
+    with pytest.raises(SolverError, match="2x2"):
         two_by_two(NormalFormGame.zero_sum(np.eye(3)))
-    with pytest.raises(GameValueError, match="2x2"):
+    with pytest.raises(SolverError, match="2x2"):
         two_by_two(NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3))
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(SolverError, match="NormalFormGame"):
         two_by_two(np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="tol"):
         two_by_two(NormalFormGame.zero_sum(np.eye(2)), tol=-1e-3)

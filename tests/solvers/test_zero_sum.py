@@ -8,7 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from irgames.games.normal_form import GameValueError, NormalFormGame
+from irgames.errors import SolverError
+from irgames.games.normal_form import NormalFormGame
 from irgames.games.regret import regret
 from irgames.solvers.zero_sum import zero_sum
 
@@ -116,11 +117,11 @@ def test_agrees_with_shapley_snow_minmax():
 
 
 def test_bad_input():
-    with pytest.raises(GameValueError, match="not zero-sum"):
+    with pytest.raises(SolverError, match="not zero-sum"):
         zero_sum(NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
-    with pytest.raises(GameValueError, match="two players"):
+    with pytest.raises(SolverError, match="two players"):
         zero_sum(NormalFormGame(np.zeros((3, 2, 2, 2)), n_players=3))
-    with pytest.raises(GameValueError, match="NormalFormGame"):
+    with pytest.raises(SolverError, match="NormalFormGame"):
         zero_sum(np.eye(2))
     with pytest.raises(ValueError, match="tol"):
         zero_sum(NormalFormGame.zero_sum(np.eye(2)), tol=-1)

@@ -59,6 +59,7 @@ def netcdf_dtype(dtype) -> np.dtype:
         return np.dtype(np.int32)
     if dtype.kind == "f":
         return np.dtype(np.float64)
+    # builtin: the private writer's own check; sweep() reports dtypes first
     raise TypeError(f"netCDF-3 cannot hold values of dtype {dtype}")
 
 
@@ -116,9 +117,11 @@ class Netcdf3Writer:
         (for a sweep's outcome: the grid's dimensions; a trailing axis stays within a point).
         """
         if self._header:
+            # builtin: misuse of this private writer, a bug in its caller
             raise RuntimeError("variables must be declared before write_header()")
         for d in dims:
             if d not in self.dims:
+                # builtin: misuse of this private writer, a bug in its caller
                 raise ValueError(f"variable {name!r}: unknown dimension {d!r}")
         stored = netcdf_dtype(dtype)
         count = int(np.prod([self.dims[d] for d in dims], dtype=np.int64))
@@ -141,6 +144,7 @@ class Netcdf3Writer:
             names.remove(big)
             names.append(big)
             if len(too_large) > 1:
+                # builtin: sweep() re-raises this as a SweepError with its advice
                 raise ValueError(
                     f"netCDF-3 holds at most one variable over 4 GiB; {too_large} are larger: "
                     "write CSV, or sweep a smaller grid"
@@ -196,6 +200,7 @@ class Netcdf3Writer:
         ``name`` (points in C order over its ``point_dims`` leading dimensions; ``values``
         holds whole points, in C order)."""
         if not self._header:
+            # builtin: misuse of this private writer, a bug in its caller
             raise RuntimeError("write_header() first")
         v = self.vars[name]
         values = np.asarray(values)
@@ -203,6 +208,7 @@ class Netcdf3Writer:
         if stored == np.int32 and values.dtype.kind in "iu" and values.size:
             lo, hi = int(values.min()), int(values.max())
             if lo < -(2**31) or hi >= 2**31:
+                # builtin: sweep() re-raises this as a SweepError with its advice
                 raise ValueError(
                     f"variable {name!r}: integers {lo}..{hi} do not fit netCDF-3's int32"
                 )
@@ -210,6 +216,7 @@ class Netcdf3Writer:
         per_point = v["width"] * stored.itemsize
         offset = v["begin"] + int(start) * per_point
         if offset + data.nbytes > v["begin"] + v["nbytes"]:
+            # builtin: misuse of this private writer, a bug in its caller
             raise ValueError(f"variable {name!r}: write past its end")
         self.handle.seek(offset)
         self.handle.write(memoryview(data.reshape(-1)).cast("B"))

@@ -63,7 +63,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import IrgamesError, ParameterError
-from .model import Model, Outcome
+from .model import Model, ModelError, Outcome
 from .parameters import ParameterSpace
 from .regions import FailingRegion, describe_failures
 
@@ -116,6 +116,7 @@ def find_claim(model: Model, name: str) -> Claim:
     irgames.analysis.claims.UnknownClaimError: model 'm' has no claim 'nope'; it has no claims
     """
     if not isinstance(name, str):
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"a claim is a Claim or the name of one, got {type(name).__name__}")
     for c in model.claims:
         if c.name == name:
@@ -183,26 +184,26 @@ class Claim:
 
     def __post_init__(self) -> None:
         if self.scope not in ("modeller", "theory"):
-            raise ValueError(
+            raise ModelError(
                 f"claim {self.name!r}: scope must be 'theory' (the theory states the condition) "
                 f"or 'modeller' (the modeller added it), got {self.scope!r}"
             )
         if self.scope == "theory" and not self.scope_citation:
-            raise ValueError(
+            raise ModelError(
                 f"claim {self.name!r}: a scope from the theory needs scope_citation=... saying "
                 "where the theory states it"
             )
         if self.kind not in ("pointwise", "increasing", "decreasing", "single_peaked", "aggregate"):
-            raise ValueError(f"claim {self.name!r}: unknown kind {self.kind!r}")
+            raise ModelError(f"claim {self.name!r}: unknown kind {self.kind!r}")
         if self.kind in ("increasing", "decreasing", "single_peaked"):
             if not (self.outcome and self.parameter):
-                raise ValueError(
+                raise ModelError(
                     f"claim {self.name!r}: a {self.kind} claim needs outcome and parameter"
                 )
         elif self.holds is None:
-            raise ValueError(f"claim {self.name!r}: holds(params, outcome) is required")
+            raise ModelError(f"claim {self.name!r}: holds(params, outcome) is required")
         if not self.quote or not self.source:
-            raise ValueError(
+            raise ModelError(
                 f"claim {self.name!r}: give the quote it encodes and its source "
                 "(quote=..., source=...)"
             )
@@ -603,7 +604,7 @@ def _counter_condition(model: Model, claim: Claim):
     return fails
 
 
-class _Budget(Exception):
+class _Budget(IrgamesError):
     """Raised inside hypothesis's search when the evaluation budget is spent."""
 
 
@@ -793,7 +794,7 @@ def check(
         )
     space = space or model.space
     if min_conditioned < 0:
-        raise ValueError(f"min_conditioned must be >= 0, got {min_conditioned}")
+        raise ParameterError(f"min_conditioned must be >= 0, got {min_conditioned}")
     draws = space.sample(n, seed) if n else {k: np.zeros(0) for k in space.names}
     given, holds = claim.evaluate(model, draws)
     if min_conditioned and n and int(given.sum()) < min_conditioned:

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
+
 __all__ = ["reduce_rows", "selected_rows"]
 
 
@@ -51,13 +53,13 @@ def selected_rows(game_index, key, n_games: int, *, select: str = "best") -> np.
     gi = np.asarray(game_index, dtype=np.int64).reshape(-1)
     k = np.asarray(key, dtype=float).reshape(-1)
     if k.shape != gi.shape:
-        raise ValueError(
+        raise ParameterError(
             f"key has {k.size} entries for {gi.size} equilibrium rows; give one per row"
         )
     if select not in ("best", "worst"):
-        raise ValueError(f"select must be 'best' or 'worst' here, got {select!r}")
+        raise ParameterError(f"select must be 'best' or 'worst' here, got {select!r}")
     if np.isnan(k).any():
-        raise ValueError("key has NaN entries: an equilibrium cannot be ranked by NaN")
+        raise ParameterError("key has NaN entries: an equilibrium cannot be ranked by NaN")
     rows = np.arange(gi.size)
     primary = -k if select == "best" else k
     order = np.lexsort((rows, primary, gi))  # by game, then by key, then by row
@@ -101,16 +103,16 @@ def reduce_rows(
     gi = np.asarray(game_index, dtype=np.int64).reshape(-1)
     v = np.asarray(values)
     if v.shape[:1] != gi.shape:
-        raise ValueError(
+        raise ParameterError(
             f"values have {v.shape[0] if v.ndim else 0} rows for {gi.size} game indices; "
             "give one value per equilibrium row"
         )
     if gi.size and (gi.min() < 0 or gi.max() >= n_games):
-        raise ValueError(f"game_index must lie in 0..{n_games - 1}, got {gi.min()}..{gi.max()}")
+        raise ParameterError(f"game_index must lie in 0..{n_games - 1}, got {gi.min()}..{gi.max()}")
     counts = np.bincount(gi, minlength=n_games)
     if select in ("all", "any"):
         if v.ndim != 1:
-            raise ValueError(f"select={select!r} reduces one bool per row, got shape {v.shape}")
+            raise ParameterError(f"select={select!r} reduces one bool per row, got shape {v.shape}")
         b = v.astype(bool)
         hits = np.bincount(
             gi, weights=(~b if select == "all" else b).astype(float), minlength=n_games
@@ -121,19 +123,21 @@ def reduce_rows(
     if callable(select):
         rows = np.asarray(select(gi, key, n_games), dtype=np.int64).reshape(-1)
         if rows.shape != (n_games,):
-            raise ValueError(f"the selection returned {rows.size} rows for {n_games} games")
+            raise ParameterError(f"the selection returned {rows.size} rows for {n_games} games")
         chosen = rows >= 0
         bad = chosen & (rows >= gi.size)
         inside = chosen & ~bad
         bad[inside] = gi[rows[inside]] != np.flatnonzero(inside)
         if bad.any():
-            raise ValueError("the selection returned, for some game, a row of another game")
+            raise ParameterError("the selection returned, for some game, a row of another game")
     elif select in ("best", "worst"):
         if key is None:
-            raise ValueError(f"select={select!r} needs key=... (e.g. one player's payoff per row)")
+            raise ParameterError(
+                f"select={select!r} needs key=... (e.g. one player's payoff per row)"
+            )
         rows = selected_rows(gi, key, n_games, select=select)
     else:
-        raise ValueError(
+        raise ParameterError(
             f"select must be 'all', 'any', 'best', 'worst' or a callable, got {select!r}"
         )
     fill = np.nan if fill is None else fill

@@ -46,11 +46,13 @@ from typing import Any
 import numpy as np
 
 from .._memory import require
+from ..errors import IrgamesError
 from .parameters import ParameterError, ParameterSpace
 
 __all__ = [
     "Figure",
     "Model",
+    "ModelError",
     "Outcome",
     "OutcomeError",
     "as_outcome",
@@ -60,8 +62,13 @@ __all__ = [
 ]
 
 
-class OutcomeError(ValueError):
+class OutcomeError(IrgamesError, ValueError):
     """An outcome was built from arrays that do not fit together."""
+
+
+class ModelError(IrgamesError, ValueError):
+    """A model, claim or figure is defined inconsistently, or an analysis function was given
+    an option it does not have."""
 
 
 # ---------------------------------------------------------------------------------- Outcome
@@ -160,6 +167,7 @@ class Outcome(Mapping):
             return self.data[key]
         if key == "regime" and self.regime is not None:
             return self.regime
+        # builtin: the Mapping protocol (a missing key)
         raise KeyError(f"no outcome {key!r}; the outcomes are {', '.join(self.data) or 'none'}")
 
     def __iter__(self) -> Iterator[str]:
@@ -410,14 +418,15 @@ class Model:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.name, str) and self.name.isidentifier()):
-            raise ValueError(f"model name must be an identifier, got {self.name!r}")
+            raise ModelError(f"model name must be an identifier, got {self.name!r}")
         if not isinstance(self.space, ParameterSpace):
+            # builtin: an argument of the wrong type, as Python's own functions do
             raise TypeError(f"model {self.name!r}: space must be a ParameterSpace")
         object.__setattr__(self, "claims", tuple(self.claims))
         object.__setattr__(self, "figures", tuple(self.figures))
         names = [c.name for c in self.claims]
         if len(set(names)) != len(names):
-            raise ValueError(f"model {self.name!r}: claim names repeat: {names}")
+            raise ModelError(f"model {self.name!r}: claim names repeat: {names}")
 
     def __call__(self, **params) -> Outcome:
         """Validate ``params`` (missing ones take defaults) and solve."""
@@ -469,6 +478,7 @@ class Model:
         for f in self.figures:
             if f.name == name:
                 return f
+        # builtin: the Mapping protocol (a missing key)
         raise KeyError(
             f"model {self.name!r} has no figure {name!r}; its figures are "
             f"{', '.join(f.name for f in self.figures) or 'none'}"

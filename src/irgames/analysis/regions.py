@@ -44,6 +44,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
+
 __all__ = ["DecisionTree", "FailingRegion", "describe_failures", "fit_tree"]
 
 
@@ -211,14 +213,14 @@ def fit_tree(
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=bool).reshape(-1)
     if X.ndim != 2 or X.shape[0] != y.size or X.shape[1] != len(names):
-        raise ValueError(
+        raise ParameterError(
             f"fit_tree needs X of shape (m, {len(names)}) and y of shape (m,), got "
             f"{X.shape} and {y.shape}"
         )
     if criterion not in ("gini", "entropy"):
-        raise ValueError(f"criterion must be 'gini' or 'entropy', got {criterion!r}")
+        raise ParameterError(f"criterion must be 'gini' or 'entropy', got {criterion!r}")
     if not 0 <= max_depth <= 3:
-        raise ValueError(f"max_depth must be 0 to 3 (a readable description), got {max_depth}")
+        raise ParameterError(f"max_depth must be 0 to 3 (a readable description), got {max_depth}")
     feature, threshold, left, right, value, n, n_fail = [], [], [], [], [], [], []
     importance = np.zeros(len(names))
     root_gain = np.zeros(len(names))

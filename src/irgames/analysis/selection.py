@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import Model, evaluate_valid
+from .model import Model, ModelError, evaluate_valid
 from .sweep import sweep
 
 __all__ = [
@@ -124,7 +124,7 @@ def regime_map(
     """
     result = sweep(model, fixed=fixed, **axes)
     if result.outcome.regime is None:
-        raise ValueError(f"model {model.name!r} returns no regime labels: nothing to map")
+        raise ModelError(f"model {model.name!r} returns no regime labels: nothing to map")
     regime = result.outcome.regime
     params = result.params()
     boundaries: dict[str, dict[str, np.ndarray]] = {}
@@ -169,7 +169,7 @@ def _bisect(model, lo_params, axis, hi, r_lo, r_hi, refine, names) -> dict[str, 
         point[axis] = mid
         out = evaluate_valid(model, point)
         if out.regime_names != names:
-            raise ValueError(
+            raise ModelError(
                 f"model {model.name!r} names its regimes differently from call to call "
                 f"({names} vs {out.regime_names}): regime labels must be fixed for a model"
             )
@@ -340,7 +340,7 @@ class Branches:
 def follow_branches(eq, *, max_jump: float | None = None) -> Branches:
     """Label the branches of the equilibria of a one-dimensional batch of games."""
     if len(eq.batch_shape) != 1:
-        raise ValueError(
+        raise ModelError(
             f"continuation needs a one-dimensional batch (a path), got batch shape {eq.batch_shape}"
         )
     features = np.concatenate([np.asarray(s, float) for s in eq.strategies], axis=1)
@@ -366,6 +366,7 @@ def continue_equilibrium(eq, start: Any = 0, *, max_jump: float | None = None) -
     if isinstance(start, int | np.integer):
         row = int(start)
         if not 0 <= row < len(eq):
+            # builtin: the sequence protocol (an index out of range)
             raise IndexError(f"start row {row} out of range (0..{len(eq) - 1})")
     else:
         target = np.concatenate([np.asarray(s, float).reshape(-1) for s in start])

@@ -71,7 +71,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .model import Model, evaluate_valid
+from ..errors import SolverError
+from .model import Model, ModelError, evaluate_valid
 from .parameters import ParameterError, ParameterSpace
 
 __all__ = [
@@ -322,7 +323,7 @@ def monotone(
     (evaluated at every point of the segments).
     """
     if direction not in ("increasing", "decreasing"):
-        raise ValueError(f"direction must be 'increasing' or 'decreasing', got {direction!r}")
+        raise ModelError(f"direction must be 'increasing' or 'decreasing', got {direction!r}")
     space = space or model.space
     p = space[parameter]
     base = space.sample(n, seed)
@@ -428,11 +429,11 @@ def implicit_derivative(F, x, theta):
     Fs = sp.Matrix([F] if scalar else list(F))
     xs = [x] if scalar or isinstance(x, sp.Symbol) else list(x)
     if Fs.shape[0] != len(xs):
-        raise ValueError(f"need as many equations as unknowns, got {Fs.shape[0]} and {len(xs)}")
+        raise ModelError(f"need as many equations as unknowns, got {Fs.shape[0]} and {len(xs)}")
     J = Fs.jacobian(xs)
     det = sp.simplify(J.det())
     if det == 0:
-        raise ValueError("F_x is singular: the implicit function theorem does not apply")
+        raise SolverError("F_x is singular: the implicit function theorem does not apply")
     Ft = Fs.diff(theta)
     result = (-J.inv() * Ft).applyfunc(sp.simplify)
     return result[0] if scalar else result
@@ -588,6 +589,7 @@ class StaticsTable:
         for name, _, sign in self.rows:
             if name == parameter:
                 return sign.sign
+        # builtin: the Mapping protocol (a missing key)
         raise KeyError(f"no row for {parameter!r}")
 
     def to_text(self) -> str:

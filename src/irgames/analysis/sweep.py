@@ -80,7 +80,7 @@ import numpy as np
 
 from .._atomic import atomic_output
 from .._memory import memory_limit, require
-from ..errors import IrgamesError
+from ..errors import IrgamesError, MissingExtraError
 from .model import Model, Outcome, _csv_value, evaluate_valid, write_csv
 from .parameters import Grid, ParameterError, Range, is_fixed_value
 
@@ -99,10 +99,6 @@ _VALID = "__valid__"
 
 class SweepError(IrgamesError, ValueError):
     """A sweep was asked for something it cannot do (bad backend, budget, ...)."""
-
-
-class MissingExtraError(IrgamesError, ModuleNotFoundError):
-    """An optional dependency is not installed; the message names the extra that has it."""
 
 
 def _import_extra(module: str, extra: str, what: str):

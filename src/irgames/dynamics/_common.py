@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame, payoff_units
+from ..errors import GameValueError, SolverError
+from ..games.normal_form import NormalFormGame, payoff_units
 from ..solvers.result import Result
 
 __all__ = ["Trajectory"]
@@ -82,7 +83,7 @@ def symmetric_matrix(game, *, tol: float = 1e-9) -> tuple[np.ndarray, tuple[int,
     """
     if isinstance(game, NormalFormGame):
         if game.n_players != 2 or game.num_actions[0] != game.num_actions[1]:
-            raise GameValueError(
+            raise SolverError(
                 "a one-population dynamic needs a symmetric two-player game (m x m); got "
                 f"{game!r}; pass y0 for two populations"
             )
@@ -91,7 +92,7 @@ def symmetric_matrix(game, *, tol: float = 1e-9) -> tuple[np.ndarray, tuple[int,
         unit = payoff_units(game.payoffs, 2).max(axis=-1)
         gap = np.abs(B - np.swapaxes(A, -1, -2)).max(axis=(-2, -1))
         if np.any(gap > tol * unit):
-            raise GameValueError(
+            raise SolverError(
                 "the game is not symmetric (the column player's payoffs are not the transpose "
                 "of the row player's); pass y0 to run two populations, one per player"
             )
@@ -117,7 +118,7 @@ def bimatrix(game) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
             ) from None
         game = NormalFormGame.bimatrix(A, B)
     if game.n_players != 2:
-        raise GameValueError(f"two populations need a two-player game, got {game!r}")
+        raise SolverError(f"two populations need a two-player game, got {game!r}")
     return game.payoffs[..., 0, :, :], game.payoffs[..., 1, :, :], game.batch_shape
 
 

@@ -70,7 +70,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from .._memory import require
-from ..errors import ConvergenceError, GameValueError
+from ..errors import ConvergenceError, GameValueError, SolverError
 from ._common import (
     Trajectory,
     bimatrix,
@@ -258,7 +258,7 @@ def replicator(
     Q = None
     if mutation is not None:
         if len(pops.sizes) == 2:
-            raise GameValueError("mutation is supported for one population; drop y0 or mutation")
+            raise SolverError("mutation is supported for one population; drop y0 or mutation")
         Q = _mutation_matrix(mutation, pops.sizes[0], pops.B, pops.batch)
     label = "replicator" if len(pops.sizes) == 1 else "asymmetric replicator"
     if discrete:
@@ -346,7 +346,7 @@ def best_response_dynamics(
     for k in range(1, t.size):  # a loop over time steps, each over the whole batch
         h = (t[k] - t[k - 1]) / substeps
         if h > 1:
-            raise GameValueError("Euler steps longer than 1 leave the simplex; raise substeps")
+            raise SolverError("Euler steps longer than 1 leave the simplex; raise substeps")
         for _ in range(substeps):
             new = []
             for x, f, unit in zip(states, pops.fitness(states), pops.units, strict=True):
@@ -392,7 +392,7 @@ def logit_dynamics(
     """
     eta = float(eta)
     if not (np.isfinite(eta) and eta > 0):
-        raise GameValueError(f"eta must be a positive number, got {eta}")
+        raise SolverError(f"eta must be a positive number, got {eta}")
     pops = _Populations(game, x0, y0)
 
     def field(states):

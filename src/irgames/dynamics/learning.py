@@ -51,7 +51,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._memory import require
-from ..errors import GameValueError
+from ..errors import GameValueError, SolverError
 from ._common import Trajectory, bimatrix, broadcast_batch, steps_of
 
 __all__ = ["fictitious_play", "stochastic_fictitious_play"]
@@ -78,7 +78,7 @@ def _setup(game, initial, iterations, gain):
     if gain is not None:
         gain = float(gain)
         if not 0 < gain <= 1:
-            raise GameValueError(f"a constant gain must lie in (0, 1], got {gain}")
+            raise SolverError(f"a constant gain must lie in (0, 1], got {gain}")
     A = np.broadcast_to(A, (*batch, m, n)).reshape(B, m, n)
     Bm = np.broadcast_to(Bm, (*batch, m, n)).reshape(B, m, n)
     c1 = np.broadcast_to(c1, (*batch, m)).reshape(B, m)
@@ -197,7 +197,7 @@ def stochastic_fictitious_play(
     """
     eta = float(eta)
     if not (np.isfinite(eta) and eta > 0):
-        raise GameValueError(f"eta must be a positive number, got {eta}")
+        raise SolverError(f"eta must be a positive number, got {eta}")
     rng = np.random.default_rng(seed)
 
     def draw(values, _unit):

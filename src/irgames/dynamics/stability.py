@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 
 from .._memory import require
-from ..errors import GameValueError
+from ..errors import SolverError
 from ..games.normal_form import NormalFormGame
 from ..games.regret import regret as _regret
 from ..solvers.result import Result
@@ -247,12 +247,12 @@ def rest_points(game, *, tol: float = 1e-9) -> RestPoints:
     A, batch = symmetric_matrix(game)
     m = A.shape[-1]
     if m > MAX_STRATEGIES:
-        raise GameValueError(
+        raise SolverError(
             f"rest points are enumerated over 2^m - 1 supports; m = {m} is more than "
             f"{MAX_STRATEGIES}"
         )
     if not (np.isfinite(tol) and tol >= 0):
-        raise GameValueError(f"tol must be a non-negative number, got {tol}")
+        raise SolverError(f"tol must be a non-negative number, got {tol}")
     G = int(np.prod(batch, dtype=np.int64))
     A = A.reshape(G, m, m)
     require(8.0 * G * m * (m + 2) * 4, "the rest points' linear systems")

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..errors import IdentificationWarning, ParameterError
+from ..errors import IdentificationWarning, MissingExtraError, ParameterError
 from ..games.extensive_form import ExtensiveFormGame
 from ._likelihood import Tree, forward
 
@@ -70,7 +70,7 @@ def _formulaic():
     try:
         import formulaic
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
+        raise MissingExtraError(
             "irgames.estimate needs formulaic for its formulas: pip install 'irgames[estimation]'"
         ) from None
     return formulaic

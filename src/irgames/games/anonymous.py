@@ -257,6 +257,7 @@ class AnonymousBinaryGame:
     def __getitem__(self, index) -> AnonymousBinaryGame:
         """Index the batch (never the players)."""
         if not self.batch_shape:
+            # builtin: the sequence protocol (indexing)
             raise IndexError("a single game (empty batch shape) cannot be indexed")
         if not isinstance(index, tuple):
             index = (index,)

@@ -362,16 +362,19 @@ class NormalFormGame:
 
     def __len__(self) -> int:
         if not self.batch_shape:
+            # builtin: Python's len() protocol
             raise TypeError("a single game has no length; use batch_size")
         return self.batch_shape[0]
 
     def __getitem__(self, index) -> NormalFormGame:
         """Index the batch (never the players or actions)."""
         if not self.batch_shape:
+            # builtin: the sequence protocol (indexing)
             raise IndexError("a single game (empty batch shape) cannot be indexed")
         if not isinstance(index, tuple):
             index = (index,)
         if any(i is Ellipsis for i in index):
+            # builtin: the sequence protocol (indexing)
             raise IndexError("Ellipsis is not supported when indexing a batch of games")
         full = index + (slice(None),) * (self.n_players + 1)
         # A view is read-only like its base, a fancy-indexed copy is fresh; either way the
@@ -387,6 +390,7 @@ class NormalFormGame:
     def player_payoffs(self, player: int) -> np.ndarray:
         """Player ``player``'s payoff array, shape ``(*batch, a_1, ..., a_n)``."""
         if not 0 <= player < self.n_players:
+            # builtin: the sequence protocol (an index out of range)
             raise IndexError(f"player must be in 0..{self.n_players - 1}, got {player}")
         return self.payoffs[(..., player) + (slice(None),) * self.n_players]
 

@@ -328,6 +328,7 @@ def row_payoffs_and_regret(
     if k == 0:
         return np.zeros((0, n)), np.zeros((0, n)), np.zeros((0, n))
     if game_index.min() < 0 or game_index.max() >= G:
+        # builtin: the sequence protocol (an index out of range)
         raise IndexError(f"game_index out of range of the batch of {G} games")
     if n == 2:
         result = _bimatrix_rows(

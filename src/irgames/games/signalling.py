@@ -416,6 +416,7 @@ class SignallingGame:
     def __getitem__(self, index) -> SignallingGame:
         """Index the batch (never the types, messages or responses)."""
         if not self.batch_shape:
+            # builtin: the sequence protocol (indexing)
             raise IndexError("a single game (empty batch shape) cannot be indexed")
         if not isinstance(index, tuple):
             index = (index,)

@@ -39,6 +39,7 @@ __all__ = ["from_nashpy", "from_pygambit", "to_nashpy", "to_pygambit"]
 
 def _single(game: NormalFormGame, library: str) -> NormalFormGame:
     if not isinstance(game, NormalFormGame):
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"expected a NormalFormGame, got {type(game).__name__}")
     if game.batch_shape != ():
         raise GameValueError(
@@ -69,6 +70,7 @@ def from_nashpy(nashpy_game) -> NormalFormGame:
     try:
         A, B = nashpy_game.payoff_matrices
     except (AttributeError, TypeError, ValueError):
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(
             f"expected a nashpy.Game (with payoff_matrices), got {type(nashpy_game).__name__}"
         ) from None
@@ -126,6 +128,7 @@ def from_pygambit(gambit_game) -> NormalFormGame:
     try:
         tables = gambit_game.to_arrays(dtype=Fraction)
     except AttributeError:
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"expected a pygambit.Game, got {type(gambit_game).__name__}") from None
     to_float = np.vectorize(float, otypes=[float])
     return NormalFormGame(

@@ -363,6 +363,7 @@ def parse_nfg(text: str, *, source: str | None = None) -> GambitNFG:
         If the text is not a well-formed ``.nfg`` file; the message gives line and column.
     """
     if not isinstance(text, str):
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"parse_nfg needs a str, got {type(text).__name__}")
     tokens = _Tokens(text, source)
 
@@ -733,6 +734,7 @@ def _read_source(source, name_hint: str | None) -> tuple[str, str | None]:
         if "\n" not in source and len(source) < 4096 and os.path.isfile(source):
             return _read_path(Path(source)), source
         if _looks_like_path(source):
+            # builtin: a missing file is an OSError, as open() raises it
             raise FileNotFoundError(
                 errno.ENOENT,
                 "no such .nfg file (a str is read as a path unless it holds the text of a "
@@ -740,6 +742,7 @@ def _read_source(source, name_hint: str | None) -> tuple[str, str | None]:
                 source,
             )
         return source, name_hint
+    # builtin: an argument of the wrong type, as Python's own functions do
     raise TypeError(
         f"expected a path, the text of a .nfg file, bytes or a file object; got "
         f"{type(source).__name__}"
@@ -856,6 +859,7 @@ def write_nfg(
     elif isinstance(game, NormalFormGame):
         values = game.payoffs
     else:
+        # builtin: an argument of the wrong type, as Python's own functions do
         raise TypeError(f"write_nfg needs a NormalFormGame, got {type(game).__name__}")
     if game.batch_shape != ():
         raise GameValueError(

@@ -53,6 +53,7 @@ from scipy.optimize import elementwise
 from scipy.special import gammaln
 
 from .._memory import require
+from ..errors import GameValueError, SolverError
 from ..games.anonymous import AnonymousBinaryGame, binomial_weights
 from .equilibria import DEFAULT_TOL
 from .result import Result, accepts_tolerance, tolerance_property
@@ -200,7 +201,7 @@ class SymmetricEquilibria(Result):
             np.minimum.at(out, self.game_index, self.probability)
             out[np.isposinf(out)] = fill
         else:
-            raise ValueError(f"which must be 'max' or 'min', got {which!r}")
+            raise SolverError(f"which must be 'max' or 'min', got {which!r}")
         return out.reshape(self.batch_shape)
 
 
@@ -253,7 +254,7 @@ def indifference(game: AnonymousBinaryGame, p) -> np.ndarray:
     """
     p = np.atleast_1d(np.asarray(p, dtype=float))
     if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
-        raise ValueError("probabilities of acting must lie in [0, 1]")
+        raise GameValueError("probabilities of acting must lie in [0, 1]")
     w = binomial_weights(game.n_players - 1, p)  # (..., r, N)
     return (w * game.gain[..., None, :]).sum(-1)
 
@@ -377,7 +378,7 @@ def _brackets(s: np.ndarray):
 
 def _check_tolerance(tolerance: float) -> None:
     if not (np.isfinite(tolerance) and tolerance > 0):
-        raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
+        raise SolverError(f"tolerance must be a positive number, got {tolerance!r}")
 
 
 def _log_choose(n: int) -> np.ndarray:
@@ -407,7 +408,7 @@ def _evaluate_on_grid(d: np.ndarray, ps: np.ndarray, log_c: np.ndarray) -> np.nd
 def _grid(n: int, size: int | None) -> np.ndarray:
     size = int(size) if size is not None else max(400, int(24 * np.sqrt(n)))
     if size < 4:
-        raise ValueError(f"grid must have at least 4 points, got {size}")
+        raise SolverError(f"grid must have at least 4 points, got {size}")
     theta = np.linspace(0.0, np.pi / 2, size + 2)[1:-1]
     uniform = np.sin(theta) ** 2
     lo = uniform[0]

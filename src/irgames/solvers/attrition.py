@@ -63,7 +63,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, _as_finite_array
+from ..errors import GameValueError, SolverError
+from ..games.normal_form import _as_finite_array
 from .result import Result
 
 __all__ = [
@@ -136,7 +137,7 @@ class AttritionEquilibrium(Result):
         broadcasts against the batch shape)."""
         t = np.asarray(t, dtype=float)
         if np.any(t < 0):
-            raise ValueError("times must be non-negative")
+            raise SolverError("times must be non-negative")
         return np.exp(-self.total_hazard * t)
 
 

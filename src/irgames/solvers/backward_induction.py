@@ -66,9 +66,8 @@ from functools import cached_property
 import numpy as np
 
 from .._memory import require
-from ..errors import WorkTooLargeError
+from ..errors import SolverError, WorkTooLargeError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
-from ..games.normal_form import GameValueError
 from .result import Result, accepts_tolerance, tolerance_property
 
 __all__ = ["EnumeratedSPE", "SubgamePerfect", "backward_induction"]
@@ -597,17 +596,17 @@ def backward_induction(
     (['r'], False)
     """
     if not isinstance(game, ExtensiveFormGame):
-        raise GameValueError(f"backward_induction needs an ExtensiveFormGame, got {type(game)}")
+        raise SolverError(f"backward_induction needs an ExtensiveFormGame, got {type(game)}")
     game.require_bound()
     if not game.is_perfect_information:
-        raise GameValueError(
+        raise SolverError(
             "backward induction needs perfect information (every information set a single "
             "node); use irgames.solvers.subgame_perfect.subgame_perfect for this game"
         )
     if ties not in ("flag", "enumerate"):
-        raise GameValueError(f"ties must be 'flag' or 'enumerate', got {ties!r}")
+        raise SolverError(f"ties must be 'flag' or 'enumerate', got {ties!r}")
     if not (tol >= 0 and np.isfinite(tol)):
-        raise GameValueError(f"tol must be a non-negative number, got {tol}")
+        raise SolverError(f"tol must be a non-negative number, got {tol}")
     batch = game.batch_shape
     flat = game.flatten()
     B = flat.batch_size

@@ -56,7 +56,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, _as_finite_array
+from ..errors import GameValueError, SolverError
+from ..games.normal_form import _as_finite_array
 from .result import Result
 
 __all__ = ["BargainingRange", "RubinsteinSolution", "bargaining_range", "rubinstein"]
@@ -151,7 +152,7 @@ def rubinstein(
     d1, d2, p, w1, w2, e1, e2 = np.broadcast_arrays(d1, d2, p, w1, w2, e1, e2)
     q1, q2 = (1 - p) * d1, (1 - p) * d2
     if np.any(q1 * q2 >= 1):
-        raise GameValueError(
+        raise SolverError(
             "with no discounting and no breakdown risk (delta = 1, p = 0) the alternating-offers "
             "game has a continuum of equilibria; give a discount factor below one or p > 0"
         )

@@ -58,7 +58,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .result import Result
 
 __all__ = ["DominanceResult", "iterated_dominance"]
@@ -181,7 +182,7 @@ def _mixed_margins(
             method="highs-ds",
         )
         if result.status != 0:
-            raise RuntimeError(f"HiGHS did not solve the domination programs: {result.message}")
+            raise SolverError(f"HiGHS did not solve the domination programs: {result.message}")
         # certify: the margin the returned mixture really achieves, computed from the payoffs
         # (not HiGHS's epsilon, which its feasibility tolerance could overstate)
         sigma = np.clip(result.x.reshape(C, k)[:, :a], 0.0, None) * allowed
@@ -225,10 +226,10 @@ def iterated_dominance(
         If ``tol`` is negative or not finite.
     """
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"expected a NormalFormGame, got {type(game).__name__}")
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite non-negative number, got {tol}")
+        raise SolverError(f"tol must be a finite non-negative number, got {tol}")
     n, actions = game.n_players, game.num_actions
     flat = game.flatten()
     G = flat.batch_size

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SolverError
 from ..games.normal_form import NormalFormGame
 from ..games.regret import row_payoffs_and_regret
 from .result import Result, accepts_tolerance, tolerance_property
@@ -287,7 +288,7 @@ class Equilibria(Result):
     def concatenate(cls, parts: Sequence[Equilibria], offsets: Sequence[int], batch_shape):
         """Join results of consecutive chunks of one flat batch (``offsets`` are their starts)."""
         if not parts:
-            raise ValueError("nothing to concatenate")
+            raise SolverError("nothing to concatenate")
         first = parts[0]
         game_index = np.concatenate([p.game_index + o for p, o in zip(parts, offsets, strict=True)])
         size = int(np.prod(batch_shape, dtype=np.int64))

@@ -53,7 +53,8 @@ from numbers import Rational
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import GameValueError, SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import Equilibria
 
 __all__ = ["certify", "exact_equilibria", "exact_regret", "to_fraction"]
@@ -81,7 +82,7 @@ def to_fraction(value, *, max_denominator: int | None = None) -> Fraction:
     frac = Fraction(number)
     if max_denominator is not None:
         if int(max_denominator) < 1:
-            raise ValueError(f"max_denominator must be a positive integer, got {max_denominator}")
+            raise SolverError(f"max_denominator must be a positive integer, got {max_denominator}")
         frac = frac.limit_denominator(int(max_denominator))
     return frac
 
@@ -99,7 +100,7 @@ def _bimatrices(game, max_denominator: int | None) -> list[tuple[Matrix, Matrix]
     """The games as a list of exact (A, B) pairs; accepts a NormalFormGame or a pair (A, B)."""
     if isinstance(game, NormalFormGame):
         if game.n_players != 2:
-            raise GameValueError(f"exact mode needs a two-player game; got {game.n_players}")
+            raise SolverError(f"exact mode needs a two-player game; got {game.n_players}")
         flat = game.flatten()
         return [
             (
@@ -117,7 +118,7 @@ def _bimatrices(game, max_denominator: int | None) -> list[tuple[Matrix, Matrix]
                 f"{len(B)}x{len(B[0])}"
             )
         return [(A, B)]
-    raise GameValueError(
+    raise SolverError(
         "expected a two-player NormalFormGame or a pair (A, B) of payoff matrices, got "
         f"{type(game).__name__}"
     )
@@ -310,7 +311,7 @@ def exact_regret(
     """
     games = _bimatrices(game, max_denominator)
     if len(games) != 1:
-        raise GameValueError(f"exact_regret takes one game, got a batch of {len(games)}")
+        raise SolverError(f"exact_regret takes one game, got a batch of {len(games)}")
     A, B = games[0]
     m, n = len(A), len(A[0])
     if len(profile) != 2:

@@ -106,9 +106,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import GameValueError, IrgamesWarning, SolverError
 from ..games.anonymous import AnonymousBinaryGame
 from ..games.extensive_form import ExtensiveFormGame
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..games.normal_form import NormalFormGame
 from ..games.repeated import RepeatedGame, StochasticGame
 from ..games.signalling import SignallingGame
 from .equilibria import Equilibria
@@ -130,7 +131,7 @@ __all__ = [
 ]
 
 
-class OptionWarning(UserWarning):
+class OptionWarning(IrgamesWarning):
     """An option the chosen method does not take: :func:`solve` ignores it and says so."""
 
 
@@ -494,7 +495,7 @@ def solve(game, method: str | None = None, *, tol: float | None = None, **option
     if method is None:
         method = choose(game)
     if method not in table:
-        raise ValueError(
+        raise SolverError(
             f"unknown method {method!r}; valid methods are: {', '.join(sorted(table))}"
         )
     if isinstance(game, NormalFormGame):
@@ -519,12 +520,12 @@ def solve(game, method: str | None = None, *, tol: float | None = None, **option
 
 def _check_normal_form(game: NormalFormGame, method: str) -> None:
     if method in _TWO_PLAYER_ONLY and game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"method {method!r} solves two-player games; this game has {game.n_players} "
             "players (use 'polynomial_support_enumeration' or 'logit_homotopy')"
         )
     if method == "two_by_two" and game.num_actions != (2, 2):
-        raise GameValueError(
+        raise SolverError(
             f"method 'two_by_two' needs 2x2 games; this game is "
             f"{'x'.join(map(str, game.num_actions))}"
         )

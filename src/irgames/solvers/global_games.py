@@ -71,7 +71,8 @@ import numpy as np
 from scipy.optimize import elementwise
 from scipy.special import ndtr, ndtri
 
-from ..games.normal_form import GameValueError, _as_finite_array
+from ..errors import GameValueError, SolverError
+from ..games.normal_form import _as_finite_array
 from .result import Result
 
 __all__ = [
@@ -143,7 +144,7 @@ class CutoffEquilibria(Result):
             out = np.full(size, -np.inf)
             np.maximum.at(out, self.game_index, self.threshold)
         else:
-            raise ValueError(f"which must be 'min' or 'max', got {which!r}")
+            raise SolverError(f"which must be 'min' or 'max', got {which!r}")
         return out.reshape(self.batch_shape)
 
 

@@ -69,7 +69,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import Equilibria
 
 __all__ = ["lemke_howson", "lemke_howson_all_labels"]
@@ -79,9 +80,9 @@ DEFAULT_TOL = 1e-9
 
 def _check_two_player(game: NormalFormGame, who: str) -> None:
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"{who} needs a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"{who} needs a NormalFormGame, got {type(game).__name__}")
     if game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"{who} solves two-player games; this game has {game.n_players} players "
             "(use irgames.solvers.n_player for N >= 3)"
         )
@@ -329,9 +330,9 @@ def lemke_howson(
     G = game.batch_size
     labels = np.broadcast_to(np.asarray(initial_label), game.batch_shape).reshape(-1)
     if not np.issubdtype(labels.dtype, np.integer):
-        raise GameValueError(f"initial_label must be an integer, got {initial_label!r}")
+        raise SolverError(f"initial_label must be an integer, got {initial_label!r}")
     if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise GameValueError(
+        raise SolverError(
             f"initial_label must be in 0..{k - 1} (0..{m - 1} row actions, {m}..{k - 1} "
             f"column actions); got {initial_label!r}"
         )
@@ -339,7 +340,7 @@ def lemke_howson(
     if max_pivots is None:
         max_pivots = 50 * k * k
     if tol <= 0:
-        raise ValueError(f"tol must be positive, got {tol}")
+        raise SolverError(f"tol must be positive, got {tol}")
 
     rows, columns = _initial_blocks(game)
     rhs_rows, rhs_columns = np.zeros((G, m)), np.zeros((G, n))

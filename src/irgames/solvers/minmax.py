@@ -46,7 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import ConvergenceError, GameValueError, SolverError
+from ..games.normal_form import NormalFormGame
 from .result import Result, accepts_tolerance
 
 __all__ = ["MinmaxValues", "minmax_values", "zero_sum_value"]
@@ -152,7 +153,7 @@ def zero_sum_value(A, *, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.
                 best_x = np.where(good[..., None], np.clip(x, 0, None), best_x)
                 best_y = np.where(good[..., None], np.clip(y, 0, None), best_y)
     if np.any(np.isnan(value)):
-        raise ArithmeticError("no basic optimal solution found (tolerance too tight?)")
+        raise ConvergenceError("no basic optimal solution found (tolerance too tight?)")
     best_x /= best_x.sum(axis=-1, keepdims=True)
     best_y /= best_y.sum(axis=-1, keepdims=True)
     # The value in the original units, from the optimal strategies.
@@ -176,7 +177,7 @@ def minmax_values(game: NormalFormGame, *, mixed: bool = True) -> MinmaxValues:
     n = game.n_players
     if mixed:
         if n != 2:
-            raise GameValueError(
+            raise SolverError(
                 "mixed minmax values are computed for two-player games only (with three or "
                 "more players the punishers' independent mixing makes the problem non-convex); "
                 "use mixed=False for pure minmax values"

@@ -84,7 +84,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import DEFAULT_TOL as ENUMERATION_TOL
 from .equilibria import Equilibria
 
@@ -97,7 +98,7 @@ DEFAULT_TOL = 1e-9
 # ---------------------------------------------------------------------------- helpers
 def _check_game(game: NormalFormGame, who: str) -> None:
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"{who} needs a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"{who} needs a NormalFormGame, got {type(game).__name__}")
 
 
 def _values(payoffs: np.ndarray, sigma: list[np.ndarray], n: int) -> list[np.ndarray]:
@@ -332,12 +333,12 @@ def polynomial_support_enumeration(
     """
     _check_game(game, "polynomial_support_enumeration")
     if tol <= 0:
-        raise ValueError(f"tol must be positive, got {tol}")
+        raise SolverError(f"tol must be positive, got {tol}")
     n = game.n_players
     num_actions = game.num_actions
     count = int(np.prod([2**a - 1 for a in num_actions], dtype=np.int64))
     if count > max_support_profiles:
-        raise GameValueError(
+        raise SolverError(
             f"a game with actions {num_actions} has {count} support profiles, more than "
             f"max_support_profiles={max_support_profiles}; use logit_homotopy for one "
             "equilibrium, or raise max_support_profiles"
@@ -580,7 +581,7 @@ def logit_homotopy(
 
     _check_game(game, "logit_homotopy")
     if tol <= 0:
-        raise ValueError(f"tol must be positive, got {tol}")
+        raise SolverError(f"tol must be positive, got {tol}")
     n = game.n_players
     flat = game.flatten()
     G = flat.batch_size
@@ -590,7 +591,7 @@ def logit_homotopy(
         10.0 ** np.arange(1.0, 4.6, 0.5) if lambdas is None else lambdas, dtype=float
     ).reshape(-1)
     if lam.size == 0 or np.any(lam <= 0) or np.any(np.diff(lam) <= 0):
-        raise ValueError("lambdas must be positive and increasing")
+        raise SolverError("lambdas must be positive and increasing")
     converged = np.zeros(G, dtype=bool)
     chosen = [np.full((G, a), np.nan) for a in game.num_actions]
     chosen_lambda = np.full(G, np.nan)

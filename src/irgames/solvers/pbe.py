@@ -67,7 +67,7 @@ from typing import Any
 
 import numpy as np
 
-from ..games.normal_form import GameValueError
+from ..errors import GameValueError, SolverError
 from ..games.signalling import SignallingGame, pbe_regret
 from .result import Result, tolerance_property
 
@@ -389,7 +389,7 @@ def _as_signalling(game, name: str) -> SignallingGame:
 
     if isinstance(game, ExtensiveFormGame):
         return SignallingGame.from_tree(game)
-    raise GameValueError(
+    raise SolverError(
         f"{name} needs a SignallingGame (or a sender-receiver ExtensiveFormGame), got "
         f"{type(game).__name__}"
     )
@@ -398,7 +398,7 @@ def _as_signalling(game, name: str) -> SignallingGame:
 def _check_tol(tol: float) -> float:
     tol = float(tol)
     if not (np.isfinite(tol) and 0 <= tol < 1):
-        raise ValueError(f"tol must be a relative tolerance in [0, 1), got {tol}")
+        raise SolverError(f"tol must be a relative tolerance in [0, 1), got {tol}")
     return tol
 
 
@@ -444,12 +444,12 @@ def pure_pbe(
     """
     game = _as_signalling(game, "pure_pbe")
     if refine not in (None, "intuitive"):
-        raise ValueError(f"refine must be None or 'intuitive', got {refine!r}")
+        raise SolverError(f"refine must be None or 'intuitive', got {refine!r}")
     tol = _check_tol(tol)
     T, M, R = game.num_types, game.num_messages, game.num_responses
     per_game = 8 * M**T * R**M * M * R
     if per_game > max_bytes:
-        raise GameValueError(
+        raise SolverError(
             f"enumerating the {M}**{T} sender and {R}**{M} receiver strategies of one game "
             f"needs about {per_game / 2**20:.0f} MiB, over max_bytes={max_bytes / 2**20:.0f} "
             "MiB; raise max_bytes or use a smaller game"
@@ -681,7 +681,7 @@ def mixed_pbe_2x2x2(game: SignallingGame, *, tol: float = 1e-9) -> PerfectBayesi
     """
     game = _as_signalling(game, "mixed_pbe_2x2x2")
     if (game.num_types, game.num_messages, game.num_responses) != (2, 2, 2):
-        raise GameValueError(
+        raise SolverError(
             "mixed_pbe_2x2x2 needs two types, two messages and two responses; got "
             f"({game.num_types}, {game.num_messages}, {game.num_responses})"
         )

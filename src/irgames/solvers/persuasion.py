@@ -77,8 +77,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from ..errors import GameValueError, SolverError
 from ..games.anonymous import AnonymousBinaryGame
-from ..games.normal_form import GameValueError, _as_finite_array
+from ..games.normal_form import _as_finite_array
 from ..games.normal_form import _unit as _payoff_unit
 from .result import Result, accepts_tolerance
 
@@ -465,7 +466,7 @@ def persuade(receiver_utility, sender_utility, prior, *, tol: float = 1e-9) -> S
         method="highs",
     )
     if res.status != 0:
-        raise RuntimeError(f"the persuasion LP failed: {res.message}")
+        raise SolverError(f"the persuasion LP failed: {res.message}")
     q = np.clip(res.x.reshape(B, n_a, n_s), 0.0, None)
     # Renormalise each state's column to its prior exactly (undo solver round-off).
     col = q.sum(1, keepdims=True)

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import DEFAULT_TOL, Equilibria
 
 __all__ = ["best_response_masks", "pure_equilibria"]
@@ -44,7 +45,7 @@ __all__ = ["best_response_masks", "pure_equilibria"]
 def _check_tol(tol: float) -> float:
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite non-negative number, got {tol}")
+        raise SolverError(f"tol must be a finite non-negative number, got {tol}")
     return tol
 
 
@@ -97,7 +98,7 @@ def pure_equilibria(game: NormalFormGame, *, tol: float = DEFAULT_TOL) -> Equili
         If ``tol`` is negative or not finite.
     """
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"expected a NormalFormGame, got {type(game).__name__}")
     tol = _check_tol(tol)
     n, actions = game.n_players, game.num_actions
     flat = game.flatten()

@@ -85,7 +85,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import ConvergenceError, GameValueError, SolverError
+from ..games.normal_form import NormalFormGame
 from ..games.regret import action_values, expected_payoffs, regret
 from ..games.repeated import RepeatedGame, check_discount
 from .minmax import minmax_values
@@ -131,7 +132,7 @@ def _check_stage_equilibrium(game: NormalFormGame, profile, tol: float, what: st
     relative = (r / np.broadcast_to(units, np.broadcast_shapes(r.shape, units.shape))).max(-1)
     if np.any(relative > tol):
         worst = float(relative.max())
-        raise GameValueError(
+        raise SolverError(
             f"{what} is not a Nash equilibrium of the stage game (relative regret {worst:.3g}): "
             "reverting to it would not be a credible punishment"
         )
@@ -260,7 +261,7 @@ def _reward_temptation(game: NormalFormGame, target):
     target = _as_profile(game, target)
     for i, s in enumerate(target):
         if not np.all(np.isclose(s.max(axis=-1), 1.0)):
-            raise GameValueError(
+            raise SolverError(
                 f"the target profile must be pure (player {i}'s strategy is mixed): mixed "
                 "actions are not observed, so deviations from them cannot be detected"
             )
@@ -329,7 +330,7 @@ def forgiving_trigger(
     """
     k = int(periods)
     if k < 1:
-        raise GameValueError(f"periods must be a positive integer, got {periods}")
+        raise SolverError(f"periods must be a positive integer, got {periods}")
     reward, temptation = _reward_temptation(game, target)
     P = np.broadcast_to(np.asarray(punishment, dtype=float), reward.shape)
     gain, loss = temptation - reward, reward - P
@@ -364,7 +365,7 @@ def linked(*parts: IncentiveThresholds) -> IncentiveThresholds:
     :math:`T = R + \sum_g (T_g - R_g)^+`.
     """
     if not parts:
-        raise ValueError("linked needs at least one set of thresholds")
+        raise SolverError("linked needs at least one set of thresholds")
     R = sum(np.asarray(p.reward) for p in parts)
     P = sum(np.asarray(p.punishment) for p in parts)
     T = R + sum(np.maximum(p.temptation - p.reward, 0.0) for p in parts)
@@ -383,16 +384,16 @@ def _directions(directions) -> np.ndarray:
     if np.ndim(directions) == 0:
         D = int(directions)
         if D < 4:
-            raise GameValueError(f"need at least 4 directions, got {D}")
+            raise SolverError(f"need at least 4 directions, got {D}")
         angle = 2 * np.pi * np.arange(D) / D
     else:
         H = np.asarray(directions, dtype=float)
         if H.ndim != 2 or H.shape[1] != 2 or H.shape[0] < 4:
-            raise GameValueError("directions must be an int or an array of shape (D >= 4, 2)")
+            raise SolverError("directions must be an int or an array of shape (D >= 4, 2)")
         angle = np.sort(np.mod(np.arctan2(H[:, 1], H[:, 0]), 2 * np.pi))
     gaps = np.diff(np.r_[angle, angle[0] + 2 * np.pi])
     if gaps.max() >= np.pi - 1e-9 or gaps.min() <= 1e-12:
-        raise GameValueError("directions must be distinct and leave no gap of pi or more")
+        raise SolverError("directions must be distinct and leave no gap of pi or more")
     return np.stack([np.cos(angle), np.sin(angle)], axis=-1)
 
 
@@ -473,7 +474,7 @@ class PayoffPolygon(Result):
 def _flat_payoffs(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
     """Pure payoff vectors (*batch, m, 2) and best-deviation payoffs (*batch, m, 2)."""
     if game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"payoff sets are computed for two-player games; this game has {game.n_players}"
         )
     u0, u1 = game.player_payoffs(0), game.player_payoffs(1)
@@ -546,7 +547,7 @@ def _hull_clipped_support(H, U, g, scale):
     M = np.concatenate(masks, axis=-1)
     best = np.where(M[..., None], X @ H.T, -np.inf).max(axis=-2)
     if np.any(~np.isfinite(best)):
-        raise ArithmeticError("empty individually rational set (should not happen)")
+        raise ConvergenceError("empty individually rational set (should not happen)")
     return best
 
 
@@ -661,7 +662,7 @@ def equilibrium_payoffs(
     (True, False)
     """
     if not isinstance(game, RepeatedGame):
-        raise GameValueError("equilibrium_payoffs needs a RepeatedGame")
+        raise SolverError("equilibrium_payoffs needs a RepeatedGame")
     H = _directions(directions)
     D = len(H)
     batch = game.batch_shape

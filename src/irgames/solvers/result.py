@@ -82,6 +82,7 @@ class Result:
         # class attribute for the default of a field of the same name.)
         if name in _DEFAULTS:
             return _DEFAULTS[name]
+        # builtin: Python's attribute protocol
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ------------------------------------------------------------------ pandas
@@ -170,6 +171,7 @@ def accepts_tolerance(func: F) -> F:
     def wrapper(*args, **kwargs):
         if "tolerance" in kwargs:
             if "tol" in kwargs:
+                # builtin: Python's own error for a keyword given twice
                 raise TypeError(
                     f"{func.__qualname__}() got both 'tol' and its old spelling 'tolerance'; "
                     "pass tol only"

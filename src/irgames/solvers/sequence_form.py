@@ -167,7 +167,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from .._memory import require
-from ..errors import ConvergenceError, GameValueError, SolverError
+from ..errors import ConvergenceError, SolverError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
 from ..games.normal_form import _unit
 from .result import Result
@@ -284,16 +284,16 @@ class SequenceForm(Result):
 
 def _check_two_player(game: ExtensiveFormGame, what: str) -> None:
     if not isinstance(game, ExtensiveFormGame):
-        raise GameValueError(f"{what} needs an ExtensiveFormGame, got {type(game).__name__}")
+        raise SolverError(f"{what} needs an ExtensiveFormGame, got {type(game).__name__}")
     if game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"{what} is for two-player trees; this one has {game.n_players} players "
             "(use subgame_perfect or the reduced normal form)"
         )
     game.require_bound()
     problem = game.recall_violation()
     if problem is not None:
-        raise GameValueError(f"{what} needs perfect recall: {problem}")
+        raise SolverError(f"{what} needs perfect recall: {problem}")
 
 
 def _node_sequences(game: ExtensiveFormGame, infoset_sequence: np.ndarray) -> np.ndarray:
@@ -721,7 +721,7 @@ def sequence_form_lp(game: ExtensiveFormGame, *, tol: float | None = None):
     spread = total.max(axis=1) - total.min(axis=1)
     if np.any(spread > tol * units[:, 0] * 10):
         b = int(np.argmax(spread - tol * units[:, 0]))
-        raise GameValueError(
+        raise SolverError(
             "sequence_form_lp needs a zero-sum (or constant-sum) tree; u_1 + u_2 varies by "
             f"{spread[b]:.3g} over the terminals of game {b}; use sequence_form_lcp"
         )

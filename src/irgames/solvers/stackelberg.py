@@ -87,7 +87,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from ..errors import SolverError
-from ..games.normal_form import GameValueError, NormalFormGame, payoff_units
+from ..games.normal_form import NormalFormGame, payoff_units
 from ..games.regret import regret as _regret
 from .result import Result
 
@@ -222,16 +222,16 @@ def _block_program(U, D, rhs, *, margin: bool):
 
 def _check_game(game, leader, kind, tol) -> float:
     if not isinstance(game, NormalFormGame) or game.n_players != 2:
-        raise GameValueError(
+        raise SolverError(
             f"stackelberg needs a two-player NormalFormGame (a bimatrix game); got {game!r}"
         )
     if leader not in (0, 1):
-        raise GameValueError(f"leader must be 0 (row) or 1 (column), got {leader!r}")
+        raise SolverError(f"leader must be 0 (row) or 1 (column), got {leader!r}")
     if kind not in ("strong", "weak"):
-        raise GameValueError(f"kind must be 'strong' or 'weak', got {kind!r}")
+        raise SolverError(f"kind must be 'strong' or 'weak', got {kind!r}")
     tol = DEFAULT_TOL if tol is None else float(tol)
     if not (np.isfinite(tol) and 0 <= tol < 1):
-        raise GameValueError(f"tol must be a number in [0, 1), got {tol}")
+        raise SolverError(f"tol must be a number in [0, 1), got {tol}")
     return tol
 
 

@@ -79,8 +79,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._memory import require
-from ..errors import ConvergenceError
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import ConvergenceError, GameValueError, SolverError
+from ..games.normal_form import NormalFormGame
 from ..games.regret import regret as stage_regret
 from ..games.repeated import StochasticGame
 from .result import Result, accepts_tolerance, tolerance_property
@@ -105,7 +105,7 @@ SELECTIONS = ("utilitarian", "maxmin", "first", "last")
 def _check_max_iter(max_iter) -> None:
     """Refuse an iteration budget that is not a positive integer (zero steps find nothing)."""
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
-        raise GameValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+        raise SolverError(f"max_iter must be a positive integer, got {max_iter!r}")
 
 
 def _joint(strategies: Sequence[np.ndarray]) -> np.ndarray:
@@ -368,7 +368,7 @@ def _select_pure(
     elif selection == "last":
         score = np.broadcast_to(np.arange(k, dtype=float), flat_eq.shape)
     else:  # pragma: no cover - checked by the caller
-        raise ValueError(selection)
+        raise SolverError(selection)
     score = np.where(flat_eq, score, -np.inf)
     choice = score.argmax(axis=-1)  # first maximiser: ties to the first profile
     found = flat_eq.any(axis=-1)
@@ -454,12 +454,12 @@ def value_iteration(
     """
     tolerance = tol
     if not isinstance(game, StochasticGame):
-        raise GameValueError("value_iteration needs a StochasticGame")
+        raise SolverError("value_iteration needs a StochasticGame")
     if selection not in SELECTIONS:
-        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+        raise SolverError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     n, S = game.n_players, game.num_states
     if mixed and n != 2:
-        raise GameValueError("mixed stage equilibria are enumerated for two-player games only")
+        raise SolverError("mixed stage equilibria are enumerated for two-player games only")
     batch = game.batch_shape
     scale = game.payoff_scale
     units = game.payoff_units  # (*batch, n)
@@ -467,9 +467,9 @@ def value_iteration(
     if initial_values is not None:
         V = np.broadcast_to(np.asarray(initial_values, dtype=float), V.shape).copy()
         if not np.all(np.isfinite(V)):
-            raise GameValueError("initial_values must be finite")
+            raise SolverError("initial_values must be finite")
     if not (np.isfinite(tolerance) and tolerance > 0):
-        raise GameValueError(f"tolerance must be a positive number, got {tolerance!r}")
+        raise SolverError(f"tolerance must be a positive number, got {tolerance!r}")
     if max_iter is not None:
         _check_max_iter(max_iter)
     if max_iter is None:

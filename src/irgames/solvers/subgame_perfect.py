@@ -53,8 +53,9 @@ from typing import Any
 import numpy as np
 
 from .._memory import require
+from ..errors import SolverError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..games.normal_form import NormalFormGame
 from ..games.reduced_form import reduced_normal_form
 from ..games.regret import expected_payoffs
 from .result import Result, accepts_tolerance, tolerance_property
@@ -231,7 +232,7 @@ def _solve_normal_form(
         return rows, strategies, True, optimal.sum(axis=-1) > 1, "optimal plans"
     profiles = math.prod(nf.num_actions[i] for i in active)
     if len(active) >= 3 and profiles > max_profiles:
-        raise GameValueError(
+        raise SolverError(
             f"{name} has a reduced strategic form of "
             f"{'x'.join(map(str, nf.num_actions))} ({profiles:,} profiles among "
             f"{len(active)} players who choose), more than max_profiles={max_profiles:,}: "
@@ -303,13 +304,13 @@ def subgame_perfect(
     SubgamePerfectSet
     """
     if not isinstance(game, ExtensiveFormGame):
-        raise GameValueError(f"subgame_perfect needs an ExtensiveFormGame, got {type(game)}")
+        raise SolverError(f"subgame_perfect needs an ExtensiveFormGame, got {type(game)}")
     game.require_bound()
     problem = game.recall_violation()
     if problem is not None:
-        raise GameValueError(f"subgame perfection needs perfect recall here: {problem}")
+        raise SolverError(f"subgame perfection needs perfect recall here: {problem}")
     if not (tol >= 0 and np.isfinite(tol)):
-        raise GameValueError(f"tol must be a non-negative number, got {tol}")
+        raise SolverError(f"tol must be a non-negative number, got {tol}")
     flat = game.flatten()
     B = flat.batch_size
     n_p = game.n_players
@@ -337,7 +338,7 @@ def subgame_perfect(
             mult = counts[point]
             total = int(mult.sum())
             if total > max_rows:
-                raise GameValueError(
+                raise SolverError(
                     f"combining the equilibria of the subgames needs {total} rows, more than "
                     f"max_rows={max_rows}"
                 )

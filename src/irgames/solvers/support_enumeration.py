@@ -74,6 +74,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import SolverError
 from ..games.normal_form import NormalFormGame
 from ._batched_linalg import solve_batched
 from .equilibria import DEFAULT_TOL, Equilibria, _default_components
@@ -252,11 +253,11 @@ def support_enumeration(
     """
     _check_two_player(game, tol)
     if on_degenerate not in ("vertex_enumeration", "supports"):
-        raise ValueError(
+        raise SolverError(
             f"on_degenerate must be 'vertex_enumeration' or 'supports', got {on_degenerate!r}"
         )
     if chunk_size is not None and int(chunk_size) < 1:
-        raise ValueError(f"chunk_size must be a positive number of games, got {chunk_size}")
+        raise SolverError(f"chunk_size must be a positive number of games, got {chunk_size}")
     m, n = game.num_actions
     flat = game.flatten()
     G = flat.batch_size

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from ..errors import SolverError
 from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame
-from ..games.normal_form import GameValueError
 from .result import Result
 
 __all__ = ["Regime", "SymbolicSPE", "symbolic_backward_induction"]
@@ -142,7 +142,7 @@ def _entry(game, table, row, col):
     if isinstance(e, sympy.Basic):
         return e
     if isinstance(e, np.ndarray) and e.ndim > 0:
-        raise GameValueError("symbolic backward induction needs expressions, not arrays")
+        raise SolverError("symbolic backward induction needs expressions, not arrays")
     return sympy.nsimplify(float(e), rational=True)
 
 
@@ -162,12 +162,12 @@ def symbolic_backward_induction(
         Try to drop regimes whose conditions are inconsistent.
     """
     if not game.is_perfect_information:
-        raise GameValueError("symbolic backward induction needs perfect information")
+        raise SolverError("symbolic backward induction needs perfect information")
     if game.payoff_exprs is not None:
         pay_table = game.payoff_exprs
     else:
         if game.batch_shape:
-            raise GameValueError("numeric payoffs must be a single game (empty batch shape)")
+            raise SolverError("numeric payoffs must be a single game (empty batch shape)")
         pay_table = np.asarray(game.payoffs, dtype=object)
     prob_table = None
     if game.chance_nodes.size:
@@ -175,13 +175,13 @@ def symbolic_backward_induction(
             prob_table = game.chance_exprs
         else:
             if game.batch_shape:
-                raise GameValueError("numeric chance probabilities must be a single game")
+                raise SolverError("numeric chance probabilities must be a single game")
             prob_table = np.asarray(game.chance_probs, dtype=object)
     decision = [int(v) for v in np.flatnonzero(game.mover >= 0)]
     widths = [int(game.num_children[v]) for v in decision]
     total = math.prod(widths)  # exact (no overflow)
     if total > max_profiles:
-        raise GameValueError(
+        raise SolverError(
             f"the tree has {total} pure strategy profiles, more than max_profiles={max_profiles}"
         )
     bounds = []

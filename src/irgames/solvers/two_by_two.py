@@ -70,7 +70,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import DEFAULT_TOL, Equilibria
 from .result import Result
 
@@ -109,15 +110,15 @@ class TwoByTwoSolution(Result):
 
 def _check(game: NormalFormGame, tol: float) -> float:
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"expected a NormalFormGame, got {type(game).__name__}")
     if game.n_players != 2 or game.num_actions != (2, 2):
-        raise GameValueError(
+        raise SolverError(
             f"two_by_two solves 2x2 bimatrix games; got {game.n_players} players with "
             f"actions {game.num_actions}"
         )
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite non-negative number, got {tol}")
+        raise SolverError(f"tol must be a finite non-negative number, got {tol}")
     return tol
 
 

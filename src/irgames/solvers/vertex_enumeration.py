@@ -110,7 +110,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from ._batched_linalg import solve_batched
 from .equilibria import DEFAULT_TOL, Equilibria
 
@@ -155,14 +156,14 @@ class Clique:
 
 def _check_two_player(game: NormalFormGame, tol: float) -> None:
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"expected a NormalFormGame, got {type(game).__name__}")
     if game.n_players != 2:
-        raise GameValueError(f"this solver needs a two-player game; got {game.n_players} players")
+        raise SolverError(f"this solver needs a two-player game; got {game.n_players} players")
     if not (np.isfinite(tol) and 0 < tol < 1e-2):
-        raise ValueError(f"tol must be a small positive number (0 < tol < 1e-2), got {tol}")
+        raise SolverError(f"tol must be a small positive number (0 < tol < 1e-2), got {tol}")
     m, n = game.num_actions
     if max(m, n) > 62:
-        raise GameValueError(f"at most 62 actions per player are supported, got {m}x{n}")
+        raise SolverError(f"at most 62 actions per player are supported, got {m}x{n}")
 
 
 def normalised_bimatrix(game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
@@ -250,7 +251,7 @@ def polytope_vertices(
     if per_game > memory_floats or plan_size > 4 * memory_floats:
         need = max(per_game, -(-plan_size // 4))
         systems = sum(math.comb(r, k) * math.comb(d, k) for k in range(K + 1))
-        raise GameValueError(
+        raise SolverError(
             f"enumerating the vertices of one {d}-dimensional polytope with {r} inequalities "
             f"solves {systems:,} linear systems and needs about {need:,} floats at once, "
             f"more than memory_floats={memory_floats:,}; pass memory_floats >= {need:,} if "

@@ -51,7 +51,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from ..games.normal_form import GameValueError, NormalFormGame
+from ..errors import SolverError
+from ..games.normal_form import NormalFormGame
 from .equilibria import Equilibria
 from .result import Result
 
@@ -104,12 +105,12 @@ class ZeroSumSolution(Result):
 
 def _check(game: NormalFormGame, tol: float) -> np.ndarray:
     if not isinstance(game, NormalFormGame):
-        raise GameValueError(f"expected a NormalFormGame, got {type(game).__name__}")
+        raise SolverError(f"expected a NormalFormGame, got {type(game).__name__}")
     if game.n_players != 2:
-        raise GameValueError(f"a zero-sum game here has two players; got {game.n_players}")
+        raise SolverError(f"a zero-sum game here has two players; got {game.n_players}")
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite non-negative number, got {tol}")
+        raise SolverError(f"tol must be a finite non-negative number, got {tol}")
     flat = game.flatten()
     total = flat.payoffs[:, 0] + flat.payoffs[:, 1]
     spread = total.max(axis=(1, 2)) - total.min(axis=(1, 2))
@@ -117,7 +118,7 @@ def _check(game: NormalFormGame, tol: float) -> np.ndarray:
     # against the smaller one, so that a game whose players' ranges differ cannot pass.
     bad = np.flatnonzero(spread > tol * flat.payoff_units.min(axis=1))
     if bad.size:
-        raise GameValueError(
+        raise SolverError(
             f"game {int(bad[0])} of the batch is not zero-sum (nor constant-sum): the payoffs "
             f"sum to values spread over {float(spread[bad[0]]):.3g}; {bad.size} game(s) fail"
         )
@@ -157,7 +158,7 @@ def _block_lp(A: np.ndarray):
         options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     if result.status != 0:
-        raise RuntimeError(f"HiGHS did not solve the zero-sum programs: {result.message}")
+        raise SolverError(f"HiGHS did not solve the zero-sum programs: {result.message}")
     solution = result.x.reshape(g, k)
     x = np.clip(solution[:, :m], 0.0, None)
     y = np.clip(-result.ineqlin.marginals.reshape(g, n), 0.0, None)
