@@ -400,46 +400,50 @@ def _build_kernel():
             h = (h + 1) & (table.size - 1)
 
     @numba.njit(cache=True)
-    def _lex_row(t, c, r, d, width, tol, eps, cand):
-        # fast path: the ordinary ratio test, when its minimum is not tied
+    def _lex_row(tabs, h, c, r, d, width, tol, eps, cand):
+        """Leaving row for entering column ``c`` of tableau ``tabs[h]`` (stored by column)."""
+        # fast path: the ordinary ratio test without divisions, when its minimum is not tied
         best = -1
-        mn = np.inf
-        for k in range(r):
-            if t[k, c] > eps:
-                v = t[k, 0] / t[k, c]
-                if v < mn:
-                    mn = v
-                    best = k
+        bb = 0.0
+        bc = 1.0
+        for p in range(r):
+            a = tabs[h, c, p]
+            if a > eps:
+                v = tabs[h, 0, p]
+                if best < 0 or v * bc < bb * a:
+                    best = p
+                    bb = v
+                    bc = a
         if best < 0:
             return -1
+        mn = bb / bc
         ties = 0
-        for k in range(r):
-            if t[k, c] > eps and (t[k, 0] - mn * t[k, c]) <= tol:
+        for p in range(r):
+            a = tabs[h, c, p]
+            if a > eps and tabs[h, 0, p] - mn * a <= tol:
                 ties += 1
         if ties == 1:
             return best
         n_cand = 0
         for k in range(r):
-            if t[k, c] > eps:
+            if tabs[h, c, k] > eps:
                 cand[k] = True
                 n_cand += 1
             else:
                 cand[k] = False
-        if n_cand == 0:
-            return -1
         lc = 0
         while n_cand > 1 and lc < 1 + r:
             col = 0 if lc == 0 else d + lc
             mn = np.inf
             for k in range(r):
                 if cand[k]:
-                    v = t[k, col] / t[k, c]
+                    v = tabs[h, col, k] / tabs[h, c, k]
                     if v < mn:
                         mn = v
             n_cand = 0
             for k in range(r):
                 if cand[k]:
-                    if (t[k, col] / t[k, c] - mn) * t[k, c] <= tol:
+                    if (tabs[h, col, k] / tabs[h, c, k] - mn) * tabs[h, c, k] <= tol:
                         n_cand += 1
                     else:
                         cand[k] = False
@@ -530,12 +534,15 @@ def _build_kernel():
         out_tight = np.empty(cap_out, np.int64)
         n_out = 0
         cap = 256
-        tabs = np.empty((cap, r, width))
+        tabs = np.empty((cap, width, r))  # tableaux stored by column: tabs[b, column, row]
         bas = np.empty((cap, r), np.int64)
         nbs = np.empty((cap, d), np.int64)
         keys = np.empty(cap, np.int64)
         all_bas = np.empty((cap, r), np.int64)
         cand = np.empty(r, np.bool_)
+        cur = np.empty((1, width, r))
+        cur_b = np.empty(r, np.int64)
+        cur_n = np.empty(d, np.int64)
         z = np.empty(d)
         Cz = np.empty(r)
         M = np.empty((r, r))
@@ -545,13 +552,12 @@ def _build_kernel():
         for g in range(G):
             table = np.full(1024, -1, np.int64)
             used = 0
-            t0 = tabs[0]
             for p in range(r):
-                t0[p, 0] = 1.0
+                tabs[0, 0, p] = 1.0
                 for q in range(d):
-                    t0[p, 1 + q] = C[g, p, q]
+                    tabs[0, 1 + q, p] = C[g, p, q]
                 for q in range(r):
-                    t0[p, 1 + d + q] = 1.0 if p == q else 0.0
+                    tabs[0, 1 + d + q, p] = 1.0 if p == q else 0.0
                 bas[0, p] = d + p
             for q in range(d):
                 nbs[0, q] = q
@@ -561,17 +567,24 @@ def _build_kernel():
             keys[0] = key0
             _insert(table, key0)
             used += 1
-            head, tail = 0, 1
+            tail = 1  # depth first: the stack of bases to expand is [0, tail)
             n_found = 0  # bases other than the origin's
-            while head < tail:
+            while tail > 0:
+                tail -= 1
+                cur[0] = tabs[tail]
+                for p in range(r):
+                    cur_b[p] = bas[tail, p]
+                for q in range(d):
+                    cur_n[q] = nbs[tail, q]
+                cur_k = keys[tail]
                 for j in range(d):
-                    ev = nbs[head, j]
+                    ev = cur_n[j]
                     c = ev + 1
-                    i = _lex_row(tabs[head], c, r, d, width, tol, eps, cand)
+                    i = _lex_row(cur, 0, c, r, d, width, tol, eps, cand)
                     if i < 0:
                         continue
-                    lv = bas[head, i]
-                    nkey = keys[head] ^ (np.int64(1) << ev) ^ (np.int64(1) << lv)
+                    lv = cur_b[i]
+                    nkey = cur_k ^ (np.int64(1) << ev) ^ (np.int64(1) << lv)
                     if 2 * (used + 1) > table.size:
                         old = table
                         table = np.full(2 * old.size, -1, np.int64)
@@ -586,48 +599,38 @@ def _build_kernel():
                         grown[:n_found] = all_bas[:n_found]
                         all_bas = grown
                     if tail == cap:
-                        # the frontier is [head, tail): slide it down, or grow the arrays
-                        lo = head if head >= cap // 2 else 0
-                        if lo == 0:
-                            cap *= 2
-                        live = tail - lo
-                        nt = np.empty((cap, r, width))
-                        nt[:live] = tabs[lo:tail]
+                        cap *= 2
+                        nt = np.empty((cap, width, r))
+                        nt[:tail] = tabs[:tail]
                         tabs = nt
                         nb_ = np.empty((cap, r), np.int64)
-                        nb_[:live] = bas[lo:tail]
+                        nb_[:tail] = bas[:tail]
                         bas = nb_
                         nn = np.empty((cap, d), np.int64)
-                        nn[:live] = nbs[lo:tail]
+                        nn[:tail] = nbs[:tail]
                         nbs = nn
                         nk = np.empty(cap, np.int64)
-                        nk[:live] = keys[lo:tail]
+                        nk[:tail] = keys[:tail]
                         keys = nk
-                        head -= lo
-                        tail -= lo
-                    src = tabs[head]
-                    dst = tabs[tail]
-                    pv = src[i, c]
+                    pv = cur[0, c, i]
                     for q in range(width):
-                        dst[i, q] = src[i, q] / pv
+                        f = cur[0, q, i] / pv
+                        for p in range(r):
+                            tabs[tail, q, p] = cur[0, q, p] - f * cur[0, c, p]
+                        tabs[tail, q, i] = f
                     for p in range(r):
-                        if p != i:
-                            f = src[p, c]
-                            for q in range(width):
-                                dst[p, q] = src[p, q] - f * dst[i, q]
-                        if dst[p, 0] < 0.0:
-                            dst[p, 0] = 0.0
+                        if tabs[tail, 0, p] < 0.0:
+                            tabs[tail, 0, p] = 0.0
                     for p in range(r):
-                        bas[tail, p] = bas[head, p]
+                        bas[tail, p] = cur_b[p]
                     bas[tail, i] = ev
                     for q in range(d):
-                        nbs[tail, q] = nbs[head, q]
+                        nbs[tail, q] = cur_n[q]
                     nbs[tail, j] = lv
                     keys[tail] = nkey
                     all_bas[n_found] = bas[tail]
                     n_found += 1
                     tail += 1
-                head += 1
             for b in range(n_found):
                 if not _solve(C[g], all_bas[b], r, d, tol, z, Cz, M, rhs, S, T):
                     continue
