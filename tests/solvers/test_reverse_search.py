@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from twoplayer_strategies import gambit_profiles, same_profile_sets
 
 import irgames as ig
-from irgames.errors import GameValueError
+from irgames.errors import GameValueError, WorkTooLargeError
 from irgames.io.nfg import read_nfg
 from irgames.solvers.reverse_search import (
     prefers_reverse_search,
@@ -175,3 +175,12 @@ def test_bad_options():
         reverse_search_vertices(np.ones((1, 2, 2)), kernel="C")
     with pytest.raises(GameValueError, match="nonnegative"):
         reverse_search_vertices(-np.ones((1, 2, 2)))
+
+
+def test_a_search_past_the_memory_limit_is_refused(monkeypatch):
+    if "numba" not in KERNELS:
+        pytest.skip("numba is not installed")
+    monkeypatch.setenv("IRGAMES_MAX_BYTES", "200K")  # about 300 bases of a 12x12 polytope
+    C = 1.0 + np.random.default_rng(5).random((1, 12, 12))
+    with pytest.raises(WorkTooLargeError, match="vertex search of game 0"):
+        reverse_search_vertices(C, kernel="numba")

@@ -82,7 +82,7 @@ import importlib.util
 
 import numpy as np
 
-from .._memory import require
+from .._memory import memory_limit, require
 from ..errors import GameValueError
 from ._batched_linalg import solve_batched
 from .equilibria import DEFAULT_TOL
@@ -329,7 +329,17 @@ def reverse_search_vertices(
             "use vertices='label_sets' or Lemke-Howson"
         )
     if compiled is not None:
-        parts = [compiled(np.ascontiguousarray(C), float(tol), _PIVOT_EPS)]
+        # a basis held costs a tableau on the stack and its basic variables in the output
+        per_basis = 8 * (r * (1 + d + r) + 3 * r + d + 2)
+        max_bases = max(1, memory_limit() // per_basis)
+        *part, overflow = compiled(np.ascontiguousarray(C), float(tol), _PIVOT_EPS, max_bases)
+        if overflow >= 0:
+            require(
+                float(per_basis) * (max_bases + 1),
+                f"the vertex search of game {overflow} (more than {max_bases:,} bases)",
+                advice="use Lemke-Howson for some equilibria, or raise IRGAMES_MAX_BYTES",
+            )
+        parts = [tuple(part)]
     else:
         parts = _numpy_parts(C, tol, frontier_floats)
     return _unique_vertices(parts, G, r, d)
@@ -524,7 +534,7 @@ def _build_kernel():
         return True
 
     @numba.njit(cache=True)
-    def kernel(C, tol, eps):
+    def kernel(C, tol, eps, max_bases):
         G, r, d = C.shape
         width = 1 + d + r
         cap_out = 1024
@@ -594,6 +604,8 @@ def _build_kernel():
                     if not _insert(table, nkey):
                         continue
                     used += 1
+                    if n_found >= max_bases:
+                        return out_g[:0], out_z[:0], out_zero[:0], out_tight[:0], g
                     if n_found == all_bas.shape[0]:
                         grown = np.empty((2 * n_found, r), np.int64)
                         grown[:n_found] = all_bas[:n_found]
@@ -661,7 +673,7 @@ def _build_kernel():
                 out_zero[n_out] = zm
                 out_tight[n_out] = tm
                 n_out += 1
-        return out_g[:n_out], out_z[:n_out], out_zero[:n_out], out_tight[:n_out]
+        return out_g[:n_out], out_z[:n_out], out_zero[:n_out], out_tight[:n_out], -1
 
     return kernel
 
