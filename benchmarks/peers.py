@@ -39,6 +39,7 @@ __all__ = [
     "quantecon_lemke_howson",
     "quantecon_profiles",
     "quantecon_support_enumeration",
+    "quantecon_vertex_enumeration",
     "solve_guarded",
 ]
 
@@ -89,6 +90,13 @@ def quantecon_support_enumeration(A: np.ndarray, B: np.ndarray) -> list:
     return support_enumeration(_quantecon_game(A, B))
 
 
+def quantecon_vertex_enumeration(A: np.ndarray, B: np.ndarray) -> list:
+    """QuantEcon's fastest method for all equilibria (both polytopes' vertices by qhull)."""
+    from quantecon.game_theory import vertex_enumeration
+
+    return vertex_enumeration(_quantecon_game(A, B))
+
+
 def quantecon_lemke_howson(A: np.ndarray, B: np.ndarray, label: int = 0) -> tuple:
     from quantecon.game_theory import lemke_howson
 
@@ -109,6 +117,7 @@ def quantecon_compile_seconds(name: str) -> tuple[float, float]:
     if name not in _COMPILE:
         fn = {
             "support_enumeration": quantecon_support_enumeration,
+            "vertex_enumeration": quantecon_vertex_enumeration,
             "lemke_howson": quantecon_lemke_howson,
         }[name]
         rng = np.random.default_rng(12345)

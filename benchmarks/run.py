@@ -42,6 +42,7 @@ from .timing import copy_bandwidth
 FAMILIES = {
     "two_by_two": "benchmarks.bench_two_by_two",
     "all_equilibria": "benchmarks.bench_all_equilibria",
+    "vertex_enumeration": "benchmarks.bench_vertex_enumeration",
     "lemke_howson": "benchmarks.bench_lemke_howson",
     "backward_induction": "benchmarks.bench_backward_induction",
     "sweep": "benchmarks.bench_sweep",

@@ -276,7 +276,7 @@ def test_rejects_bad_tolerances(tol):
 def test_games_too_large_for_the_memory_bound_get_a_clear_error():
     game = ig.NormalFormGame.bimatrix(np.eye(6), np.eye(6))
     with pytest.raises(ig.errors.SolverError, match="memory_floats >= "):
-        vertex_enumeration(game, memory_floats=1000)
+        vertex_enumeration(game, memory_floats=1000, vertices="label_sets")
 
 
 def test_size_is_checked_before_any_table_is_built():
@@ -286,14 +286,15 @@ def test_size_is_checked_before_any_table_is_built():
 
     game = ig.NormalFormGame.bimatrix(*np.random.default_rng(0).normal(size=(2, 9, 27)))
     with pytest.raises(ig.errors.SolverError, match="94,143,280 linear systems"):
-        vertex_enumeration(game)
+        vertex_enumeration(game, vertices="label_sets")
     assert (27, 10) not in _MinorPlan._cache and (9, 28) not in _MinorPlan._cache
     # the size is available before calling, and it decides whether the call goes ahead
     need = vertex_enumeration_floats((4, 5))
     small = ig.NormalFormGame.bimatrix(*np.random.default_rng(1).normal(size=(2, 4, 5)))
-    assert vertex_enumeration(small, memory_floats=need).max_relative_regret <= TOL
+    ls = "label_sets"  # memory_floats bounds the label-set enumeration
+    assert vertex_enumeration(small, memory_floats=need, vertices=ls).max_relative_regret <= TOL
     with pytest.raises(ig.errors.SolverError, match="memory_floats >= "):
-        vertex_enumeration(small, memory_floats=need - 1)
+        vertex_enumeration(small, memory_floats=need - 1, vertices=ls)
     assert vertex_enumeration_floats((9, 27)) > 8_000_000
 
 
@@ -308,4 +309,4 @@ def test_bcp2_reduced_normal_form_gets_a_clear_error(gambit_corpus):
     game = reduced_normal_form(read_efg(path)).game
     assert game.num_actions == (9, 27)
     with pytest.raises(ig.errors.SolverError, match="memory_floats >= "):
-        vertex_enumeration(game)
+        vertex_enumeration(game, vertices="label_sets")

@@ -590,7 +590,11 @@ def _match(m, n, gp, zero_p, tight_p, gq, zero_q, tight_q, degenerate, count_p, 
 
 
 def vertex_enumeration(
-    game: NormalFormGame, *, tol: float = DEFAULT_TOL, memory_floats: int = DEFAULT_MEMORY_FLOATS
+    game: NormalFormGame,
+    *,
+    tol: float = DEFAULT_TOL,
+    memory_floats: int = DEFAULT_MEMORY_FLOATS,
+    vertices: str = "auto",
 ) -> Equilibria:
     r"""All extreme Nash equilibria of every two-player game in a batch.
 
@@ -603,7 +607,16 @@ def vertex_enumeration(
         fraction of :math:`s_i`, that player's range (``NormalFormGame.payoff_units``).
     memory_floats : int
         Upper bound on the number of floats in one stack of linear systems; the batch is
-        chunked to respect it.
+        chunked to respect it (``vertices="label_sets"``).
+    vertices : {"auto", "reverse_search", "label_sets"}
+        How the vertices of P and Q are enumerated: ``"label_sets"`` solves the
+        :math:`\binom{m+n}{m}` systems of every label set (:func:`polytope_vertices`);
+        ``"reverse_search"`` pivots from vertex to vertex
+        (:func:`~irgames.solvers.reverse_search.reverse_search_vertices`), at a cost that
+        follows the number of vertices; ``"auto"`` is ``"label_sets"`` for now (reverse
+        search beats it only with the optional numba kernel, from m + n = 9 on, by 1.1-2.3x;
+        ``reverse_search.prefers_reverse_search`` gives the measured crossover). Both give
+        the same vertices.
 
     Returns
     -------
@@ -633,10 +646,24 @@ def vertex_enumeration(
     A, B = normalised_bimatrix(game)
     G = A.shape[0]
     # P: x >= 0 (label i), B'^T x <= 1 (label m + j); Q: A' y <= 1 (label i), y >= 0 (m + j).
-    gp, xp, zero_p, tight_p = polytope_vertices(
-        np.swapaxes(B, -1, -2), tol=tol, memory_floats=memory_floats
-    )
-    gq, yq, zero_q, tight_q = polytope_vertices(A, tol=tol, memory_floats=memory_floats)
+    if vertices not in ("auto", "reverse_search", "label_sets"):
+        raise SolverError(
+            f"vertices must be 'auto', 'reverse_search' or 'label_sets', got {vertices!r}"
+        )
+    if vertices == "auto":
+        # Label sets for now: reverse search wins only with the compiled (numba) kernel, and
+        # only at m + n >= 9 by 1.1-2.3x, and it has no size bound before it runs (a 9x27
+        # game's polytope has 531k vertices); choose it by name until its kernel is faster.
+        vertices = "label_sets"
+    if vertices == "reverse_search":
+        from .reverse_search import reverse_search_vertices as enumerate_vertices
+    else:
+
+        def enumerate_vertices(C, tol):
+            return polytope_vertices(C, tol=tol, memory_floats=memory_floats)
+
+    gp, xp, zero_p, tight_p = enumerate_vertices(np.swapaxes(B, -1, -2), tol=tol)
+    gq, yq, zero_q, tight_q = enumerate_vertices(A, tol=tol)
 
     labels_p = _popcount(zero_p) + _popcount(tight_p)
     labels_q = _popcount(zero_q) + _popcount(tight_q)
@@ -691,6 +718,7 @@ def vertex_enumeration(
         component=component,
         options={
             "tol": tol,
+            "vertex_method": vertices,
             "cliques": tuple(cliques),
             "isolated": ~shared[group],
             "vertices": (count_p.reshape(game.batch_shape), count_q.reshape(game.batch_shape)),
