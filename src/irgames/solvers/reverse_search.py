@@ -89,6 +89,7 @@ from .._memory import memory_limit, require
 from ..errors import GameValueError
 from ._batched_linalg import solve_batched
 from .equilibria import DEFAULT_TOL
+from .vertex_enumeration import unique_vertices
 
 __all__ = ["prefers_reverse_search", "reverse_search_vertices", "search_bases"]
 
@@ -345,7 +346,7 @@ def reverse_search_vertices(
         parts = [tuple(part)]
     else:
         parts = _numpy_parts(C, tol, frontier_floats)
-    return _unique_vertices(parts, G, r, d)
+    return unique_vertices(parts, G, r, d)
 
 
 def _numpy_parts(C: np.ndarray, tol: float, frontier_floats: int) -> list:
@@ -359,30 +360,6 @@ def _numpy_parts(C: np.ndarray, tol: float, frontier_floats: int) -> list:
         for g, z, zero, tight in _solve_bases(Cg, game, basic, tol):
             parts.append((g + start, z, zero, tight))
     return parts
-
-
-def _unique_vertices(parts: list, G: int, r: int, d: int):
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return (
-            np.zeros(0, np.int64),
-            np.zeros((0, d)),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-        )
-    game = np.concatenate([p[0] for p in parts])
-    z = np.concatenate([p[1] for p in parts])
-    zero = np.concatenate([p[2] for p in parts])
-    tight = np.concatenate([p[3] for p in parts])
-    # bases of one degenerate vertex share its label sets: keep one copy per label set
-    if r + d <= 40 and G < (1 << (62 - r - d)):
-        key = (game << np.int64(r + d)) | (zero << np.int64(r)) | tight
-        _, order = np.unique(key, return_index=True)
-    else:
-        keys = np.stack([game, zero, tight], axis=1)
-        _, first = np.unique(keys, axis=0, return_index=True)
-        order = first  # lexicographic in (game, zero, tight)
-    return game[order], z[order], zero[order], tight[order]
 
 
 # ------------------------------------------------------------------ compiled kernel (numba)

@@ -265,6 +265,18 @@ def polytope_vertices(
         Cg = C[start : start + step]
         for gi, z, zero, tight in _vertices_chunk(Cg, plan, tol):
             parts.append((gi + start, z, zero, tight))
+    return unique_vertices(parts, G, r, d)
+
+
+def unique_vertices(parts: list, G: int, r: int, d: int):
+    """Concatenate chunks of ``(game, z, zero, tight)`` vertex rows and keep one row per label
+    set of each game (a vertex is determined by its tight constraints; the bases of one
+    degenerate vertex share them), ordered by game, then by the label-set bit masks.
+
+    Shared by the label-set and the reverse-search enumerations, so both give the same rows in
+    the same order.
+    """
+    parts = [p for p in parts if len(p[0])]
     if not parts:
         return (
             np.zeros(0, np.int64),
@@ -276,15 +288,12 @@ def polytope_vertices(
     z = np.concatenate([p[1] for p in parts])
     zero = np.concatenate([p[2] for p in parts])
     tight = np.concatenate([p[3] for p in parts])
-    # A vertex is determined by its set of tight constraints: keep one copy per label set.
     if r + d <= 40 and G < (1 << (62 - r - d)):
         key = (game << np.int64(r + d)) | (zero << np.int64(r)) | tight
         _, order = np.unique(key, return_index=True)  # sorted by game, then label sets
-    else:
+    else:  # the same order, without packing the three into one word
         keys = np.stack([game, zero, tight], axis=1)
-        _, first = np.unique(keys, axis=0, return_index=True)
-        first = np.sort(first)
-        order = first[np.argsort(game[first], kind="stable")]
+        _, order = np.unique(keys, axis=0, return_index=True)
     return game[order], z[order], zero[order], tight[order]
 
 
