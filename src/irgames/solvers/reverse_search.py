@@ -86,7 +86,7 @@ import importlib.util
 import numpy as np
 
 from .._memory import memory_limit, require
-from ..errors import GameValueError
+from ..errors import GameValueError, MissingExtraError, SolverError
 from ._batched_linalg import solve_batched
 from .equilibria import DEFAULT_TOL
 from .vertex_enumeration import unique_vertices
@@ -323,10 +323,12 @@ def reverse_search_vertices(
             "(bounded polytopes); normalise the payoffs first (normalised_bimatrix)"
         )
     if kernel not in ("auto", "numba", "numpy"):
-        raise ValueError(f"kernel must be 'auto', 'numba' or 'numpy', got {kernel!r}")
+        raise SolverError(f"kernel must be 'auto', 'numba' or 'numpy', got {kernel!r}")
     compiled = _numba_kernel() if kernel != "numpy" else None
     if kernel == "numba" and compiled is None:
-        raise ImportError("kernel='numba' needs numba (pip install numba), or pass kernel='numpy'")
+        raise MissingExtraError(
+            "kernel='numba' needs numba: pip install \"irgames[fast]\", or pass kernel='numpy'"
+        )
     if r + d > _MAX_VARIABLES:
         raise GameValueError(
             f"reverse search handles at most {_MAX_VARIABLES} variables (r + d), got {r + d}; "
