@@ -29,17 +29,6 @@ FORBIDDEN_IN_ANALYSIS = (
     "matplotlib",
 )
 
-#: The one module of analysis that is the command line's glue (it merges into irgames.cli):
-#: it may reach the registry through the top-level package's lazy lookup, and render figures.
-GLUE = {
-    "irgames.analysis.commands": {
-        ("irgames", "all_models"),
-        ("irgames", "get_model"),
-        ("irgames.plot", "render_figure"),
-    }
-}
-
-
 #: What analysis may take from the top-level package inside a function: its lazy lookup of the
 #: registry (``claims_report()`` with no models checks every registered model).
 REGISTRY_LOOKUP = {"all_models", "get_model"}
@@ -108,11 +97,8 @@ def test_the_source_tree_is_where_this_test_looks():
 @pytest.mark.parametrize("path", _files(PACKAGE / "analysis"), ids=lambda p: p.name)
 def test_analysis_imports_no_other_layer(path):
     module = _module_name(path)
-    allowed = GLUE.get(module, set())
     bad = []
     for target, name, lazy, line in _imports(path):
-        if (target, name) in allowed:
-            continue
         if target == "irgames" and name not in ("errors", "_memory", "_atomic"):
             if not (lazy and name in REGISTRY_LOOKUP):
                 bad.append(f"line {line}: imports {name or 'irgames'} from the top-level package")
