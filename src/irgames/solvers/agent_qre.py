@@ -43,8 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import SolverError
-from .qre import _check_lambdas, _log_softmax, _trace
-from .result import Result
+from .qre import _check_lambdas, _log_softmax, _QREResult, _trace
 
 if TYPE_CHECKING:
     from ..games.extensive_form import ExtensiveFormGame
@@ -54,7 +53,7 @@ __all__ = ["AgentQRE", "agent_logit_qre", "agent_probit_qre"]
 
 # ====================================================================== trees: agent QRE
 @dataclass(frozen=True, eq=False)
-class AgentQRE(Result):
+class AgentQRE(_QREResult):
     r"""Agent logit QRE of a batch of game trees.
 
     Attributes
@@ -90,14 +89,6 @@ class AgentQRE(Result):
     converged: np.ndarray
     method: str
     options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def tol(self) -> float | None:
-        return self.options.get("tol")
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return tuple(np.shape(self.lam))
 
     @cached_property
     def regret(self) -> np.ndarray:

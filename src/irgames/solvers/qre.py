@@ -79,8 +79,21 @@ __all__ = [
 
 
 # ====================================================================== results
+class _QREResult(Result):
+    """What the quantal-response results share: the continuation's tolerance, kept in
+    ``options``, and a batch shape read from the precisions ``lam``."""
+
+    @property
+    def tol(self) -> float | None:
+        return self.options.get("tol")
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.lam))
+
+
 @dataclass(frozen=True, eq=False)
-class LogitQRE(Result):
+class LogitQRE(_QREResult):
     r"""Logit QRE of a batch of normal-form games at one precision per game.
 
     Attributes
@@ -115,17 +128,9 @@ class LogitQRE(Result):
     method: str = "logit_qre"
     options: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def tol(self) -> float | None:
-        return self.options.get("tol")
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return tuple(np.shape(self.lam))
-
 
 @dataclass(frozen=True, eq=False)
-class LogitQREPath(Result):
+class LogitQREPath(_QREResult):
     r"""Points of the principal logit QRE branch at the requested precisions.
 
     Attributes
@@ -154,10 +159,6 @@ class LogitQREPath(Result):
     turning_points: np.ndarray
     method: str = "logit_qre_path"
     options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def tol(self) -> float | None:
-        return self.options.get("tol")
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
