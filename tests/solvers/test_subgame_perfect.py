@@ -77,7 +77,8 @@ def test_perfect_information_matches_backward_induction(game):
         assert ours == theirs
 
 
-def test_outside_option_before_a_coordination_game():
+def outside_option_before_coordination():
+    """A chooses out (2, 2) or in; in, A and B play a coordination game (three equilibria)."""
     T = TreeBuilder(["A", "B"])
     root = T.decision(
         "A",
@@ -96,7 +97,11 @@ def test_outside_option_before_a_coordination_game():
             ),
         },
     )
-    game = T.build(root)
+    return T.build(root)
+
+
+def test_outside_option_before_a_coordination_game():
+    game = outside_option_before_coordination()
     result = subgame_perfect(game)
     assert int(result.count) == 3
     assert sorted(result.payoffs[:, 0].round(9).tolist()) == [2.0, 2.0, 3.0]
@@ -322,26 +327,7 @@ def test_scaling_one_players_payoffs_leaves_the_spe_unchanged(game, player, fact
 def test_combining_the_subgames_counts_bytes(monkeypatch):
     from irgames.errors import WorkTooLargeError
 
-    # an outside option before a coordination game with three equilibria, at 4000 points
-    T = TreeBuilder(["A", "B"])
-    root = T.decision(
-        "A",
-        {
-            "out": T.terminal(2, 2),
-            "in": T.decision(
-                "A",
-                {
-                    "x": T.decision(
-                        "B", {"x": T.terminal(3, 1), "y": T.terminal(0, 0)}, infoset="b"
-                    ),
-                    "y": T.decision(
-                        "B", {"x": T.terminal(0, 0), "y": T.terminal(1, 3)}, infoset="b"
-                    ),
-                },
-            ),
-        },
-    )
-    tree = T.build(root)
+    tree = outside_option_before_coordination()  # at 4000 points
     game = tree.with_payoffs(np.broadcast_to(tree.payoffs, (4000, *tree.payoffs.shape)))
     monkeypatch.setenv("IRGAMES_MAX_BYTES", "256K")
     with pytest.raises(WorkTooLargeError, match="combining the equilibria"):
